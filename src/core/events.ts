@@ -1,0 +1,50 @@
+/** What the workflow engine reports while it runs, and the status it derives from disk. */
+import type { Usage } from './llm/types';
+import type { StepId } from './steps';
+
+/** The status of a step shown to users. */
+export type StepStatus = 'not-started' | 'running' | 'done' | 'stale' | 'failed';
+
+/** One step's status with what the tree and the CLI show about it. */
+export interface StepView {
+  id: StepId;
+  status: StepStatus;
+  /** Why it is stale or failed, in a sentence. */
+  reason?: string;
+  /** Output files relative to the output folder, that exist on disk. */
+  files: string[];
+  model?: string;
+  usage?: Usage;
+  durationMs?: number;
+  finishedAt?: string;
+}
+
+/** The whole run as derived from archflow.json and the files on disk. */
+export interface WorkflowView {
+  outputDir: string;
+  prdPath?: string;
+  steps: StepView[];
+  /** True when there is no archflow.json yet. */
+  empty: boolean;
+}
+
+/** Events the engine emits during a run, in order per step. */
+export type EngineEvent =
+  | { type: 'run-started'; steps: StepId[] }
+  | { type: 'step-started'; step: StepId; attempt: number }
+  | { type: 'step-text'; step: StepId; text: string }
+  | { type: 'step-retry'; step: StepId; attempt: number; delayMs: number; reason: string }
+  | { type: 'step-repair'; step: StepId; errors: string[] }
+  | { type: 'step-done'; step: StepId; usage: Usage; files: string[] }
+  | { type: 'step-failed'; step: StepId; message: string }
+  | { type: 'file-written'; file: string }
+  | { type: 'file-kept'; file: string; besideFile?: string }
+  | { type: 'run-finished'; done: StepId[]; failed: StepId[]; skipped: StepId[]; cancelled: boolean };
+
+/** Decides what happens when a file the user edited would be overwritten. */
+export type ConflictChoice = 'overwrite' | 'keep' | 'beside';
+export type ConflictResolver = (conflict: {
+  file: string;
+  current: string;
+  proposed: string;
+}) => Promise<ConflictChoice>;

@@ -1,0 +1,125 @@
+/** Prompt files and the layout of a step's request (shared context first, so it caches). */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { LlmRequest, PromptBlock } from './llm/types';
+import { type StepDef, type StepId, stepById, stepTitle } from './steps';
+
+/** Where prompt text comes from: the shipped prompts, overridden per workspace. */
+export interface PromptSource {
+  /** The text of `name` (e.g. `agents/backend-architect.md`), and where it came from. */
+  read(name: string): Promise<{ text: string; origin: string }>;
+}
+
+/** Reads `prompts/<name>`, preferring `<overrideDir>/<name>` when that file exists. */
+export class FilePromptSource implements PromptSource {
+  constructor(
+    private readonly builtinDir: string,
+    private readonly overrideDir?: string,
+  ) {}
+
+  async read(name: string): Promise<{ text: string; origin: string }> {
+    if (name.includes('..') || path.isAbsolute(name)) throw new Error(`Invalid prompt name ${name}`);
+    if (this.overrideDir) {
+      const p = path.join(this.overrideDir, name);
+      const text = await fs.readFile(p, 'utf8').catch(() => undefined);
+      if (text !== undefined && text.trim() !== '') return { text, origin: p };
+    }
+    const p = path.join(this.builtinDir, name);
+    return { text: await fs.readFile(p, 'utf8'), origin: p };
+  }
+}
+
+/** The prompt files a step uses. */
+export function promptFilesFor(step: StepDef): string[] {
+  return ['output-format.md', `agents/${step.agent}.md`, `steps/${step.prompt}`];
+}
+
+/** An upstream document handed to a step. */
+export interface ContextDocument {
+  name: string;
+  text: string;
+  step?: StepId;
+}
+
+export interface StepPromptInput {
+  step: StepId;
+  prdName: string;
+  prdText: string;
+  upstream: ContextDocument[];
+  /** Step 8: the decisions recorded so far, so their keys keep their numbers. */
+  existingDecisions?: { key: string; number: number; title: string }[];
+  model: string;
+  maxTokens: number;
+}
+
+const PLACEHOLDER = /\{\{\s*([a-zA-Z]+)\s*\}\}/g;
+
+/** Replaces `{{name}}` placeholders; throws naming any unknown placeholder. */
+export function fillPlaceholders(text: string, values: Record<string, string>, origin: string): string {
+  return text.replace(PLACEHOLDER, (_m, key: string) => {
+    const v = values[key];
+    if (v === undefined) {
+      throw new Error(`Prompt ${origin} uses an unknown placeholder {{${key}}}. Known: ${Object.keys(values).join(', ')}.`);
+    }
+    return v;
+  });
+}
+
+/** Wraps text as a delimited document so the model can tell context from instructions. */
+export function documentBlock(doc: ContextDocument): string {
+  const step = doc.step ? ` step="${doc.step}"` : '';
+  return `<document name="${doc.name}"${step}>\n${doc.text.trimEnd()}\n</document>`;
+}
+
+/**
+ * Lays out a step's request. Order: the shared system text, then the PRD, then the upstream
+ * documents (each with a cache breakpoint), then this step's persona and task. Steps that share
+ * inputs therefore share a cacheable prefix (4 with 5, 6 with 7).
+ */
+export async function buildStepRequest(source: PromptSource, input: StepPromptInput): Promise<LlmRequest> {
+  const step = stepById(input.step);
+  const [format, persona, task] = await Promise.all(promptFilesFor(step).map((n) => source.read(n)));
+  const decisions = (input.existingDecisions ?? [])
+    .map((d) => `- \`${d.key}\` — ADR ${String(d.number).padStart(4, '0')}: ${d.title}`)
+    .join('\n');
+  const values: Record<string, string> = {
+    step: String(step.id),
+    stepTitle: stepTitle(step.id),
+    prdName: input.prdName,
+    sections: step.sections.map((s) => `- \`## ${s}\``).join('\n'),
+    existingDecisions: decisions || '(none yet: this is the first run of step 8)',
+  };
+  const system: PromptBlock[] = [{ text: fillPlaceholders(format.text, values, format.origin), cache: true }];
+  const blocks: PromptBlock[] = [
+    { text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true },
+  ];
+  if (input.upstream.length > 0) {
+    blocks.push({ text: input.upstream.map(documentBlock).join('\n\n'), cache: true });
+  }
+  const taskText = [
+    `# Task: ${stepTitle(step.id)}`,
+    '',
+    '## Your role',
+    '',
+    fillPlaceholders(persona.text, values, persona.origin).trim(),
+    '',
+    fillPlaceholders(task.text, values, task.origin).trim(),
+    '',
+    '## Required H2 sections, in this order',
+    '',
+    values.sections,
+  ].join('\n');
+  blocks.push({ text: taskText });
+  return { model: input.model, maxTokens: input.maxTokens, system, turns: [{ role: 'user', content: blocks }] };
+}
+
+/** The follow-up turn of the one automatic repair round. */
+export function repairTurnText(errors: string[]): string {
+  return [
+    'Your answer could not be used: code found these problems.',
+    '',
+    ...errors.map((e) => `- ${e}`),
+    '',
+    'Answer again with the complete corrected document (all sections and structured blocks), in the required format, and nothing else.',
+  ].join('\n');
+}
