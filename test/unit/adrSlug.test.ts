@@ -1,0 +1,74 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { adrFileName, adrSlug, isAdrFileName } from '../../src/core/adr/slug';
+
+void describe('adrSlug', () => {
+  void it('lowercases and hyphenates', () => {
+    assert.equal(adrSlug('Use a Modular Monolith'), 'use-a-modular-monolith');
+    assert.equal(adrSlug('  PostgreSQL 16 for orders (not MongoDB)! '), 'postgresql-16-for-orders-not-mongodb');
+  });
+
+  void it('folds accents and special letters to ASCII', () => {
+    assert.equal(adrSlug('Café & Crème: Ünïcode — Straße, Ørsted, Œuvre'), 'cafe-creme-unicode-strasse-orsted-oeuvre');
+    assert.equal(adrSlug('Ｆｕｌｌｗｉｄｔｈ ＡＰＩ'), 'fullwidth-api');
+  });
+
+  void it('cannot escape the adr folder', () => {
+    assert.equal(adrSlug('../../etc/passwd'), 'etc-passwd');
+    assert.equal(adrSlug('..'), 'decision');
+    assert.equal(adrSlug('C:\\Windows\\system32'), 'c-windows-system32');
+  });
+
+  void it('gives a neutral slug to titles without ASCII letters or digits', () => {
+    assert.equal(adrSlug(''), 'decision');
+    assert.equal(adrSlug('데이터베이스 선택'), 'decision');
+    assert.equal(adrSlug('🙂🚀'), 'decision');
+    assert.equal(adrSlug('데이터베이스 선택 (PostgreSQL 16)'), 'postgresql-16');
+    assert.equal(adrSlug('🚀 Launch fast 🚀'), 'launch-fast');
+  });
+
+  void it('suffixes Windows reserved names', () => {
+    assert.equal(adrSlug('CON'), 'con-decision');
+    assert.equal(adrSlug('nul'), 'nul-decision');
+    assert.equal(adrSlug('Com1'), 'com1-decision');
+    assert.equal(adrSlug('LPT9'), 'lpt9-decision');
+    assert.equal(adrSlug('Console'), 'console');
+    assert.equal(adrSlug('con figure'), 'con-figure');
+  });
+
+  void it('cuts very long titles at a hyphen', () => {
+    const slug = adrSlug('word '.repeat(40));
+    assert.ok(slug.length <= 60);
+    assert.ok(!slug.endsWith('-') && !slug.startsWith('-'));
+    assert.ok(slug.split('-').every((w) => w === 'word'));
+    assert.equal(adrSlug('a'.repeat(100)), 'a'.repeat(60));
+    assert.match(adrSlug('x'.repeat(50) + ' ' + 'y'.repeat(50)), /^x{50}$/);
+  });
+
+  void it('only ever produces lowercase ASCII letters, digits and single hyphens', () => {
+    for (const title of ['A -- B', '---', '__init__', 'a\u0000b', 'ǅemal', 'İstanbul', 'ﬁle', '½ price']) {
+      assert.match(adrSlug(title), /^[a-z0-9]+(-[a-z0-9]+)*$/, title);
+    }
+  });
+});
+
+void describe('adrFileName', () => {
+  void it('pads the number to four digits under adr/', () => {
+    assert.equal(adrFileName(1, 'Use a modular monolith'), 'adr/0001-use-a-modular-monolith.md');
+    assert.equal(adrFileName(42, '데이터베이스 선택'), 'adr/0042-decision.md');
+    assert.equal(adrFileName(12345, 'Big'), 'adr/12345-big.md');
+  });
+
+  void it('rejects numbers that are not positive integers', () => {
+    assert.throws(() => adrFileName(0, 'x'));
+    assert.throws(() => adrFileName(1.5, 'x'));
+  });
+
+  void it('recognises paths it could have produced', () => {
+    assert.ok(isAdrFileName('adr/0003-use-kafka.md', 3));
+    assert.ok(!isAdrFileName('adr/0003-use-kafka.md', 4));
+    assert.ok(!isAdrFileName('adr/../0003-x.md'));
+    assert.ok(!isAdrFileName('/etc/0003-x.md'));
+    assert.ok(!isAdrFileName('adr/0003-Use-Kafka.md'));
+  });
+});
