@@ -41,7 +41,8 @@ export interface Requirement {
   target?: string | null;
 }
 
-export type ContainerKind = 'webapp' | 'mobile' | 'service' | 'database' | 'queue' | 'cache' | 'storage' | 'function' | 'other';
+export type ContainerKind =
+  'webapp' | 'mobile' | 'service' | 'database' | 'queue' | 'cache' | 'storage' | 'function' | 'other';
 export const CONTAINER_KINDS: readonly ContainerKind[] = [
   'webapp',
   'mobile',

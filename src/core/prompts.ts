@@ -59,7 +59,9 @@ export function fillPlaceholders(text: string, values: Record<string, string>, o
   return text.replace(PLACEHOLDER, (_m, key: string) => {
     const v = values[key];
     if (v === undefined) {
-      throw new Error(`Prompt ${origin} uses an unknown placeholder {{${key}}}. Known: ${Object.keys(values).join(', ')}.`);
+      throw new Error(
+        `Prompt ${origin} uses an unknown placeholder {{${key}}}. Known: ${Object.keys(values).join(', ')}.`,
+      );
     }
     return v;
   });

@@ -43,8 +43,7 @@ export function addUsage(a: Usage, b: Usage): Usage {
 
 /** What a model call streams back, in order: text deltas, then exactly one `done`. */
 export type LlmChunk =
-  | { type: 'text'; text: string }
-  | { type: 'done'; stopReason: string; usage: Usage; model: string };
+  { type: 'text'; text: string } | { type: 'done'; stopReason: string; usage: Usage; model: string };
 
 /** A model client. Aborting `signal` aborts the HTTP request at once. */
 export interface LlmClient {

@@ -1,0 +1,337 @@
+/** The headless command line: the same engine as the extension, for CI pipelines, tests and benchmarks. */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ApprovalError, recordApproval } from '../core/approval';
+import { loadBundle } from '../core/bundle';
+import { DEFAULT_CONCURRENCY, DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_OUTPUT_FOLDER } from '../core/config';
+import { type RunSummary, WorkflowEngine, readWorkflowView } from '../core/engine';
+import type { ConflictResolver, EngineEvent } from '../core/events';
+import { type ExitReport, evaluateExitCriteria } from '../core/exitCriteria';
+import { createAnthropicClient } from '../core/llm/anthropicClient';
+import type { Logger } from '../core/log';
+import { FilePromptSource } from '../core/prompts';
+import { type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
+import { ArtifactStore } from '../core/store';
+
+const USAGE = `Usage:
+  archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
+                           [--max-tokens N] [--with-prerequisites] [--force] [--verbose]
+  archflow status <dir> [--json]
+  archflow check <dir> [--json]
+  archflow approve <dir> --name <name> --role <role> [--comment <text>]
+
+Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (optional endpoint).
+design exits 0 only when every requested step is done; an edited file is never overwritten
+unless --force: Archflow writes its version beside it (*.archflow-proposed.md).
+check evaluates the five exit criteria from the files on disk, one line each (met, or not met
+with its reasons), and exits 0 only when all five are met; --json prints the whole report
+(criteria, allMet and the requirement traceability matrix as "trace").
+approve records the approval of ARCHITECTURE.md as it is now in archflow.json; any later
+change to ARCHITECTURE.md voids it.`;
+
+/** A usage error: printed with the usage text, exit code 2. */
+class UsageError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+const VALUE_FLAGS = new Set([
+  'out',
+  'steps',
+  'concurrency',
+  'model',
+  'max-tokens',
+  'prompts',
+  'name',
+  'role',
+  'comment',
+]);
+
+function parseArgs(argv: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('--')) {
+      positional.push(a);
+      continue;
+    }
+    // Split at the first "=" only: a value such as --comment="p95=180 ms" keeps its own.
+    const eq = a.indexOf('=');
+    const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
+    const inline = eq < 0 ? undefined : a.slice(eq + 1);
+    if (VALUE_FLAGS.has(name)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new UsageError(`--${name} needs a value`);
+      flags.set(name, v);
+    } else {
+      flags.set(name, true);
+    }
+  }
+  return { positional, flags };
+}
+
+function intFlag(p: Parsed, name: string, fallback: number, min: number, max: number): number {
+  const v = p.flags.get(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+}
+
+function parseSteps(v: string | true | undefined): StepId[] | 'all' {
+  if (v === undefined) return 'all';
+  if (v === true) throw new UsageError('--steps needs a list such as 1,3');
+  const ids = v.split(',').map((x) => {
+    const id = parseStepId(x);
+    if (!id) throw new UsageError(`--steps: "${x}" is not a step number 1-8`);
+    return id;
+  });
+  return [...new Set(ids)].sort();
+}
+
+/** Progress events already say what happened; the engine's log lines are for --verbose. */
+function stderrLogger(verbose: boolean): Logger {
+  return {
+    info: (m) => (verbose ? process.stderr.write(`  ${m}\n`) : undefined),
+    warn: (m) => process.stderr.write(`  warning: ${m}\n`),
+    error: (m) => process.stderr.write(`  error: ${m}\n`),
+  };
+}
+
+function progress(e: EngineEvent): void {
+  const out = (s: string): boolean => process.stderr.write(s + '\n');
+  switch (e.type) {
+    case 'run-started':
+      out(
+        e.steps.length
+          ? `archflow: running ${e.steps.map((s) => `step ${s}`).join(', ')}`
+          : 'archflow: every step is done and up to date',
+      );
+      break;
+    case 'step-started':
+      out(`▶ ${stepTitle(e.step)} (${stepById(e.step).agent})`);
+      break;
+    case 'step-retry':
+      out(`↻ ${stepTitle(e.step)}: retrying in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt}): ${e.reason}`);
+      break;
+    case 'step-repair':
+      out(
+        `⚠ ${stepTitle(e.step)}: output failed validation, asking the agent to repair it (${e.errors.length} problem(s))`,
+      );
+      break;
+    case 'step-done':
+      out(
+        `✔ ${stepTitle(e.step)}: ${e.files.join(', ')} (tokens in ${e.usage.input}, out ${e.usage.output}, cache read ${e.usage.cacheRead}, cache write ${e.usage.cacheWrite})`,
+      );
+      break;
+    case 'step-failed':
+      out(`✖ ${stepTitle(e.step)}: ${e.message}`);
+      break;
+    case 'file-kept':
+      out(`  kept your edit of ${e.file}${e.besideFile ? `; Archflow's version is in ${e.besideFile}` : ''}`);
+      break;
+    case 'step-text':
+    case 'file-written':
+    case 'run-finished':
+      break;
+  }
+}
+
+async function design(p: Parsed): Promise<number> {
+  const prd = p.positional[1];
+  if (!prd) throw new UsageError('design needs the path of a PRD');
+  const apiKey = process.env.ANTHROPIC_API_KEY;
+  if (!apiKey) {
+    process.stderr.write('archflow: ANTHROPIC_API_KEY is not set. Export your Anthropic API key and run again.\n');
+    return 2;
+  }
+  const outputDir = path.resolve(String(p.flags.get('out') ?? DEFAULT_OUTPUT_FOLDER));
+  const force = p.flags.has('force');
+  const resolveConflict: ConflictResolver = async () => (force ? 'overwrite' : 'beside');
+  const promptsDir = path.join(__dirname, '..', 'prompts');
+  const overrideDir = path.resolve(String(p.flags.get('prompts') ?? '.archflow/prompts'));
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    process.stderr.write('archflow: cancelling…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const engine = new WorkflowEngine({
+    outputDir,
+    prdPath: path.resolve(prd),
+    llm: createAnthropicClient({ apiKey, baseURL: process.env.ANTHROPIC_BASE_URL }),
+    prompts: new FilePromptSource(promptsDir, overrideDir),
+    settings: {
+      model: String(p.flags.get('model') ?? DEFAULT_MODEL),
+      maxTokens: intFlag(p, 'max-tokens', DEFAULT_MAX_TOKENS, 1024, 128000),
+      concurrency: intFlag(p, 'concurrency', DEFAULT_CONCURRENCY, 1, 8),
+    },
+    retry: retryFromEnv(),
+    resolveConflict,
+    log: stderrLogger(p.flags.has('verbose')),
+  });
+  const steps = parseSteps(p.flags.get('steps'));
+  let summary: RunSummary;
+  try {
+    summary = await engine.run({
+      steps,
+      withPrerequisites: p.flags.has('with-prerequisites'),
+      signal: controller.signal,
+      onEvent: progress,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  // Every planned step (the requested ones, plus prerequisites when asked) either finished or not.
+  const ok = summary.failed.length === 0 && summary.skipped.length === 0 && !summary.cancelled;
+  process.stderr.write(
+    `archflow: ${summary.cancelled ? 'cancelled' : ok ? 'done' : 'failed'}; output in ${outputDir}\n`,
+  );
+  return summary.cancelled ? 130 : ok ? 0 : 1;
+}
+
+/** Test and benchmark knobs: ARCHFLOW_RETRY_BASE_MS, ARCHFLOW_RETRY_MAX_MS, ARCHFLOW_RETRY_ATTEMPTS, ARCHFLOW_IDLE_TIMEOUT_MS. */
+function retryFromEnv(): { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number; idleTimeoutMs?: number } {
+  const n = (name: string): number | undefined => {
+    const v = process.env[name];
+    return v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
+  };
+  return {
+    baseDelayMs: n('ARCHFLOW_RETRY_BASE_MS'),
+    maxDelayMs: n('ARCHFLOW_RETRY_MAX_MS'),
+    maxAttempts: n('ARCHFLOW_RETRY_ATTEMPTS'),
+    idleTimeoutMs: n('ARCHFLOW_IDLE_TIMEOUT_MS'),
+  };
+}
+
+async function status(p: Parsed): Promise<number> {
+  const dir = path.resolve(p.positional[1] ?? DEFAULT_OUTPUT_FOLDER);
+  const view = await readWorkflowView(dir);
+  if (p.flags.has('json')) {
+    process.stdout.write(JSON.stringify(view, null, 2) + '\n');
+  } else {
+    process.stdout.write(`Archflow run in ${dir}${view.prdPath ? ` (PRD ${view.prdPath})` : ''}\n`);
+    for (const s of view.steps) {
+      const u = s.usage ? ` — tokens in ${s.usage.input}, out ${s.usage.output}, cache read ${s.usage.cacheRead}` : '';
+      process.stdout.write(
+        `${s.status.padEnd(11)} ${stepTitle(s.id)}${u}${s.reason ? `\n            ${s.reason}` : ''}\n`,
+      );
+    }
+  }
+  return view.steps.every((s) => s.status === 'done') ? 0 : 1;
+}
+
+/** Text from the design files made safe for a terminal: no escape sequences or line breaks. */
+function terminalText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+}
+
+/** The output folder of `check` and `approve`; it must exist (a typo must not read as "nothing met"). */
+async function outputFolder(p: Parsed): Promise<string> {
+  const dir = path.resolve(p.positional[1] ?? DEFAULT_OUTPUT_FOLDER);
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw new Error(`${dir} is not a folder. Pass the output folder of a run (default ${DEFAULT_OUTPUT_FOLDER}).`);
+  }
+  return dir;
+}
+
+/** Evaluates the exit criteria of an output folder from the files as they are on disk. */
+async function exitReport(dir: string): Promise<ExitReport> {
+  const [bundle, view] = await Promise.all([loadBundle(new ArtifactStore(dir)), readWorkflowView(dir)]);
+  return evaluateExitCriteria(bundle, view);
+}
+
+async function check(p: Parsed): Promise<number> {
+  const report = await exitReport(await outputFolder(p));
+  if (p.flags.has('json')) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  } else {
+    for (const c of report.criteria) {
+      process.stdout.write(`${c.met ? '✔ met    ' : '✖ not met'}  ${c.title}\n`);
+      for (const r of c.reasons) process.stdout.write(`           ${terminalText(r)}\n`);
+    }
+  }
+  return report.allMet ? 0 : 1;
+}
+
+function textFlag(p: Parsed, name: string): string | undefined {
+  const v = p.flags.get(name);
+  if (v === true) throw new UsageError(`--${name} needs a value`);
+  return v;
+}
+
+async function approve(p: Parsed): Promise<number> {
+  const name = textFlag(p, 'name');
+  const role = textFlag(p, 'role');
+  if (name === undefined || role === undefined) throw new UsageError('approve needs --name and --role');
+  const dir = await outputFolder(p);
+  const approval = await recordApproval(dir, { name, role, comment: textFlag(p, 'comment') }).catch((err: unknown) => {
+    // Bad input or nothing to approve: say so, exit 2 like other usage problems.
+    if (err instanceof ApprovalError) return err;
+    throw err;
+  });
+  if (approval instanceof ApprovalError) {
+    process.stderr.write(`archflow: ${approval.message}\n`);
+    return 2;
+  }
+  process.stdout.write(
+    `Recorded the approval of ARCHITECTURE.md (${approval.documentHash.slice(0, 19)}…) by ${approval.name} (${approval.role}) on ${approval.date.slice(0, 10)}.\n`,
+  );
+  const open = (await exitReport(dir)).criteria.filter((c) => !c.met);
+  if (open.length > 0) {
+    process.stderr.write(
+      `archflow: note: not met yet: ${open.map((c) => c.title).join('; ')}. Run "archflow check" for the reasons.\n`,
+    );
+  }
+  return 0;
+}
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const p = parseArgs(argv);
+    if (p.flags.has('help') || p.positional[0] === 'help') {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    if (p.positional.length === 0) throw new UsageError('no command given');
+    switch (p.positional[0]) {
+      case 'design':
+        return await design(p);
+      case 'status':
+        return await status(p);
+      case 'check':
+        return await check(p);
+      case 'approve':
+        return await approve(p);
+      default:
+        throw new UsageError(`unknown command "${p.positional[0]}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`archflow: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    process.stderr.write(`archflow: ${(err as Error).message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`archflow: ${String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

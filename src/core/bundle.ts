@@ -1,0 +1,98 @@
+/** The design as it is on disk (hand edits included): what assembly and the exit criteria read. */
+import { parseAdrFile } from './adr/render';
+import { parseC4Json } from './c4/parse';
+import { parseFindingsTable } from './findings';
+import type { AdrRecord, C4Model, Finding, Requirement } from './model';
+import { parseRequirementsTable } from './requirements';
+import { type ArchflowState, loadState } from './state';
+import { LAYOUT, STEPS, type StepId } from './steps';
+import type { ArtifactStore } from './store';
+
+/** One ADR file as read from disk. */
+export interface AdrFile {
+  file: string;
+  text: string;
+  record: Partial<AdrRecord>;
+  /** Required fields that are absent or empty. */
+  missing: string[];
+}
+
+export interface Bundle {
+  state: ArchflowState;
+  /** Step documents that exist, by step. */
+  documents: Partial<Record<StepId, string>>;
+  requirements: Requirement[];
+  /** The C4 model file, parsed; undefined when absent. */
+  c4?: C4Model;
+  /** Why c4-model.json could not be used, when it exists but is broken. */
+  c4Errors: string[];
+  findings: Finding[];
+  adrs: AdrFile[];
+  adrIndex?: string;
+  architecture?: string;
+}
+
+const ADR_FILE = /^\d{4}-[a-z0-9-]+\.md$/;
+
+/** The ADR files that have a number, as full records (absent fields empty), for the index. */
+export function adrRecordsOf(bundle: Bundle): AdrRecord[] {
+  return bundle.adrs
+    .filter((a) => typeof a.record.number === 'number')
+    .map((a) => ({
+      key: '',
+      title: '',
+      status: 'proposed',
+      context: '',
+      decision: '',
+      consequences: { positive: [], negative: [] },
+      alternatives: [],
+      requirements: [],
+      elements: [],
+      date: '',
+      ...a.record,
+      number: a.record.number as number,
+      file: a.file,
+    }));
+}
+
+/** Reads every file of the design from the output folder. */
+export async function loadBundle(store: ArtifactStore): Promise<Bundle> {
+  const state = await loadState(store);
+  const documents: Partial<Record<StepId, string>> = {};
+  for (const s of STEPS) {
+    const text = await store.read(s.document);
+    if (text !== undefined) documents[s.id] = text;
+  }
+  let c4: C4Model | undefined;
+  const c4Errors: string[] = [];
+  const c4Text = await store.read(LAYOUT.c4Model);
+  if (c4Text !== undefined) {
+    const r = parseC4Json(c4Text);
+    if (r.errors.length) c4Errors.push(...r.errors.map((e) => `${LAYOUT.c4Model}: ${e}`));
+    c4 = {
+      people: r.model.people ?? [],
+      systems: r.model.systems ?? [],
+      containers: r.model.containers ?? [],
+      components: r.model.components ?? [],
+      relationships: r.model.relationships ?? [],
+    };
+  }
+  const adrs: AdrFile[] = [];
+  for (const name of (await store.list(LAYOUT.adrDir)).filter((n) => ADR_FILE.test(n)).sort()) {
+    const file = `${LAYOUT.adrDir}/${name}`;
+    const text = (await store.read(file)) ?? '';
+    const parsed = parseAdrFile(text, file);
+    adrs.push({ file, text, record: parsed.record ?? {}, missing: parsed.missing });
+  }
+  return {
+    state,
+    documents,
+    requirements: documents[1] ? parseRequirementsTable(documents[1]) : [],
+    c4,
+    c4Errors,
+    findings: documents[6] ? parseFindingsTable(documents[6]) : [],
+    adrs,
+    adrIndex: await store.read(LAYOUT.adrIndex),
+    architecture: await store.read(LAYOUT.architecture),
+  };
+}

@@ -1,0 +1,9 @@
+/** Defaults shared by the extension and the CLI. */
+
+/** The newest Claude Opus model id the SDK (1.12) knows; every agent uses it unless configured. */
+export const DEFAULT_MODEL = 'claude-opus-5-5';
+export const DEFAULT_MAX_TOKENS = 16000;
+export const DEFAULT_CONCURRENCY = 2;
+export const DEFAULT_OUTPUT_FOLDER = 'docs/architecture';
+/** A PRD larger than this does not fit the model's context with the upstream documents. */
+export const MAX_PRD_BYTES = 400 * 1024;

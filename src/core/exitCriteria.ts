@@ -1,0 +1,297 @@
+/** The five exit criteria (SPEC §6), computed by code from the files on disk, never by the model. */
+import { parseAdrIndex } from './adr/index';
+import { escapeInline } from './adr/render';
+import { adrNumberText, adrSlug } from './adr/slug';
+import { normalizeAdrKey } from './adr/parse';
+import { approvalStatus } from './approval';
+import type { AdrFile, Bundle } from './bundle';
+import { checkC4 } from './c4/consistency';
+import { componentViewIds } from './c4/mermaid';
+import type { StepView, WorkflowView } from './events';
+import { renderFindings } from './findings';
+import { parseTable } from './markdown';
+import { type C4Model, type Finding, PERFORMANCE_CATEGORIES } from './model';
+import { LAYOUT, type StepId, stepById, stepTitle } from './steps';
+import { type TraceRow, traceRequirements } from './traceability';
+
+export type CriterionId = 'diagrams' | 'security' | 'performance' | 'adrs' | 'approval';
+
+/** One criterion: met or not, and for an unmet one every reason (which NFR, which rule, which finding). */
+export interface CriterionResult {
+  id: CriterionId;
+  title: string;
+  met: boolean;
+  reasons: string[];
+}
+
+export interface ExitReport {
+  criteria: CriterionResult[];
+  allMet: boolean;
+  /** The requirement traceability matrix the performance criterion is computed from. */
+  trace: TraceRow[];
+}
+
+/** The criteria's titles, in the order of SPEC §6 (and of every report). */
+export const CRITERION_TITLES: Readonly<Record<CriterionId, string>> = {
+  diagrams: 'All diagrams complete (C4 levels 1-3)',
+  security: 'Security review passed',
+  performance: 'Performance requirements addressed',
+  adrs: 'ADRs documented',
+  approval: 'Stakeholder approval obtained',
+};
+
+/** At most this many reasons per criterion: a badly broken model must not bury the other criteria. */
+const MAX_REASONS = 50;
+
+/** Evaluates every criterion for a bundle read from disk and the derived step view. */
+export function evaluateExitCriteria(bundle: Bundle, view: WorkflowView): ExitReport {
+  const trace = traceRequirements(bundle.requirements, bundle.documents, bundle.adrs);
+  const criteria: CriterionResult[] = [
+    result('diagrams', diagramReasons(bundle)),
+    result('security', securityReasons(bundle, view)),
+    result('performance', performanceReasons(bundle, trace)),
+    result('adrs', adrReasons(bundle, view)),
+    result('approval', approvalReasons(bundle)),
+  ];
+  return { criteria, allMet: criteria.every((c) => c.met), trace };
+}
+
+function result(id: CriterionId, reasons: string[]): CriterionResult {
+  const capped =
+    reasons.length > MAX_REASONS
+      ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more`]
+      : reasons;
+  return { id, title: CRITERION_TITLES[id], met: reasons.length === 0, reasons: capped };
+}
+
+/** A sentence without its final period, so it can be followed by more text. */
+function clause(text: string): string {
+  return text.trim().replace(/\.+$/, '');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Diagrams
+
+function isEmptyModel(m: C4Model): boolean {
+  return (
+    !m.people.length && !m.systems.length && !m.containers.length && !m.components.length && !m.relationships.length
+  );
+}
+
+/** c4-model.json exists and parses, each level has what its view needs, and the consistency rules hold. */
+function diagramReasons(bundle: Bundle): string[] {
+  const model = bundle.c4;
+  if (model === undefined) {
+    return [`${LAYOUT.c4Model} does not exist: run ${stepTitle(2)} and ${stepTitle(3)} to create the C4 model`];
+  }
+  // loadBundle prefixes the file name; the parser speaks of a "block" (it also reads model output).
+  const reasons = bundle.c4Errors.map((e) =>
+    clause(e.replace(`${LAYOUT.c4Model}: The archflow-c4 block `, `${LAYOUT.c4Model} `)),
+  );
+  // A file that did not parse at all yields an empty model: "level 1 is missing" would only be noise.
+  if (reasons.length > 0 && isEmptyModel(model)) return reasons;
+
+  const missingLevel = new Set<1 | 2 | 3>();
+  if (!model.systems.some((s) => !s.external)) {
+    missingLevel.add(1);
+    reasons.push(
+      `Level 1 (System Context) is missing: the model has no software system in scope (run ${stepTitle(2)})`,
+    );
+  }
+  if (model.containers.length === 0) {
+    missingLevel.add(2);
+    reasons.push(`Level 2 (Container) is missing: the model has no containers (run ${stepTitle(3)})`);
+  }
+  if (componentViewIds(model).length === 0) {
+    missingLevel.add(3);
+    reasons.push(
+      `Level 3 (Component) is missing: no container of the model has components; detail at least one container (run ${stepTitle(3)})`,
+    );
+  }
+  for (const issue of checkC4(model)) {
+    // The level checks above say the same, and also cover components whose container does not exist.
+    if (issue.rule === 'missing-level' && missingLevel.has(issue.level)) continue;
+    reasons.push(`Level ${issue.level}: ${clause(issue.message)} (rule: ${issue.rule})`);
+  }
+  return reasons;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step status (security review, ADRs)
+
+/** What a step's staleness is measured against, for "changed since …". */
+const SINCE: Partial<Record<StepId, string>> = {
+  6: 'the security review ran',
+  8: 'the ADRs were written',
+};
+
+/** Why a step is not done and up to date, or undefined when it is. */
+function stepProblem(view: WorkflowView, id: StepId): string | undefined {
+  const step: StepView | undefined = view.steps.find((s) => s.id === id);
+  const why = step?.reason?.trim();
+  switch (step?.status) {
+    case 'done':
+      return undefined;
+    case 'stale':
+      return `Step ${id} is stale: ${why ? clause(why.replace(/since this step ran\.?$/, `since ${SINCE[id] ?? 'it ran'}`)) : 'run it again'}`;
+    case 'failed':
+      return `Step ${id} failed${why ? `: ${clause(why)}` : ''}; run ${stepTitle(id)} again`;
+    case 'running':
+      return `Step ${id} is still running`;
+    case 'not-started':
+    case undefined:
+      return `${stepTitle(id)} has not run yet${why ? ` (${clause(why)})` : ''}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security
+
+/** The ADR a finding's `adr` reference names: by archflow-key, by title (as a slug) or by number. */
+function findAdr(adrs: readonly AdrFile[], ref: string): AdrFile | undefined {
+  const key = normalizeAdrKey(ref);
+  const byKey = adrs.find((a) => a.record.key !== undefined && normalizeAdrKey(a.record.key) === key);
+  if (byKey) return byKey;
+  const byTitle = adrs.find((a) => a.record.title !== undefined && adrSlug(a.record.title) === key);
+  if (byTitle) return byTitle;
+  return /^\d+$/.test(ref) ? adrs.find((a) => a.record.number === Number(ref)) : undefined;
+}
+
+function adrName(a: AdrFile): string {
+  return a.record.number !== undefined ? `ADR ${adrNumberText(a.record.number)}` : a.file;
+}
+
+/** Why a critical or high finding is not closed, or undefined when it is (mitigated, or accepted by a live ADR). */
+function findingProblem(f: Finding, adrs: readonly AdrFile[]): string | undefined {
+  const head = `${f.id} (${f.severity}, ${f.status})${f.title ? `: ${clause(f.title)}` : ''}`;
+  if (f.status === 'mitigated') return undefined;
+  if (f.status === 'open') return head;
+  if (!f.adr) return `${head} — accepted without naming an ADR; write "accepted (ADR \`key\`)" in its Status cell`;
+  const adr = findAdr(adrs, f.adr);
+  if (!adr) return `${head} — accepted by ADR \`${f.adr}\`, but no such ADR exists`;
+  // An acceptance must rest on a decision that still stands.
+  if (adr.record.status === 'deprecated')
+    return `${head} — accepted by ADR \`${f.adr}\`, but ${adrName(adr)} is deprecated`;
+  if (adr.record.status === 'superseded') {
+    const by = adr.record.supersededByNumber;
+    return `${head} — accepted by ADR \`${f.adr}\`, but ${adrName(adr)} is superseded${typeof by === 'number' ? ` by ADR ${adrNumberText(by)}` : ''}`;
+  }
+  return undefined;
+}
+
+/** Step 6 done and up to date; no critical or high finding open (hand edits of the table count). */
+function securityReasons(bundle: Bundle, view: WorkflowView): string[] {
+  const reasons: string[] = [];
+  const step = stepProblem(view, 6);
+  if (step) reasons.push(step);
+  const review = bundle.documents[6];
+  // A review whose findings table was deleted by hand must not pass as "no findings".
+  const noFindings = renderFindings({ verdict: 'pass', findings: [] });
+  if (review !== undefined && parseTable(review, 'ID') === undefined && !review.includes(noFindings)) {
+    reasons.push(
+      `${stepById(6).document} has no findings table (ID | Severity | Finding | … | Status), so its findings cannot be checked`,
+    );
+  }
+  for (const f of bundle.findings) {
+    if (f.severity !== 'critical' && f.severity !== 'high') continue;
+    const problem = findingProblem(f, bundle.adrs);
+    if (problem) reasons.push(problem);
+  }
+  return reasons;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Performance
+
+/** Every performance-type NFR of step 1 is referenced by a design section (steps 2-7) or an ADR. */
+function performanceReasons(bundle: Bundle, trace: TraceRow[]): string[] {
+  if (bundle.documents[1] === undefined) {
+    return [`${stepTitle(1)} has not produced its document yet: there is no requirement inventory to trace`];
+  }
+  if (bundle.requirements.length === 0) {
+    return ['01-architecture-context.md has no requirement inventory table (ID | Requirement | Category | Target | …)'];
+  }
+  const reasons: string[] = [];
+  for (const row of trace) {
+    const r = row.requirement;
+    if (r.kind !== 'NFR' || r.category === undefined || !PERFORMANCE_CATEGORIES.includes(r.category)) continue;
+    if (row.refs.length > 0) continue;
+    reasons.push(`${r.id} (${r.category}: ${r.target || r.title}) is not referenced by any design section or ADR`);
+  }
+  return reasons;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ADRs
+
+const ADR_FILE_NAME = /^\d{4}-[a-z0-9-]+\.md$/;
+
+/** Step 8 done; at least one ADR; every ADR complete; index and files agree both ways. */
+function adrReasons(bundle: Bundle, view: WorkflowView): string[] {
+  const reasons: string[] = [];
+  const step = stepProblem(view, 8);
+  if (step) reasons.push(step);
+  if (bundle.adrs.length === 0)
+    reasons.push(`There is no ADR in ${LAYOUT.adrDir}/ (files named ${LAYOUT.adrDir}/NNNN-<slug>.md)`);
+  for (const a of bundle.adrs) {
+    if (a.missing.length > 0) reasons.push(`${a.file} is missing: ${a.missing.join(', ')}`);
+  }
+  if (bundle.adrIndex === undefined) {
+    if (bundle.adrs.length > 0) reasons.push(`${LAYOUT.adrIndex} (the ADR index) does not exist`);
+    return reasons;
+  }
+  const listed = parseAdrIndex(bundle.adrIndex);
+  const files = new Set(bundle.adrs.map((a) => a.file.slice(LAYOUT.adrDir.length + 1)));
+  for (const a of bundle.adrs) {
+    if (!listed.includes(a.file.slice(LAYOUT.adrDir.length + 1)))
+      reasons.push(`${a.file} is not listed in ${LAYOUT.adrIndex}`);
+  }
+  for (const name of listed) {
+    if (files.has(name)) continue;
+    reasons.push(
+      ADR_FILE_NAME.test(name)
+        ? `${LAYOUT.adrIndex} links ${LAYOUT.adrDir}/${name}, which does not exist`
+        : `${LAYOUT.adrIndex} links ${LAYOUT.adrDir}/${name}, which is not an ADR file name (NNNN-<slug>.md in lowercase)`,
+    );
+  }
+  return reasons;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Approval
+
+function approvalReasons(bundle: Bundle): string[] {
+  if (bundle.architecture === undefined) {
+    return [`${LAYOUT.architecture} does not exist yet: run the workflow to assemble it, then record the approval`];
+  }
+  const { current, voided } = approvalStatus(bundle);
+  if (current) return [];
+  if (voided) {
+    return [
+      `${LAYOUT.architecture} changed since ${voided.name} (${voided.role}) approved it on ${voided.date.slice(0, 10)}`,
+    ];
+  }
+  return [
+    `No stakeholder approval is recorded for ${LAYOUT.architecture} (command "Archflow: Record Stakeholder Approval", or \`archflow approve\`)`,
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rendering
+
+/**
+ * The report as a Markdown list for appendix D of ARCHITECTURE.md. The approval criterion only points to
+ * archflow.json: the approval is recorded against this document's hash, so it cannot be part of it.
+ */
+export function renderExitCriteria(report: ExitReport): string {
+  const lines: string[] = [];
+  for (const c of report.criteria) {
+    if (c.id === 'approval') {
+      lines.push(`- **${c.title}**: see \`${LAYOUT.state}\``);
+      continue;
+    }
+    lines.push(`- ${c.met ? '✅' : '❌'} **${c.title}**: ${c.met ? 'met' : 'not met'}`);
+    for (const r of c.reasons) lines.push(`  - ${escapeInline(r)}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,116 @@
+/** Security findings of step 6: JSON from the model, a table on disk, and the computed verdict. */
+import { parseTable, renderTable } from './markdown';
+import type { Finding, FindingStatus, SecurityReview, Severity } from './model';
+
+const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+const STATUSES: readonly FindingStatus[] = ['open', 'mitigated', 'accepted'];
+
+/** The verdict by rule, never by the model's say-so: pass when no critical or high finding is open. */
+export function computeVerdict(findings: Finding[]): 'pass' | 'fail' {
+  return findings.some((f) => f.status === 'open' && (f.severity === 'critical' || f.severity === 'high'))
+    ? 'fail'
+    : 'pass';
+}
+
+/** Validates an `archflow-findings` block; errors name the finding and the field. */
+export function parseFindingsJson(text: string): { review?: SecurityReview; errors: string[] } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return { errors: [`archflow-findings: not valid JSON (${(err as Error).message})`] };
+  }
+  const errors: string[] = [];
+  const list = (raw as { findings?: unknown })?.findings;
+  if (!Array.isArray(list)) return { errors: ['archflow-findings: "findings" must be an array'] };
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  list.forEach((item: Record<string, unknown>, i) => {
+    const id = typeof item?.id === 'string' && item.id.trim() ? item.id.trim() : '';
+    const where = `finding ${id ? `"${id}"` : `#${i + 1}`}`;
+    if (!id) errors.push(`${where}: "id" is missing`);
+    if (seen.has(id)) errors.push(`${where}: duplicate id`);
+    seen.add(id);
+    const severity = String(item.severity ?? '').toLowerCase() as Severity;
+    if (!SEVERITIES.includes(severity)) errors.push(`${where}: "severity" must be one of ${SEVERITIES.join(', ')}`);
+    const status = String(item.status ?? '').toLowerCase() as FindingStatus;
+    if (!STATUSES.includes(status)) errors.push(`${where}: "status" must be one of ${STATUSES.join(', ')}`);
+    if (status === 'accepted' && (typeof item.adr !== 'string' || !item.adr)) {
+      errors.push(`${where}: an accepted finding needs "adr" (the key of the decision that accepts it)`);
+    }
+    const title = typeof item.title === 'string' ? item.title.trim() : '';
+    if (!title) errors.push(`${where}: "title" is missing`);
+    findings.push({
+      id,
+      severity,
+      title,
+      element: typeof item.element === 'string' && item.element ? item.element : null,
+      stride: typeof item.stride === 'string' ? item.stride : undefined,
+      recommendation: typeof item.recommendation === 'string' ? item.recommendation : '',
+      status,
+      adr: typeof item.adr === 'string' && item.adr ? item.adr : undefined,
+      requirements: Array.isArray(item.requirements)
+        ? item.requirements.filter((r): r is string => typeof r === 'string')
+        : [],
+    });
+  });
+  return errors.length ? { errors } : { review: { verdict: computeVerdict(findings), findings }, errors };
+}
+
+const HEADER = ['ID', 'Severity', 'Finding', 'Element', 'STRIDE', 'Recommendation', 'Status', 'Requirements'];
+
+/** Renders findings as the table written into 06-security-architecture.md, with the computed verdict. */
+export function renderFindings(review: SecurityReview): string {
+  const table = renderTable(
+    HEADER,
+    review.findings.map((f) => [
+      f.id,
+      f.severity,
+      f.title,
+      f.element ? `\`${f.element}\`` : 'cross-cutting',
+      f.stride ?? '',
+      f.recommendation,
+      f.status === 'accepted' && f.adr ? `accepted (ADR \`${f.adr}\`)` : f.status,
+      f.requirements.join(', '),
+    ]),
+  );
+  return review.findings.length ? table : '_No findings._';
+}
+
+/** Renders the verdict line; the verdict is computed from the findings. */
+export function renderVerdict(review: SecurityReview): string {
+  const open = review.findings.filter((f) => f.status === 'open');
+  const blocking = open.filter((f) => f.severity === 'critical' || f.severity === 'high');
+  return review.verdict === 'pass'
+    ? `**Verdict: PASS** — no critical or high finding is open (${open.length} lower-severity finding(s) open).`
+    : `**Verdict: FAIL** — ${blocking.length} critical or high finding(s) open: ${blocking.map((f) => f.id).join(', ')}.`;
+}
+
+/** Reads findings back from the step-6 document on disk (hand edits included). */
+export function parseFindingsTable(markdown: string): Finding[] {
+  return (parseTable(markdown, 'ID') ?? [])
+    .filter((r) => r['id'] && r['severity'])
+    .map((r) => {
+      const statusCell = (r['status'] ?? '').toLowerCase();
+      const status: FindingStatus = statusCell.startsWith('accepted')
+        ? 'accepted'
+        : statusCell.startsWith('mitigated')
+          ? 'mitigated'
+          : 'open';
+      const adr = /ADR `?([a-z0-9-]+)`?/i.exec(r['status'] ?? '')?.[1];
+      const element = (r['element'] ?? '').replace(/`/g, '');
+      return {
+        id: r['id'],
+        severity: (SEVERITIES.includes(r['severity'].toLowerCase() as Severity)
+          ? r['severity'].toLowerCase()
+          : 'high') as Severity,
+        title: r['finding'] ?? '',
+        element: element && element !== 'cross-cutting' ? element : null,
+        stride: r['stride'] || undefined,
+        recommendation: r['recommendation'] ?? '',
+        status,
+        adr,
+        requirements: (r['requirements'] ?? '').split(/[,\s]+/).filter(Boolean),
+      };
+    });
+}

@@ -1,0 +1,171 @@
+/** archflow.json: the run state, and the step status derived from it and the files on disk. */
+import * as path from 'node:path';
+import type { StepStatus, StepView, WorkflowView } from './events';
+import { hashText } from './hash';
+import type { Usage } from './llm/types';
+import { LAYOUT, STEPS, type StepId, stepById, stepTitle } from './steps';
+import type { ArtifactStore } from './store';
+
+export const STATE_VERSION = 1;
+
+/** What Archflow recorded about one step's last run. */
+export interface StepRecord {
+  status: 'done' | 'failed';
+  /** Hash of each input (PRD and upstream documents) as the step saw them. */
+  inputs: Record<string, string>;
+  /** Files the step wrote, relative to the output folder. */
+  files: string[];
+  model?: string;
+  usage?: Usage;
+  attempts?: number;
+  startedAt?: string;
+  finishedAt?: string;
+  durationMs?: number;
+  error?: string;
+}
+
+/** Hashes of the contents Archflow wrote to a file (recent first): any other content is a user edit. */
+export interface FileRecord {
+  hashes: string[];
+}
+
+export interface Approval {
+  name: string;
+  role: string;
+  comment?: string;
+  date: string;
+  /** Hash of ARCHITECTURE.md that was approved. */
+  documentHash: string;
+}
+
+export interface ArchflowState {
+  version: number;
+  tool: string;
+  /** The PRD, relative to the output folder, with its hash at the last run. */
+  prd?: { path: string; hash: string };
+  steps: { [K in StepId]?: StepRecord };
+  files: Record<string, FileRecord>;
+  /** Every ADR number ever assigned, by decision key: numbers are never reused. */
+  adrs: { key: string; number: number; title: string; file: string }[];
+  security?: { verdict: 'pass' | 'fail'; open: Record<string, number> };
+  approvals: Approval[];
+  updatedAt?: string;
+}
+
+/** A fresh, empty state. */
+export function emptyState(): ArchflowState {
+  return { version: STATE_VERSION, tool: 'archflow', steps: {}, files: {}, adrs: [], approvals: [] };
+}
+
+/** archflow.json could not be read; the message says how to recover. */
+export class StateError extends Error {}
+
+/** Parses archflow.json text; throws StateError with a remedy on a broken file. */
+export function parseState(text: string): ArchflowState {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new StateError(
+      `archflow.json is not valid JSON (${(err as Error).message}). Undo the edit to it, or run "Archflow: Reset Run" to start the run state afresh (documents are kept).`,
+    );
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { tool?: unknown }).tool !== 'archflow') {
+    throw new StateError('archflow.json was not written by Archflow. Move it away or choose another output folder.');
+  }
+  const s = { ...emptyState(), ...(raw as Partial<ArchflowState>) };
+  if (typeof s.version !== 'number' || s.version > STATE_VERSION) {
+    throw new StateError(
+      `archflow.json has version ${String(s.version)}, newer than this Archflow understands. Update Archflow.`,
+    );
+  }
+  return s;
+}
+
+/** Reads archflow.json from the store; an empty state when there is none. */
+export async function loadState(store: ArtifactStore): Promise<ArchflowState> {
+  const text = await store.read(LAYOUT.state);
+  return text === undefined ? emptyState() : parseState(text);
+}
+
+/** Serialises the state (stable key order for readable diffs). */
+export function serializeState(state: ArchflowState): string {
+  return JSON.stringify(state, null, 2) + '\n';
+}
+
+/** The names and hashes of a step's inputs as they are now: the PRD and upstream documents. */
+export async function currentInputs(
+  store: ArtifactStore,
+  step: StepId,
+  prdHash: string,
+): Promise<Record<string, string>> {
+  const inputs: Record<string, string> = { PRD: prdHash };
+  for (const n of stepById(step).needs) {
+    const doc = stepById(n).document;
+    const text = await store.read(doc);
+    inputs[doc] = text === undefined ? 'missing' : hashText(text);
+  }
+  return inputs;
+}
+
+/** Names the inputs whose hash differs, for the "stale because" reason. */
+export function changedInputs(recorded: Record<string, string>, now: Record<string, string>): string[] {
+  return Object.keys(now).filter((k) => recorded[k] !== now[k]);
+}
+
+/**
+ * Derives each step's status from the recorded state and the files as they are now: a done step
+ * is stale when the PRD or an upstream document changed since it ran, or an upstream step is not
+ * done and up to date.
+ */
+export async function deriveView(
+  store: ArtifactStore,
+  state: ArchflowState,
+  prdText: string | undefined,
+  running: ReadonlySet<StepId> = new Set(),
+): Promise<WorkflowView> {
+  const prdHash = prdText === undefined ? (state.prd?.hash ?? 'missing') : hashText(prdText);
+  const statuses = new Map<StepId, StepStatus>();
+  const views: StepView[] = [];
+  for (const def of STEPS) {
+    const rec = state.steps[def.id];
+    const files: string[] = [];
+    for (const f of rec?.files ?? []) if ((await store.read(f)) !== undefined) files.push(f);
+    let status: StepStatus = 'not-started';
+    let reason: string | undefined;
+    if (running.has(def.id)) {
+      status = 'running';
+    } else if (rec?.status === 'failed') {
+      status = 'failed';
+      reason = rec.error;
+    } else if (rec?.status === 'done') {
+      status = 'done';
+      const doc = await store.read(def.document);
+      const changed = changedInputs(rec.inputs, await currentInputs(store, def.id, prdHash));
+      const upstreamNotDone = def.needs.filter((n) => statuses.get(n) !== 'done');
+      if (doc === undefined) {
+        status = 'not-started';
+        reason = `${def.document} was deleted.`;
+      } else if (changed.length > 0) {
+        status = 'stale';
+        reason = `${changed.map((c) => (c === 'PRD' ? 'the PRD' : c)).join(', ')} changed since this step ran.`;
+      } else if (upstreamNotDone.length > 0) {
+        status = 'stale';
+        reason = `${upstreamNotDone.map((n) => stepTitle(n)).join(', ')} must run again first.`;
+      }
+    }
+    statuses.set(def.id, status);
+    views.push({
+      id: def.id,
+      status,
+      reason,
+      files,
+      model: rec?.model,
+      usage: rec?.usage,
+      durationMs: rec?.durationMs,
+      finishedAt: rec?.finishedAt,
+    });
+  }
+  const prdPath = state.prd ? path.resolve(store.root, state.prd.path) : undefined;
+  return { outputDir: store.root, prdPath, steps: views, empty: Object.keys(state.steps).length === 0 };
+}

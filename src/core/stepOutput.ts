@@ -1,0 +1,229 @@
+/** Checks a step's model output and turns it into its document and structured parts. */
+import { parseAdrJson } from './adr/parse';
+import { checkC4 } from './c4/consistency';
+import { mergeLevel1, mergeLevel23 } from './c4/merge';
+import { componentView, componentViewIds, containerView, contextView, stripInitDirectives } from './c4/mermaid';
+import { parseC4Json } from './c4/parse';
+import { parseFindingsJson, renderFindings, renderVerdict } from './findings';
+import { fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
+import type { AdrDraft, C4Model, Requirement, SecurityReview } from './model';
+import { parseRequirementsJson, renderRequirementsTable } from './requirements';
+import { type BlockKind, type StepId, stepById } from './steps';
+
+/** A step's output once it passed validation. */
+export interface ParsedStep {
+  step: StepId;
+  title: string;
+  /** The model's text from the H1 on. */
+  text: string;
+  requirements?: Requirement[];
+  /** Steps 2 and 3: the whole C4 model after this step. */
+  c4?: C4Model;
+  review?: SecurityReview;
+  adrs?: AdrDraft[];
+  /** Non-blocking remarks (unknown requirement ids cited, …), logged and kept. */
+  warnings: string[];
+}
+
+/** What a step's output is checked against. */
+export interface StepContext {
+  /** The C4 model as it stands before this step (steps 3+). */
+  c4?: C4Model;
+  /** Requirement ids of the inventory (steps 2+), to flag unknown citations. */
+  requirementIds?: Set<string>;
+}
+
+const BLOCK_INFO: Record<BlockKind, string> = {
+  requirements: 'archflow-requirements',
+  c4: 'archflow-c4',
+  findings: 'archflow-findings',
+  adrs: 'archflow-adrs',
+};
+
+/** The level-1 part of a model: people, systems and the relationships between them. */
+export function level1Of(model: C4Model): C4Model {
+  const ids = new Set([...model.people.map((p) => p.id), ...model.systems.map((s) => s.id)]);
+  return {
+    people: model.people,
+    systems: model.systems,
+    containers: [],
+    components: [],
+    relationships: model.relationships.filter((r) => ids.has(r.from) && ids.has(r.to)),
+  };
+}
+
+/**
+ * Validates a step's output: an H1, every required H2 section in order, each structured block
+ * present once and valid. Returns the parsed parts, or the errors to send back in the repair round.
+ */
+export function parseStepOutput(
+  stepId: StepId,
+  output: string,
+  ctx: StepContext = {},
+): { parsed?: ParsedStep; errors: string[] } {
+  const step = stepById(stepId);
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  const h1 = /^#\s+\S.*$/m.exec(output);
+  if (!h1) errors.push('The document has no H1 title line ("# <title>").');
+  const text = h1 ? output.slice(h1.index).trim() + '\n' : output.trim() + '\n';
+  const { title, sections } = splitSections(text);
+
+  const found = sections.map((s) => headingKey(s.title));
+  let cursor = 0;
+  for (const name of step.sections) {
+    const at = found.indexOf(name.toLowerCase(), cursor);
+    if (at < 0) {
+      errors.push(
+        found.includes(name.toLowerCase())
+          ? `Section "## ${name}" is out of order; the order is: ${step.sections.join(', ')}.`
+          : `Section "## ${name}" is missing.`,
+      );
+    } else {
+      cursor = at + 1;
+      if (sections[at].body.replace(/\s/g, '').length === 0) errors.push(`Section "## ${name}" is empty.`);
+    }
+  }
+
+  const blocks = fencedBlocks(text);
+  const parsed: ParsedStep = { step: stepId, title: title ?? step.name, text, warnings };
+  for (const kind of step.blocks) {
+    const info = BLOCK_INFO[kind];
+    const mine = blocks.filter((b) => b.info.split(/\s+/).includes(info));
+    if (mine.length === 0) {
+      errors.push(`The \`${info}\` block is missing.`);
+      continue;
+    }
+    if (mine.length > 1) errors.push(`There are ${mine.length} \`${info}\` blocks; write exactly one.`);
+    const body = mine[0].body;
+    switch (kind) {
+      case 'requirements': {
+        const r = parseRequirementsJson(body);
+        errors.push(...r.errors);
+        parsed.requirements = r.requirements;
+        break;
+      }
+      case 'c4': {
+        const r = parseC4Json(body);
+        errors.push(...r.errors);
+        if (r.errors.length > 0) break;
+        if (stepId === 2) {
+          parsed.c4 = mergeLevel1(ctx.c4 ?? emptyModel(), r.model);
+        } else {
+          const merged = mergeLevel23(level1Of(ctx.c4 ?? emptyModel()), r.model);
+          errors.push(...merged.errors);
+          parsed.c4 = merged.model;
+        }
+        // After step 2 only level 1 exists; levels 2 and 3 are step 3's to add.
+        errors.push(...checkC4(parsed.c4, { upToLevel: stepId === 2 ? 1 : 3 }).map((i) => i.message));
+        break;
+      }
+      case 'findings': {
+        const r = parseFindingsJson(body);
+        errors.push(...r.errors);
+        parsed.review = r.review;
+        break;
+      }
+      case 'adrs': {
+        const r = parseAdrJson(body);
+        errors.push(...r.errors);
+        parsed.adrs = r.adrs;
+        if (r.adrs.length === 0 && r.errors.length === 0)
+          errors.push('The `archflow-adrs` block has no decisions; record at least one.');
+        break;
+      }
+    }
+  }
+  if (ctx.requirementIds && ctx.requirementIds.size > 0) {
+    const cited = new Set(text.match(/\b(?:FR|NFR)-\d+\b/g) ?? []);
+    const unknown = [...cited].filter((id) => !ctx.requirementIds!.has(id));
+    if (unknown.length) warnings.push(`cites requirement ids that are not in the inventory: ${unknown.join(', ')}`);
+  }
+  return errors.length ? { errors } : { parsed, errors };
+}
+
+function emptyModel(): C4Model {
+  return { people: [], systems: [], containers: [], components: [], relationships: [] };
+}
+
+/** A fenced Mermaid block. */
+export function mermaidBlock(body: string): string {
+  return '```mermaid\n' + body.trim() + '\n```';
+}
+
+/** Level-1 elements as a table: every person and system with its purpose. */
+function contextTable(model: C4Model): string {
+  return renderTable(
+    ['Element', 'Id', 'Kind', 'Purpose'],
+    [
+      ...model.people.map((p) => [p.name, `\`${p.id}\``, p.external ? 'person (external)' : 'person', p.description]),
+      ...model.systems.map((s) => [
+        s.name,
+        `\`${s.id}\``,
+        s.external ? 'external system' : 'system in scope',
+        s.description,
+      ]),
+    ],
+  );
+}
+
+function containerTable(model: C4Model): string {
+  return renderTable(
+    ['Container', 'Id', 'Kind', 'Technology', 'Responsibility'],
+    model.containers.map((c) => [c.name, `\`${c.id}\``, c.kind, c.technology, c.description]),
+  );
+}
+
+/** The level-3 views of a model, as document text. */
+export function componentViewsText(model: C4Model): string {
+  return componentViewIds(model)
+    .map((id) => {
+      const c = model.containers.find((x) => x.id === id);
+      return `### Components of ${c?.name ?? id} (\`${id}\`)\n\n${mermaidBlock(componentView(model, id))}`;
+    })
+    .join('\n\n');
+}
+
+/** Inserts `insert` right after the `## <section>` heading line. */
+function afterHeading(text: string, section: string, insert: string): string {
+  const re = new RegExp(`^##\\s+(?:\\d+\\.?\\s+)?${section.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`, 'mi');
+  const m = re.exec(text);
+  if (!m) return text + '\n\n' + insert + '\n';
+  const at = m.index + m[0].length;
+  return text.slice(0, at) + '\n\n' + insert + '\n' + text.slice(at);
+}
+
+/**
+ * The document written to disk: structured blocks replaced by the tables and diagrams code makes
+ * from them, Mermaid init directives removed. `adrLinks` renders step 8's list of recorded ADRs.
+ */
+export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): string {
+  const blocks = fencedBlocks(parsed.text);
+  let out = '';
+  let last = 0;
+  for (const b of blocks) {
+    out += parsed.text.slice(last, b.start);
+    last = b.end;
+    const info = b.info.split(/\s+/);
+    if (info.includes('archflow-requirements') && parsed.requirements) {
+      out += renderRequirementsTable(parsed.requirements);
+    } else if (info.includes('archflow-c4') && parsed.c4) {
+      out +=
+        parsed.step === 2
+          ? `${mermaidBlock(contextView(parsed.c4))}\n\n${contextTable(parsed.c4)}`
+          : `${mermaidBlock(containerView(parsed.c4))}\n\n${containerTable(parsed.c4)}`;
+    } else if (info.includes('archflow-findings') && parsed.review) {
+      out += renderFindings(parsed.review);
+    } else if (info.includes('archflow-adrs')) {
+      out += adrLinks ?? '';
+    } else if (info[0] === 'mermaid') {
+      out += mermaidBlock(stripInitDirectives(b.body));
+    } else {
+      out += parsed.text.slice(b.start, b.end);
+    }
+  }
+  out += parsed.text.slice(last);
+  if (parsed.step === 3 && parsed.c4) out = afterHeading(out, 'Component Views', componentViewsText(parsed.c4));
+  if (parsed.step === 6 && parsed.review) out = afterHeading(out, 'Verdict', renderVerdict(parsed.review));
+  return out.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
+}

@@ -1,0 +1,69 @@
+/** Requirement traceability: where each requirement of step 1 is addressed (design sections, ADRs). */
+import type { AdrFile } from './bundle';
+import { renderTable, splitSections } from './markdown';
+import type { Requirement } from './model';
+import { STEPS, type StepId } from './steps';
+
+/** One place a requirement is referenced. */
+export interface TraceRef {
+  /** e.g. "03-service-architecture.md § API Contracts" or "ADR 0002". */
+  label: string;
+  file: string;
+  kind: 'section' | 'adr';
+}
+
+export interface TraceRow {
+  requirement: Requirement;
+  refs: TraceRef[];
+}
+
+function mentions(text: string, id: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9-])${id}(?![0-9])`).test(text);
+}
+
+/**
+ * For every requirement, the design sections (steps 2-7) and ADRs that cite its id. Step 1 itself
+ * and step 8's summary are not design sections, so they do not count.
+ */
+export function traceRequirements(
+  requirements: Requirement[],
+  documents: Partial<Record<StepId, string>>,
+  adrs: AdrFile[],
+): TraceRow[] {
+  const sections: { label: string; file: string; text: string }[] = [];
+  for (const step of STEPS.filter((s) => s.id >= 2 && s.id <= 7)) {
+    const doc = documents[step.id];
+    if (!doc) continue;
+    for (const sec of splitSections(doc).sections) {
+      sections.push({ label: `${step.document} § ${sec.title}`, file: step.document, text: sec.body });
+    }
+  }
+  return requirements.map((requirement) => {
+    const refs: TraceRef[] = [];
+    for (const s of sections) {
+      if (mentions(s.text, requirement.id)) refs.push({ label: s.label, file: s.file, kind: 'section' });
+    }
+    for (const a of adrs) {
+      const listed = a.record.requirements?.includes(requirement.id) ?? false;
+      if (listed || mentions(a.text, requirement.id)) {
+        const n = a.record.number !== undefined ? String(a.record.number).padStart(4, '0') : a.file;
+        refs.push({ label: `ADR ${n}`, file: a.file, kind: 'adr' });
+      }
+    }
+    return { requirement, refs };
+  });
+}
+
+/** The traceability matrix as a Markdown table (paths relative to the output folder). */
+export function renderTraceabilityMatrix(rows: TraceRow[]): string {
+  if (rows.length === 0) return '_No requirement inventory yet (step 1)._';
+  return renderTable(
+    ['Requirement', 'Category', 'Target', 'Addressed by'],
+    rows.map((r) => [
+      `${r.requirement.id} ${r.requirement.title}`,
+      r.requirement.kind === 'FR' ? 'functional' : r.requirement.category,
+      r.requirement.target ?? '',
+      r.refs.length ? r.refs.map((x) => `[${x.label}](${encodeURI(x.file)})`).join('; ') : '**not addressed**',
+    ]),
+  );
+}

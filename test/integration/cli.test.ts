@@ -1,0 +1,309 @@
+/**
+ * The CLI end to end against the fake Anthropic server, through the real SDK: the real PRDs,
+ * failures (401, 429, 529, dropped streams, malformed output, max_tokens), cancel, resume,
+ * hand edits and staleness.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { readWorkflowView } from '../../src/core/engine';
+import { ARCHITECTURE_SECTIONS } from '../../src/core/assemble';
+import { parseState } from '../../src/core/state';
+import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
+import { FAST_RETRY_ENV, listFiles, runCli, startCli, tempDir } from '../helpers/cli';
+import { prdsDir } from '../helpers/paths';
+
+let fake: FakeAnthropic;
+
+before(async () => {
+  fake = await startFakeAnthropic({ port: 0 });
+});
+after(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  fake.clearFaults();
+  fake.reset();
+});
+
+function env(extra: Record<string, string> = {}): Record<string, string> {
+  return { ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: fake.url, ...FAST_RETRY_ENV, ...extra };
+}
+
+/** A workspace holding a copy of a PRD, so runs never touch shared/. */
+async function workspace(prd = 'better-pwa.md'): Promise<{ dir: string; prd: string; out: string }> {
+  const dir = await tempDir('archflow-ws-');
+  const target = path.join(dir, 'PRD.md');
+  await fs.copyFile(path.join(prdsDir, prd), target);
+  return { dir, prd: target, out: path.join(dir, 'docs', 'architecture') };
+}
+
+function design(ws: { prd: string; out: string }, ...args: string[]) {
+  return runCli(['design', ws.prd, '--out', ws.out, ...args], env());
+}
+
+const STEP_DOCS = [
+  '01-architecture-context.md',
+  '02-high-level-architecture.md',
+  '03-service-architecture.md',
+  '04-data-architecture.md',
+  '05-infrastructure-architecture.md',
+  '06-security-architecture.md',
+  '07-observability-design.md',
+];
+
+/** Asserts every file of SPEC §3 is present and well formed. */
+async function assertFullBundle(out: string): Promise<void> {
+  const files = await listFiles(out);
+  for (const doc of STEP_DOCS) assert.ok(files.includes(doc), `${doc} missing; have ${files.join(', ')}`);
+  for (const f of [
+    'adr/README.md',
+    'diagrams/c4-context.mmd',
+    'diagrams/c4-container.mmd',
+    'ARCHITECTURE.md',
+    'archflow.json',
+  ]) {
+    assert.ok(files.includes(f), `${f} missing`);
+  }
+  const adrs = files.filter((f) => /^adr\/\d{4}-[a-z0-9-]+\.md$/.test(f));
+  assert.ok(adrs.length >= 1, 'no ADR file');
+  assert.ok(
+    files.some((f) => /^diagrams\/c4-component-[a-z0-9-]+\.mmd$/.test(f)),
+    'no level-3 view',
+  );
+  assert.ok(!files.some((f) => f.endsWith('.tmp')), 'a temporary file was left behind');
+
+  const arch = await fs.readFile(path.join(out, 'ARCHITECTURE.md'), 'utf8');
+  const headings = [...arch.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+  assert.deepEqual(
+    headings,
+    ARCHITECTURE_SECTIONS.map((s, i) => `${i + 1}. ${s}`),
+  );
+  assert.match(arch, /```mermaid\nC4Context/);
+  assert.match(arch, /```mermaid\nC4Container/);
+  assert.match(arch, /```mermaid\nC4Component/);
+  assert.doesNotMatch(arch, /Not produced yet/);
+
+  const context = await fs.readFile(path.join(out, 'diagrams/c4-context.mmd'), 'utf8');
+  assert.match(context, /^C4Context/);
+  const index = await fs.readFile(path.join(out, 'adr/README.md'), 'utf8');
+  for (const a of adrs) assert.ok(index.includes(path.basename(a)), `${a} not in the index`);
+
+  const state = parseState(await fs.readFile(path.join(out, 'archflow.json'), 'utf8'));
+  for (let i = 1; i <= 8; i++) {
+    const rec = state.steps[i as 1];
+    assert.equal(rec?.status, 'done', `step ${i} not done`);
+    assert.ok(rec!.usage!.output > 0, `step ${i} has no output tokens recorded`);
+    assert.ok(rec!.model, `step ${i} has no model recorded`);
+  }
+  assert.doesNotMatch(JSON.stringify(state), /sk-ant/);
+}
+
+describe('CLI on real PRDs', () => {
+  for (const prd of ['better-pwa.md', 'sokudo-excerpt.md']) {
+    test(`design ${prd} writes every file of the layout`, async () => {
+      const ws = await workspace(prd);
+      const r = await design(ws);
+      assert.equal(r.code, 0, r.stderr);
+      await assertFullBundle(ws.out);
+      assert.match(r.stderr, /Step 8 — Architecture Decision Records/);
+      assert.doesNotMatch(r.stderr + r.stdout, /sk-ant-test-key/);
+
+      const status = await runCli(['status', ws.out], env());
+      assert.equal(status.code, 0, status.stdout);
+      assert.equal((status.stdout.match(/^done /gm) ?? []).length, 8);
+
+      // Nothing is stale: a second run calls the model for nothing.
+      const before = fake.requests.length;
+      const again = await design(ws);
+      assert.equal(again.code, 0);
+      assert.equal(fake.requests.length, before);
+    });
+  }
+
+  test('the cache serves the shared context of later steps', async () => {
+    const ws = await workspace();
+    assert.equal((await design(ws)).code, 0);
+    const state = parseState(await fs.readFile(path.join(ws.out, 'archflow.json'), 'utf8'));
+    const reads = Object.values(state.steps).reduce((n, s) => n + (s?.usage?.cacheRead ?? 0), 0);
+    assert.ok(reads > 0, 'no cache read recorded across the run');
+  });
+});
+
+describe('API failures', () => {
+  test('a rejected key names the API key and the remedy', async () => {
+    const ws = await workspace();
+    const r = await runCli(['design', ws.prd, '--out', ws.out], env({ ANTHROPIC_API_KEY: 'bad-key' }));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /rejected the API key \(401\).*Set API Key/s);
+    assert.doesNotMatch(r.stderr, /bad-key/);
+    assert.equal(fake.requests.length, 1, 'a 401 must not be retried');
+  });
+
+  test('a missing key is a clear error before any request', async () => {
+    const ws = await workspace();
+    const r = await runCli(['design', ws.prd, '--out', ws.out], env({ ANTHROPIC_API_KEY: '' }));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /ANTHROPIC_API_KEY is not set/);
+    assert.equal(fake.requests.length, 0);
+  });
+
+  test('429 is retried a bounded number of times, then fails clearly', async () => {
+    const ws = await workspace();
+    fake.setFaults([{ step: 1, kind: 'status', status: 429, retryAfter: 0 }]);
+    const r = await design(ws);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /rate limit.*\(gave up after 3 attempts\)/s);
+    assert.equal(fake.requests.filter((q) => q.step === 1).length, 3);
+    assert.equal(fake.requests.filter((q) => q.step === 2).length, 0, 'step 2 must not run without step 1');
+  });
+
+  test('529 overloaded is retried and the run then succeeds', async () => {
+    const ws = await workspace();
+    fake.setFaults([{ step: 2, kind: 'status', status: 529, times: 2 }]);
+    const r = await design(ws);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /overloaded/);
+    assert.equal(fake.requests.filter((q) => q.step === 2).length, 3);
+    await assertFullBundle(ws.out);
+  });
+
+  test('a stream dropped mid-step fails that step, keeps finished steps, and the next run resumes', async () => {
+    const ws = await workspace();
+    fake.setFaults([{ step: 4, kind: 'cut', afterChars: 200 }]);
+    const r = await design(ws, '--concurrency', '1');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Step 4 — Data Architecture: .*(closed before the answer was complete|stream)/);
+    const files = await listFiles(ws.out);
+    for (const doc of [STEP_DOCS[0], STEP_DOCS[1], STEP_DOCS[2], STEP_DOCS[4]])
+      assert.ok(files.includes(doc), `${doc} lost`);
+    assert.ok(!files.includes(STEP_DOCS[3]), 'a partial step-4 document was written');
+    const kept = await fs.readFile(path.join(ws.out, STEP_DOCS[2]), 'utf8');
+
+    fake.clearFaults();
+    fake.reset();
+    const resumed = await design(ws);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual([...new Set(fake.requests.map((q) => q.step))].sort(), [4, 6, 7, 8]);
+    assert.equal(await fs.readFile(path.join(ws.out, STEP_DOCS[2]), 'utf8'), kept);
+    await assertFullBundle(ws.out);
+  });
+
+  test('output cut off by max_tokens names the setting to raise', async () => {
+    const ws = await workspace();
+    fake.setFaults([{ step: 1, kind: 'max-tokens' }]);
+    const r = await design(ws);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cut off at the output limit.*archflow\.maxTokens/s);
+    assert.equal(fake.requests.length, 1, 'a truncated answer is not retried');
+  });
+
+  test('malformed output gets one repair round', async () => {
+    const ws = await workspace();
+    fake.setFaults([{ step: 2, kind: 'malformed', times: 1 }]);
+    const ok = await design(ws, '--steps', '1,2');
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /asking the agent to repair/);
+    const repair = fake.requests.filter((q) => q.step === 2);
+    assert.equal(repair.length, 2);
+
+    fake.reset();
+    fake.setFaults([{ step: 3, kind: 'malformed', times: 2 }]);
+    const bad = await design(ws, '--steps', '3');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /did not follow the required format, even after one repair round: .*(missing|JSON)/);
+    assert.equal(fake.requests.length, 2, 'exactly one repair round');
+  });
+});
+
+describe('cancel, edits and staleness', () => {
+  test('a cancel stops the request at once and leaves no partial file', async () => {
+    const ws = await workspace();
+    fake.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
+    const run = startCli(['design', ws.prd, '--out', ws.out], env());
+    const deadline = Date.now() + 20_000;
+    while (!fake.requests.some((q) => q.step === 3) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const step2 = await fs.readFile(path.join(ws.out, STEP_DOCS[1]), 'utf8');
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    assert.equal(r.code, 130, r.stderr);
+    const files = await listFiles(ws.out);
+    assert.ok(!files.includes(STEP_DOCS[2]), 'a partial step-3 document was written');
+    assert.ok(!files.some((f) => f.endsWith('.tmp')));
+    assert.equal(await fs.readFile(path.join(ws.out, STEP_DOCS[1]), 'utf8'), step2);
+    const state = parseState(await fs.readFile(path.join(ws.out, 'archflow.json'), 'utf8'));
+    assert.equal(state.steps[2]?.status, 'done');
+    assert.equal(state.steps[3], undefined);
+  });
+
+  test('a hand-edited output is not overwritten; the new version is written beside it', async () => {
+    const ws = await workspace('sokudo-excerpt.md');
+    assert.equal((await design(ws)).code, 0);
+    const doc = path.join(ws.out, STEP_DOCS[1]);
+    const edited = (await fs.readFile(doc, 'utf8')) + '\n\nA note the architect added by hand.\n';
+    await fs.writeFile(doc, edited);
+    const r = await design(ws, '--steps', '2');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await fs.readFile(doc, 'utf8'), edited);
+    const beside = await fs.readFile(path.join(ws.out, '02-high-level-architecture.archflow-proposed.md'), 'utf8');
+    assert.doesNotMatch(beside, /added by hand/);
+    assert.match(r.stderr, /kept your edit of 02-high-level-architecture\.md/);
+  });
+
+  test('ADR numbers are stable across re-runs', async () => {
+    const ws = await workspace();
+    assert.equal((await design(ws)).code, 0);
+    const before = (await listFiles(path.join(ws.out, 'adr'))).filter((f) => f !== 'README.md');
+    const r = await design(ws, '--steps', '8');
+    assert.equal(r.code, 0, r.stderr);
+    const afterRun = (await listFiles(path.join(ws.out, 'adr'))).filter((f) => f !== 'README.md');
+    assert.deepEqual(afterRun, before);
+  });
+
+  test('a PRD edit makes every step stale; an upstream edit makes only its downstream stale', async () => {
+    const ws = await workspace('sokudo-excerpt.md');
+    assert.equal((await design(ws)).code, 0);
+    let view = await readWorkflowView(ws.out);
+    assert.deepEqual(
+      view.steps.map((s) => s.status),
+      Array(8).fill('done'),
+    );
+
+    const doc3 = path.join(ws.out, STEP_DOCS[2]);
+    await fs.appendFile(doc3, '\nAn edit to the service design.\n');
+    view = await readWorkflowView(ws.out);
+    assert.deepEqual(
+      view.steps.map((s) => s.status),
+      ['done', 'done', 'done', 'stale', 'stale', 'stale', 'stale', 'stale'],
+    );
+    assert.match(view.steps[3].reason!, /03-service-architecture\.md changed/);
+
+    await fs.appendFile(ws.prd, '\n## New requirement\n\nExport results as CSV.\n');
+    view = await readWorkflowView(ws.out);
+    assert.deepEqual(
+      view.steps.map((s) => s.status),
+      Array(8).fill('stale'),
+    );
+    assert.match(view.steps[0].reason!, /the PRD changed/);
+
+    fake.reset();
+    const r = await design(ws);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(new Set(fake.requests.map((q) => q.step)).size, 8);
+  });
+
+  test('an empty, a binary and a missing PRD are refused with a clear message', async () => {
+    const ws = await workspace();
+    await fs.writeFile(ws.prd, '   \n');
+    assert.match((await design(ws)).stderr, /PRD\.md is empty/);
+    await fs.writeFile(ws.prd, Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2, 3]));
+    assert.match((await design(ws)).stderr, /binary file/);
+    await fs.writeFile(ws.prd, 'x'.repeat(500 * 1024));
+    assert.match((await design(ws)).stderr, /accepts PRDs up to/);
+    await fs.rm(ws.prd);
+    assert.match((await design(ws)).stderr, /PRD not found/);
+    assert.equal(fake.requests.length, 0);
+  });
+});
