@@ -4,8 +4,9 @@ import { assignNumbers } from './adr/numbering';
 import { renderAdr } from './adr/render';
 import { renderAdrIndex } from './adr/index';
 import { assembleArchitecture } from './assemble';
+import { evaluateExitCriteria, renderExitCriteria } from './exitCriteria';
 import { adrRecordsOf, loadBundle } from './bundle';
-import { componentView, componentViewIds, containerView, contextView, viewFileName } from './c4/mermaid';
+import { renderC4Views } from './c4/mermaid';
 import type { ConflictResolver, EngineEvent, WorkflowView } from './events';
 import { hashText } from './hash';
 import { LlmError, type LlmClient, type LlmRequest, type Usage, ZERO_USAGE, addUsage } from './llm/types';
@@ -246,6 +247,9 @@ export class WorkflowEngine {
   private async updateState(mutate: (s: ArchflowState) => void): Promise<void> {
     await this.stateLock.run(async () => {
       const s = this.state ?? (await loadState(this.store));
+      // Approvals are recorded by other commands (panel, CLI) while a run goes on: keep theirs.
+      const onDisk = await loadState(this.store).catch(() => undefined);
+      if (onDisk) s.approvals = onDisk.approvals;
       mutate(s);
       s.updatedAt = this.now().toISOString();
       this.state = s;
@@ -371,18 +375,23 @@ export class WorkflowEngine {
         const finished = this.now();
         await this.updateState((s) => {
           const prev = s.steps[id];
-          s.steps[id] = {
-            status: 'failed',
-            inputs: prev?.inputs ?? {},
-            files: prev?.files ?? [],
-            model,
-            usage,
-            attempts,
-            startedAt: started.toISOString(),
-            finishedAt: finished.toISOString(),
-            durationMs: finished.getTime() - started.getTime(),
-            error: (err as Error).message,
-          };
+          const error = (err as Error).message;
+          // A failed re-run keeps the previous good run: its documents still serve the steps after it.
+          s.steps[id] =
+            prev?.status === 'done'
+              ? { ...prev, lastError: error, lastErrorAt: finished.toISOString() }
+              : {
+                  status: 'failed',
+                  inputs: prev?.inputs ?? {},
+                  files: prev?.files ?? [],
+                  model,
+                  usage,
+                  attempts,
+                  startedAt: started.toISOString(),
+                  finishedAt: finished.toISOString(),
+                  durationMs: finished.getTime() - started.getTime(),
+                  error,
+                };
         });
       }
       throw err;
@@ -474,11 +483,11 @@ export class WorkflowEngine {
       const links = records
         .map((r) => `- [ADR ${String(r.number).padStart(4, '0')}: ${r.title}](${encodeURI(r.file)}) — ${r.status}`)
         .join('\n');
-      files.set(def.document, renderStepDocument(parsed, `Decisions recorded by this step:\n\n${links}`));
+      files.set(def.document, renderStepDocument(parsed, links));
       await this.updateState((s) => {
         for (const r of records) {
           const i = s.adrs.findIndex((a) => a.number === r.number);
-          const entry = { key: r.key, number: r.number, title: r.title, file: r.file };
+          const entry = { key: r.key, number: r.number, title: r.title, file: r.file, date: r.date };
           if (i >= 0) s.adrs[i] = entry;
           else s.adrs.push(entry);
         }
@@ -541,10 +550,10 @@ export class WorkflowEngine {
     const files = new Map<string, string>();
     const wanted = new Set<string>();
     if (bundle.c4 && bundle.c4Errors.length === 0) {
-      files.set(LAYOUT.c4Context, contextView(bundle.c4) + '\n');
-      if (bundle.c4.containers.length) files.set(LAYOUT.c4Container, containerView(bundle.c4) + '\n');
-      for (const id of componentViewIds(bundle.c4))
-        files.set(`diagrams/${viewFileName(id)}`, componentView(bundle.c4, id) + '\n');
+      for (const v of renderC4Views(bundle.c4)) {
+        if (v.level === 2 && bundle.c4.containers.length === 0) continue;
+        files.set(v.file, v.text + '\n');
+      }
     }
     for (const f of files.keys()) wanted.add(f);
     // Component views of containers no longer detailed: remove them if they are still Archflow's.
@@ -560,6 +569,7 @@ export class WorkflowEngine {
     const doc = assembleArchitecture(fresh, {
       prdName: path.basename(this.options.prdPath),
       generatedAt: this.now().toISOString(),
+      exitCriteria: renderExitCriteria(evaluateExitCriteria(fresh, await this.view())),
     });
     await this.writeFiles(new Map([[LAYOUT.architecture, doc]]), emit);
   }

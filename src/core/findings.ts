@@ -1,5 +1,5 @@
 /** Security findings of step 6: JSON from the model, a table on disk, and the computed verdict. */
-import { parseTable, renderTable } from './markdown';
+import { parseTable, renderTable, sectionOrAll } from './markdown';
 import type { Finding, FindingStatus, SecurityReview, Severity } from './model';
 
 const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
@@ -88,7 +88,7 @@ export function renderVerdict(review: SecurityReview): string {
 
 /** Reads findings back from the step-6 document on disk (hand edits included). */
 export function parseFindingsTable(markdown: string): Finding[] {
-  return (parseTable(markdown, 'ID') ?? [])
+  return (parseTable(sectionOrAll(markdown, 'Findings'), 'ID') ?? [])
     .filter((r) => r['id'] && r['severity'])
     .map((r) => {
       const statusCell = (r['status'] ?? '').toLowerCase();

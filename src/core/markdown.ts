@@ -119,6 +119,12 @@ export function splitSections(markdown: string): { title?: string; preamble: str
   return { title, preamble: preamble.join('\n').trim(), sections };
 }
 
+/** The body of the H2 section called `title`, or the whole text when there is no such section. */
+export function sectionOrAll(markdown: string, title: string): string {
+  const key = title.toLowerCase();
+  return splitSections(markdown).sections.find((s) => headingKey(s.title) === key)?.body ?? markdown;
+}
+
 /** Normalises a heading for comparison ("1. Summary" and "summary" match "Summary"). */
 export function headingKey(title: string): string {
   return title

@@ -1,5 +1,5 @@
 /** The requirement inventory of step 1: JSON from the model, a table on disk. */
-import { parseTable, renderTable } from './markdown';
+import { parseTable, renderTable, sectionOrAll } from './markdown';
 import { NFR_CATEGORIES, type NfrCategory, type Requirement } from './model';
 
 const ID = /^(FR|NFR)-(\d+)$/;
@@ -49,7 +49,12 @@ export function parseRequirementsJson(text: string): { requirements: Requirement
       source: typeof item.source === 'string' ? item.source : '',
       priority: (PRIORITIES as readonly string[]).includes(priority) ? (priority as Requirement['priority']) : 'should',
       category,
-      target: typeof item.target === 'string' && item.target.trim() ? item.target.trim() : null,
+      target:
+        typeof item.target === 'number'
+          ? String(item.target)
+          : typeof item.target === 'string' && item.target.trim()
+            ? item.target.trim()
+            : null,
     });
   });
   return { requirements, errors };
@@ -74,7 +79,7 @@ export function renderRequirementsTable(reqs: Requirement[]): string {
 
 /** Reads the inventory back from the step-1 document on disk (hand edits included). */
 export function parseRequirementsTable(markdown: string): Requirement[] {
-  const rows = parseTable(markdown, 'ID') ?? [];
+  const rows = parseTable(sectionOrAll(markdown, 'Requirement Inventory'), 'ID') ?? [];
   const out: Requirement[] = [];
   for (const row of rows) {
     const m = ID.exec((row['id'] ?? '').trim());

@@ -22,6 +22,9 @@ export interface StepRecord {
   finishedAt?: string;
   durationMs?: number;
   error?: string;
+  /** A later re-run failed; the documents of this (done) run are kept and still count downstream. */
+  lastError?: string;
+  lastErrorAt?: string;
 }
 
 /** Hashes of the contents Archflow wrote to a file (recent first): any other content is a user edit. */
@@ -46,7 +49,7 @@ export interface ArchflowState {
   steps: { [K in StepId]?: StepRecord };
   files: Record<string, FileRecord>;
   /** Every ADR number ever assigned, by decision key: numbers are never reused. */
-  adrs: { key: string; number: number; title: string; file: string }[];
+  adrs: { key: string; number: number; title: string; file: string; date?: string }[];
   security?: { verdict: 'pass' | 'fail'; open: Record<string, number> };
   approvals: Approval[];
   updatedAt?: string;
@@ -126,6 +129,8 @@ export async function deriveView(
 ): Promise<WorkflowView> {
   const prdHash = prdText === undefined ? (state.prd?.hash ?? 'missing') : hashText(prdText);
   const statuses = new Map<StepId, StepStatus>();
+  // Steps whose documents are current, even when a later re-run of theirs failed.
+  const usable = new Set<StepId>();
   const views: StepView[] = [];
   for (const def of STEPS) {
     const rec = state.steps[def.id];
@@ -142,7 +147,7 @@ export async function deriveView(
       status = 'done';
       const doc = await store.read(def.document);
       const changed = changedInputs(rec.inputs, await currentInputs(store, def.id, prdHash));
-      const upstreamNotDone = def.needs.filter((n) => statuses.get(n) !== 'done');
+      const upstreamNotDone = def.needs.filter((n) => !usable.has(n));
       if (doc === undefined) {
         status = 'not-started';
         reason = `${def.document} was deleted.`;
@@ -153,6 +158,11 @@ export async function deriveView(
         status = 'stale';
         reason = `${upstreamNotDone.map((n) => stepTitle(n)).join(', ')} must run again first.`;
       }
+    }
+    if (status === 'done') usable.add(def.id);
+    if (status === 'done' && rec?.lastError) {
+      status = 'failed';
+      reason = `${rec.lastError} The documents of the previous run are kept.`;
     }
     statuses.set(def.id, status);
     views.push({

@@ -54,6 +54,20 @@ export function traceRequirements(
   });
 }
 
+/** "[03-service-architecture.md](…) § API Contracts, Communication; [ADR 0002](…)": one link per file. */
+function groupedRefs(refs: TraceRef[]): string {
+  const byFile = new Map<string, { label: string; sections: string[] }>();
+  for (const ref of refs) {
+    const [name, section] = ref.kind === 'section' ? ref.label.split(' § ') : [ref.label, undefined];
+    const entry = byFile.get(ref.file) ?? { label: name, sections: [] };
+    if (section) entry.sections.push(section);
+    byFile.set(ref.file, entry);
+  }
+  return [...byFile.entries()]
+    .map(([file, e]) => `[${e.label}](${encodeURI(file)})${e.sections.length ? ` § ${e.sections.join(', ')}` : ''}`)
+    .join('; ');
+}
+
 /** The traceability matrix as a Markdown table (paths relative to the output folder). */
 export function renderTraceabilityMatrix(rows: TraceRow[]): string {
   if (rows.length === 0) return '_No requirement inventory yet (step 1)._';
@@ -63,7 +77,7 @@ export function renderTraceabilityMatrix(rows: TraceRow[]): string {
       `${r.requirement.id} ${r.requirement.title}`,
       r.requirement.kind === 'FR' ? 'functional' : r.requirement.category,
       r.requirement.target ?? '',
-      r.refs.length ? r.refs.map((x) => `[${x.label}](${encodeURI(x.file)})`).join('; ') : '**not addressed**',
+      r.refs.length ? groupedRefs(r.refs) : '**not addressed**',
     ]),
   );
 }

@@ -294,6 +294,22 @@ describe('cancel, edits and staleness', () => {
     assert.equal(new Set(fake.requests.map((q) => q.step)).size, 8);
   });
 
+  test('a failed re-run keeps the previous documents, and the steps after it stay done', async () => {
+    const ws = await workspace('sokudo-excerpt.md');
+    assert.equal((await design(ws)).code, 0);
+    const doc1 = await fs.readFile(path.join(ws.out, STEP_DOCS[0]), 'utf8');
+    fake.setFaults([{ step: 1, kind: 'status', status: 500 }]);
+    const r = await design(ws, '--steps', '1');
+    assert.equal(r.code, 1);
+    assert.equal(await fs.readFile(path.join(ws.out, STEP_DOCS[0]), 'utf8'), doc1);
+    const view = await readWorkflowView(ws.out);
+    assert.deepEqual(
+      view.steps.map((s) => s.status),
+      ['failed', 'done', 'done', 'done', 'done', 'done', 'done', 'done'],
+    );
+    assert.match(view.steps[0].reason!, /failed \(500\).*previous run are kept/);
+  });
+
   test('an empty, a binary and a missing PRD are refused with a clear message', async () => {
     const ws = await workspace();
     await fs.writeFile(ws.prd, '   \n');
