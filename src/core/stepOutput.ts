@@ -174,14 +174,31 @@ function containerTable(model: C4Model): string {
   );
 }
 
-/** The level-3 views of a model, as document text. */
-export function componentViewsText(model: C4Model): string {
-  return componentViewIds(model)
-    .map((id) => {
+/**
+ * Puts each level-3 diagram under the agent's own H3 for that container (the one naming its id in
+ * backticks) inside `## Component Views`; a container without such an H3 gets one of its own.
+ */
+export function placeComponentViews(text: string, model: C4Model): string {
+  const heading = /^##\s+(?:\d+\.?\s+)?Component Views\s*$/im.exec(text);
+  if (!heading) return text;
+  const bodyStart = heading.index + heading[0].length;
+  const next = /^##\s/m.exec(text.slice(bodyStart));
+  const bodyEnd = next ? bodyStart + next.index : text.length;
+  let body = text.slice(bodyStart, bodyEnd);
+  const missing: string[] = [];
+  for (const id of componentViewIds(model)) {
+    const diagram = mermaidBlock(componentView(model, id));
+    const h3 = new RegExp(`^###\\s.*\`${id}\`.*$`, 'm').exec(body);
+    if (h3) {
+      const at = h3.index + h3[0].length;
+      body = `${body.slice(0, at)}\n\n${diagram}\n${body.slice(at)}`;
+    } else {
       const c = model.containers.find((x) => x.id === id);
-      return `### Components of ${c?.name ?? id} (\`${id}\`)\n\n${mermaidBlock(componentView(model, id))}`;
-    })
-    .join('\n\n');
+      missing.push(`### ${c?.name ?? id} (\`${id}\`)\n\n${diagram}`);
+    }
+  }
+  body = body.trimEnd() + (missing.length ? `\n\n${missing.join('\n\n')}` : '') + '\n\n';
+  return text.slice(0, bodyStart) + body + text.slice(bodyEnd);
 }
 
 /** Inserts `insert` right after the `## <section>` heading line. */
@@ -223,7 +240,7 @@ export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): strin
     }
   }
   out += parsed.text.slice(last);
-  if (parsed.step === 3 && parsed.c4) out = afterHeading(out, 'Component Views', componentViewsText(parsed.c4));
+  if (parsed.step === 3 && parsed.c4) out = placeComponentViews(out, parsed.c4);
   if (parsed.step === 6 && parsed.review) out = afterHeading(out, 'Verdict', renderVerdict(parsed.review));
   return out.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

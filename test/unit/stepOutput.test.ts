@@ -150,14 +150,16 @@ test('step 3 adds containers and components to the level-1 model without renamin
     '## API Contracts\n\nx',
     '## Communication\n\nx',
     '## Container View\n\n```archflow-c4\n' + JSON.stringify(part) + '\n```',
-    '## Component Views\n\nThe API holds the logic.',
+    '## Component Views\n\nThe API holds the logic.\n\n### Shop API (`api`)\n\nWhy it is detailed.',
   ].join('\n\n');
   const r = parseStepOutput(3, text, { c4: model });
   assert.deepEqual(r.errors, []);
   assert.deepEqual(level1Of(r.parsed!.c4!).systems, model.systems);
   const doc = renderStepDocument(r.parsed!);
   assert.match(doc, /```mermaid\nC4Container/);
-  assert.match(doc, /## Component Views\n\n### Components of Shop API \(`api`\)\n\n```mermaid\nC4Component/);
+  assert.match(doc, /### Shop API \(`api`\)\n\n```mermaid\nC4Component[\s\S]*```\n\nWhy it is detailed\./);
+  const withoutH3 = renderStepDocument({ ...r.parsed!, text: r.parsed!.text.replace(/### Shop API[\s\S]*$/, '') });
+  assert.match(withoutH3, /### Shop API \(`api`\)\n\n```mermaid\nC4Component/);
   const orphan = {
     ...part,
     components: [{ id: 'lost', container: 'nowhere', name: 'Lost', technology: 'x', description: 'x' }],
