@@ -72,3 +72,39 @@ void describe('adrFileName', () => {
     assert.ok(!isAdrFileName('adr/0003-Use-Kafka.md'));
   });
 });
+
+void it('hostile ADR titles become harmless files inside adr/ when written', async () => {
+  const { promises: fs } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { assignNumbers } = await import('../../src/core/adr/numbering');
+  const { renderAdr } = await import('../../src/core/adr/render');
+  const { ArtifactStore } = await import('../../src/core/store');
+  const base = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-adr-'));
+  const store = new ArtifactStore(path.join(base, 'out'));
+  const draft = (key: string, title: string) => ({
+    key,
+    title,
+    status: 'accepted' as const,
+    context: 'c',
+    decision: 'd',
+    consequences: { positive: ['p'], negative: ['n'] },
+    alternatives: [{ option: 'o', rejectedBecause: 'r' }],
+    requirements: ['FR-1'],
+    elements: [],
+  });
+  const records = assignNumbers(
+    [draft('a', '../../etc/passwd'), draft('b', 'CON'), draft('c', '..\\..\\windows\\system32'), draft('d', '데이터베이스 선택')],
+    [],
+    '2026-11-24',
+  );
+  for (const r of records) await store.write(r.file, renderAdr(r));
+  assert.deepEqual((await fs.readdir(path.join(base, 'out', 'adr'))).sort(), [
+    '0001-etc-passwd.md',
+    '0002-con-decision.md',
+    '0003-windows-system32.md',
+    '0004-decision.md',
+  ]);
+  assert.deepEqual(await fs.readdir(base), ['out']);
+  assert.match(await fs.readFile(path.join(base, 'out', 'adr', '0004-decision.md'), 'utf8'), /title: "데이터베이스 선택"/);
+});
