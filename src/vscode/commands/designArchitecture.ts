@@ -1,0 +1,9 @@
+/** "Design Architecture": runs every step that is missing or stale on the PRD. */
+import { pickPrd } from '../prdPicker';
+import type { Services } from './services';
+
+export async function designArchitecture({ runner, tree }: Services, args: readonly unknown[]): Promise<void> {
+  const prd = await pickPrd(args, 'Archflow: Design Architecture', tree.prdUri());
+  if (!prd) return;
+  await runner.run(prd, { title: 'Design Architecture', steps: 'all' });
+}

@@ -1,0 +1,90 @@
+/** Composition root: builds the adapter's parts, wires them together, registers the commands. */
+import * as vscode from 'vscode';
+import type { EngineSettings } from '../core/engine';
+import { setApiKey } from './commands/apiKey';
+import { registerCommands } from './commands/registry';
+import { buildCommandTable } from './commands/table';
+import { outputFolderOf, readBaseUrl, readEngineSettings } from './config';
+import { ConflictPrompts } from './conflicts';
+import { setContextKey } from './contextKeys';
+import { LiveOutput } from './liveOutput';
+import { PreviewPanel } from './previewPanel';
+import { ExtensionLog } from './log';
+import { ProgressTree } from './progressTree';
+import { Runner } from './runner';
+import { ApiKeyStore } from './secrets';
+
+export function activate(context: vscode.ExtensionContext): ArchflowTestApi {
+  const log = new ExtensionLog();
+  const secrets = new ApiKeyStore(context.secrets);
+  const tree = new ProgressTree(log);
+  const live = new LiveOutput(log);
+  const conflicts = new ConflictPrompts(log);
+  context.subscriptions.push(log, tree, live, conflicts);
+
+  const runner = new Runner({
+    extensionUri: context.extensionUri,
+    log,
+    secrets,
+    tree,
+    live,
+    conflicts,
+    setApiKey: () => setApiKey(secrets, log),
+  });
+  const preview = new PreviewPanel({ extensionUri: context.extensionUri, log, tree, runner });
+  context.subscriptions.push(preview);
+  registerCommands(context, buildCommandTable({ log, secrets, tree, live, runner, preview }), log);
+
+  setContextKey('archflow.running', false, log);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => tree.requestRefresh(0)));
+  tree.start();
+  log.info(`Archflow ${String(context.extension.packageJSON.version)} activated.`);
+  return testApi(tree);
+}
+
+/** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */
+export interface ArchflowTestApi {
+  /** The Workflow tree's rows as shown, after a fresh read from disk, with the output folder shown. */
+  workflowTree(): Promise<{
+    output?: string;
+    rows: { id: number; status: string; label: string; contextValue?: string; files: string[] }[];
+  }>;
+  /** The settings the next run in the first workspace folder would use. */
+  settings(): { outputFolder?: string; baseUrl?: string; engine: EngineSettings };
+}
+
+function testApi(tree: ProgressTree): ArchflowTestApi {
+  return {
+    async workflowTree() {
+      await tree.refresh();
+      const rows = tree.getChildren().flatMap((node) => {
+        if (node.kind !== 'step') return [];
+        const item = tree.getTreeItem(node);
+        const files = tree.getChildren(node).flatMap((f) => (f.kind === 'file' ? [f.file] : []));
+        return [
+          {
+            id: node.step.id,
+            status: node.step.status,
+            label: String(item.label),
+            contextValue: item.contextValue,
+            files,
+          },
+        ];
+      });
+      return { output: tree.current()?.output.relative, rows };
+    },
+    settings() {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      return {
+        outputFolder: folder && outputFolderOf(folder).relative,
+        baseUrl: readBaseUrl(),
+        engine: readEngineSettings(folder),
+      };
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions; a run in progress is aborted with its
+  // host, and the engine's atomic writes leave every file old or new.
+}

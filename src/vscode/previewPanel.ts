@@ -1,0 +1,383 @@
+/**
+ * The preview panel host: one reusable webview panel (restored after a window reload), its HTML set
+ * once, its content sent by message after the page says `ready`. It is a projection of the output
+ * folder on disk and of what the running engine reports through the progress tree; it re-sends the
+ * state (debounced) when files change. Everything the page sends is checked by `isWebviewMessage`,
+ * and a file it asks to open is checked again against the real output folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadBundle } from '../core/bundle';
+import { readWorkflowView } from '../core/engine';
+import { ArtifactStore, checkRelativePath } from '../core/store';
+import { buildPreviewHtml } from '../shared/previewHtml';
+import { buildRunProgress, buildStateMessage, unreadablePreviewState } from '../shared/previewState';
+import { type HostToWebview, type WebviewToHost, assertNever, isWebviewMessage } from '../shared/protocol';
+import { isSafeRelativePath } from '../shared/paths';
+import { type OutputFolder, affectsOutputFolder, outputFolderOf } from './config';
+import { type ExtensionLog, errorMessage } from './log';
+import type { ProgressTree } from './progressTree';
+import type { Runner } from './runner';
+
+export const PREVIEW_VIEW_TYPE = 'archflow.preview';
+
+/** Context key: the output folders and their adr/ and diagrams/ subfolders (editor title menu). */
+const OUTPUT_FOLDERS_KEY = 'archflow.outputFolders';
+
+/** Coalesces bursts of file events (a run writes many files at once). */
+const STATE_DEBOUNCE_MS = 300;
+
+export interface PreviewDeps {
+  extensionUri: vscode.Uri;
+  log: ExtensionLog;
+  tree: ProgressTree;
+  runner: Runner;
+}
+
+export class PreviewPanel implements vscode.Disposable {
+  private panel?: vscode.WebviewPanel;
+  private panelDisposables: vscode.Disposable[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+  private watchers: vscode.Disposable[] = [];
+  private watched?: string;
+  /** The page has said `ready` since its HTML was (re)loaded. */
+  private ready = false;
+  /** An output folder chosen by opening the preview from one of its files; else the tree's. */
+  private pinned?: OutputFolder;
+  private shownOutput?: string;
+  private pendingReveal?: string;
+  private lastProgress?: string;
+  private stateTimer?: NodeJS.Timeout;
+  private posting: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: PreviewDeps) {
+    this.disposables.push(
+      // Restores the panel after a window reload (needs the onWebviewPanel:archflow.preview activation event).
+      vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel) => {
+          this.attach(panel);
+        },
+      }),
+      deps.tree.onDidChangeTreeData(() => this.onTreeChanged()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleState(0)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!affectsOutputFolder(e)) return;
+        this.pinned = undefined;
+        this.updateOutputFoldersKey();
+        this.scheduleState(0);
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.updateOutputFoldersKey()),
+    );
+    this.updateOutputFoldersKey();
+  }
+
+  /** Opens the panel, or brings it to the front; `uri` (a file of an output folder) is shown in it. */
+  show(uri?: vscode.Uri): void {
+    const found = uri ? this.locate(uri) : undefined;
+    if (found) {
+      this.pinned = found.output;
+      this.pendingReveal = found.file;
+    }
+    if (this.panel) {
+      this.panel.reveal(this.panel.viewColumn, false);
+    } else {
+      const panel = vscode.window.createWebviewPanel(
+        PREVIEW_VIEW_TYPE,
+        'Archflow Preview',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+        { ...this.webviewOptions(), retainContextWhenHidden: false },
+      );
+      this.attach(panel);
+    }
+    this.scheduleState(0);
+  }
+
+  /** The output folder the panel shows (or would show). */
+  currentOutput(): OutputFolder | undefined {
+    return this.target();
+  }
+
+  /** Re-reads the output folder and updates the panel now. */
+  refresh(): void {
+    this.scheduleState(0);
+  }
+
+  dispose(): void {
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.panel?.dispose();
+    this.disposePanel();
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    const { extensionUri } = this.deps;
+    return {
+      enableScripts: true,
+      enableForms: false,
+      enableCommandUris: false,
+      // Only what we ship: the bundle and the style sheet. Nothing of the workspace.
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  /** Takes over a new or restored panel: options, HTML (once), listeners. */
+  private attach(panel: vscode.WebviewPanel): void {
+    if (this.panel && this.panel !== panel) this.panel.dispose();
+    this.disposePanel();
+    this.panel = panel;
+    this.ready = false;
+    this.lastProgress = undefined;
+    const { extensionUri } = this.deps;
+    const webview = panel.webview;
+    webview.options = this.webviewOptions();
+    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'archflow.svg');
+    webview.html = buildPreviewHtml({
+      nonce: randomBytes(18).toString('base64'),
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'preview.css')).toString(),
+    });
+    this.panelDisposables.push(
+      webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)),
+      // Without retainContextWhenHidden the page is discarded when hidden and says `ready` again when shown.
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.ready = false;
+      }),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) {
+          this.panel = undefined;
+          this.pinned = undefined;
+          this.disposePanel();
+        }
+      }),
+    );
+  }
+
+  private disposePanel(): void {
+    this.panelDisposables.forEach((d) => d.dispose());
+    this.panelDisposables = [];
+    this.watchers.forEach((d) => d.dispose());
+    this.watchers = [];
+    this.watched = undefined;
+    this.ready = false;
+  }
+
+  private onMessage(raw: unknown): void {
+    if (!isWebviewMessage(raw)) {
+      this.deps.log.warn(`Preview: ignored a message that does not match the protocol: ${describe(raw)}`);
+      return;
+    }
+    void this.handle(raw).catch(async (err: unknown) => {
+      this.deps.log.failure(`Preview: ${raw.type}`, err);
+      await vscode.window.showErrorMessage(`Archflow: ${errorMessage(err)}`);
+    });
+  }
+
+  private async handle(message: WebviewToHost): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        this.lastProgress = undefined;
+        await this.enqueuePost();
+        return;
+      case 'openFile':
+        await this.openFile(message.file);
+        return;
+      case 'requestApproval':
+        await vscode.commands.executeCommand('archflow.recordApproval');
+        return;
+      case 'reportProblem':
+        this.deps.log.warn(`Preview: ${message.message}`);
+        return;
+      default:
+        assertNever(message, 'webview message');
+    }
+  }
+
+  /** Opens a file of the output folder, after checking again that it is one (symlinks resolved). */
+  private async openFile(file: string): Promise<void> {
+    const output = this.target();
+    if (!output || !isSafeRelativePath(file))
+      throw new Error(`The preview asked to open "${file}", which is not a file of the output folder.`);
+    const rel = checkRelativePath(file);
+    const abs = path.join(output.dir, ...rel.split('/'));
+    let real: string;
+    let root: string;
+    try {
+      [real, root] = await Promise.all([fs.realpath(abs), fs.realpath(output.dir)]);
+    } catch {
+      await vscode.window.showInformationMessage(`Archflow: ${output.relative}/${rel} does not exist (yet).`);
+      return;
+    }
+    if (!real.startsWith(root + path.sep)) {
+      throw new Error(`Refusing to open "${rel}": it resolves outside ${output.relative}.`);
+    }
+    const uri = vscode.Uri.joinPath(output.uri, ...rel.split('/'));
+    // Open beside the panel, not over it.
+    const column = this.panel?.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
+    await vscode.window.showTextDocument(uri, { viewColumn: column, preview: true });
+  }
+
+  /** The output folder shown: the one chosen by opening a file's preview, else the tree's, else the first. */
+  private target(): OutputFolder | undefined {
+    if (this.pinned && vscode.workspace.getWorkspaceFolder(this.pinned.uri)) return this.pinned;
+    const fromTree = this.deps.tree.current()?.output;
+    if (fromTree) return fromTree;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      try {
+        return outputFolderOf(folder);
+      } catch {
+        // An invalid outputFolder setting is reported by the tree; try the next folder.
+      }
+    }
+    return undefined;
+  }
+
+  /** The output folder containing `uri`, with the file's path relative to it. */
+  private locate(uri: vscode.Uri): { output: OutputFolder; file: string } | undefined {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return undefined;
+    let output: OutputFolder;
+    try {
+      output = outputFolderOf(folder);
+    } catch {
+      return undefined;
+    }
+    const rel = path.relative(output.dir, uri.fsPath);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    return { output, file: rel.split(path.sep).join('/') };
+  }
+
+  private onTreeChanged(): void {
+    if (!this.panel) return;
+    const output = this.target();
+    if (output && output.uri.toString() !== this.shownOutput) {
+      this.scheduleState(0);
+      return;
+    }
+    // Live status while a run progresses: small deltas between full states.
+    const current = this.deps.tree.current();
+    if (!this.ready || !output || current?.output.uri.toString() !== output.uri.toString()) return;
+    const message = buildRunProgress(this.deps.tree.steps(), this.deps.runner.isBusy(output));
+    const key = JSON.stringify(message);
+    if (key === this.lastProgress) return;
+    this.lastProgress = key;
+    void this.post(message);
+    // A step that finished wrote files: the full state follows (debounced), even if no watcher event comes.
+    this.scheduleState();
+  }
+
+  private scheduleState(delayMs = STATE_DEBOUNCE_MS): void {
+    if (!this.panel) return;
+    if (this.stateTimer) clearTimeout(this.stateTimer);
+    this.stateTimer = setTimeout(() => {
+      this.stateTimer = undefined;
+      void this.enqueuePost();
+    }, delayMs);
+  }
+
+  /** Builds and posts one state at a time, so an older read never overwrites a newer one. Never rejects. */
+  private enqueuePost(): Promise<void> {
+    this.posting = this.posting
+      .then(() => this.postState())
+      .catch((err: unknown) => this.deps.log.warn(`Preview update failed: ${errorMessage(err)}`));
+    return this.posting;
+  }
+
+  private async postState(): Promise<void> {
+    if (!this.panel) return;
+    const output = this.target();
+    this.watch(output);
+    this.shownOutput = output?.uri.toString();
+    const readOnly = !vscode.workspace.isTrusted;
+    if (!output) {
+      await this.post({
+        type: 'state',
+        state: unreadablePreviewState(
+          '',
+          'Open the workspace folder that contains your PRD to see its architecture here.',
+          readOnly,
+        ),
+      });
+      return;
+    }
+    const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
+    const outputLabel = multiRoot ? `${output.folder.name}/${output.relative}` : output.relative;
+    this.panel.title = `Archflow Preview — ${output.relative}`;
+    let message: HostToWebview;
+    try {
+      const [bundle, view] = await Promise.all([
+        loadBundle(new ArtifactStore(output.dir)),
+        readWorkflowView(output.dir),
+      ]);
+      const tree = this.deps.tree.current();
+      const sameAsTree = tree?.output.uri.toString() === output.uri.toString();
+      message = buildStateMessage({
+        bundle,
+        view,
+        outputLabel,
+        liveSteps: sameAsTree ? this.deps.tree.steps() : undefined,
+        running: this.deps.runner.isBusy(output),
+        readOnly,
+      });
+    } catch (err) {
+      this.deps.log.warn(`Preview: could not read ${output.dir}: ${errorMessage(err)}`);
+      message = { type: 'state', state: unreadablePreviewState(outputLabel, errorMessage(err), readOnly) };
+    }
+    await this.post(message);
+    if (this.pendingReveal !== undefined && this.ready) {
+      const file = this.pendingReveal;
+      this.pendingReveal = undefined;
+      await this.post({ type: 'reveal', file });
+    }
+  }
+
+  /** Posts only to a page that said `ready` (earlier messages would be lost; `ready` re-sends). */
+  private async post(message: HostToWebview): Promise<void> {
+    if (!this.panel || !this.ready) return;
+    await this.panel.webview.postMessage(message);
+  }
+
+  /** Re-sends the state when files of the shown output folder change. */
+  private watch(output: OutputFolder | undefined): void {
+    const key = output?.uri.toString();
+    if (key === this.watched) return;
+    this.watchers.forEach((d) => d.dispose());
+    this.watchers = [];
+    this.watched = key;
+    if (!output) return;
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(output.uri, '**/*'));
+    const changed = (): void => this.scheduleState();
+    this.watchers.push(
+      watcher,
+      watcher.onDidCreate(changed),
+      watcher.onDidChange(changed),
+      watcher.onDidDelete(changed),
+    );
+  }
+
+  /** Lets the editor title offer "Open Preview" on files of an output folder (`resourceDirname in …`). */
+  private updateOutputFoldersKey(): void {
+    const dirs: string[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      try {
+        const { dir } = outputFolderOf(folder);
+        dirs.push(dir, path.join(dir, 'adr'), path.join(dir, 'diagrams'));
+      } catch {
+        // An invalid outputFolder setting: no menu entry for that folder.
+      }
+    }
+    vscode.commands.executeCommand('setContext', OUTPUT_FOLDERS_KEY, dirs).then(undefined, (err: unknown) => {
+      this.deps.log.warn(`Could not set context key ${OUTPUT_FOLDERS_KEY}: ${errorMessage(err)}`);
+    });
+  }
+}
+
+/** A short description of a refused message for the log (never its whole content). */
+function describe(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null) return typeof raw;
+  const type = (raw as { type?: unknown }).type;
+  return typeof type === 'string' ? `type "${type.slice(0, 40)}"` : 'no type';
+}
