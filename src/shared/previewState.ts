@@ -1,0 +1,350 @@
+/**
+ * Builds the preview panel's `state` message from a bundle read from disk. Host side only (it uses the
+ * core, which uses Node); pure, so the browser test sends exactly the message the extension would.
+ * Mermaid text is generated here from the one C4 model; the webview only renders it.
+ */
+import type { Bundle } from '../core/bundle';
+import { mermaidId, renderC4Views, stripInitDirectives } from '../core/c4/mermaid';
+import { checkC4 } from '../core/c4/consistency';
+import type { StepView, WorkflowView } from '../core/events';
+import { type ExitReport, evaluateExitCriteria } from '../core/exitCriteria';
+import { approvalStatus } from '../core/approval';
+import { fencedBlocks } from '../core/markdown';
+import type { C4Model } from '../core/model';
+import { LAYOUT, STEPS, stepById, stepTitle } from '../core/steps';
+import type {
+  HostToWebview,
+  PreviewAdr,
+  PreviewApproval,
+  PreviewDiagram,
+  PreviewDocument,
+  PreviewElement,
+  PreviewExitReport,
+  PreviewState,
+  PreviewStep,
+} from './protocol';
+
+/** Documents longer than this are cut (a runaway model output must not freeze the panel). */
+export const MAX_DOCUMENT_CHARS = 1_000_000;
+
+/** What `buildPreviewState` needs besides the bundle. */
+export interface PreviewInputs {
+  bundle: Bundle;
+  view: WorkflowView;
+  /** The output folder as the user knows it ("docs/architecture"). */
+  outputLabel: string;
+  /** Step status with what a running engine reported since the last read (overrides `view`). */
+  liveSteps?: readonly StepView[];
+  running?: boolean;
+  /** Untrusted workspace: nothing may be written. */
+  readOnly?: boolean;
+  /** The exit criteria; defaults to the core's evaluation. */
+  evaluate?: (bundle: Bundle, view: WorkflowView) => ExitReport;
+}
+
+/** The full state the panel shows for an output folder. */
+export function buildPreviewState(inputs: PreviewInputs): PreviewState {
+  const { bundle, view } = inputs;
+  const readOnly = inputs.readOnly ?? false;
+  const diagrams = bundle.c4 ? buildDiagrams(bundle.c4) : [];
+  const documents = buildDocuments(bundle);
+  return {
+    outputLabel: inputs.outputLabel,
+    empty: view.empty && documents.length === 0 && bundle.c4 === undefined,
+    running: inputs.running ?? false,
+    readOnly,
+    steps: buildSteps(inputs.liveSteps ?? view.steps),
+    diagrams,
+    diagramProblems: [...bundle.c4Errors],
+    elements: bundle.c4 ? buildElements(bundle) : {},
+    documents,
+    adrs: buildAdrs(bundle),
+    exit: buildExit(bundle, view, inputs.evaluate ?? evaluateExitCriteria),
+    approval: buildApproval(bundle, readOnly),
+    problems: [],
+  };
+}
+
+/** The `state` message for an output folder. */
+export function buildStateMessage(inputs: PreviewInputs): HostToWebview {
+  return { type: 'state', state: buildPreviewState(inputs) };
+}
+
+/** A state that only says why the output folder could not be read (a broken archflow.json). */
+export function unreadablePreviewState(outputLabel: string, problem: string, readOnly = false): PreviewState {
+  return {
+    outputLabel,
+    empty: true,
+    running: false,
+    readOnly,
+    steps: buildSteps(STEPS.map((s) => ({ id: s.id, status: 'not-started', files: [] }))),
+    diagrams: [],
+    diagramProblems: [],
+    elements: {},
+    documents: [],
+    adrs: [],
+    exit: { kind: 'unavailable', message: problem },
+    approval: { status: 'none', message: problem, canApprove: false },
+    problems: [problem],
+  };
+}
+
+/** The `runProgress` delta from the step status a running engine reports. */
+export function buildRunProgress(steps: readonly StepView[], running: boolean): HostToWebview {
+  return {
+    type: 'runProgress',
+    running,
+    steps: steps.map((s) =>
+      s.reason ? { id: s.id, status: s.status, reason: s.reason } : { id: s.id, status: s.status },
+    ),
+  };
+}
+
+function buildSteps(steps: readonly StepView[]): PreviewStep[] {
+  return steps.map((s) => {
+    const def = stepById(s.id);
+    const out: PreviewStep = {
+      id: s.id,
+      title: stepTitle(s.id),
+      agent: def.agent,
+      status: s.status,
+      document: def.document,
+    };
+    if (s.reason) out.reason = s.reason;
+    if (s.model) out.model = s.model;
+    if (s.usage) out.usage = { ...s.usage };
+    if (s.durationMs !== undefined) out.durationMs = s.durationMs;
+    return out;
+  });
+}
+
+/** `Macro(alias, "label"` at the start of a Mermaid C4 statement. */
+const ELEMENT_LINE = /^\s*([A-Za-z_]+)\(([A-Za-z0-9_]+),\s*"([^"]*)"/;
+
+function buildDiagrams(model: C4Model): PreviewDiagram[] {
+  const byAlias = new Map<string, string>();
+  for (const e of [...model.people, ...model.systems, ...model.containers, ...model.components]) {
+    if (!byAlias.has(mermaidId(e.id))) byAlias.set(mermaidId(e.id), e.id);
+  }
+  const issues = checkC4(model);
+  return renderC4Views(model).map((v) => {
+    const elements: { id: string; label: string }[] = [];
+    for (const line of v.text.split('\n')) {
+      const m = ELEMENT_LINE.exec(line);
+      if (!m || m[1] === 'Rel') continue;
+      const id = byAlias.get(m[2]);
+      if (id !== undefined && m[3] !== '') elements.push({ id, label: m[3] });
+    }
+    const diagram: PreviewDiagram = {
+      key: v.level === 3 ? `component:${v.containerId ?? v.file}` : v.level === 1 ? 'context' : 'container',
+      level: v.level,
+      title: v.title,
+      file: v.file,
+      mermaid: stripInitDirectives(v.text),
+      elements,
+      issues: issues.filter((i) => i.level === v.level).map((i) => i.message),
+    };
+    if (v.containerId !== undefined) diagram.containerId = v.containerId;
+    return diagram;
+  });
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Whether `text` names identifier `id` as a whole word. */
+function mentionsId(text: string, id: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(id)}(?![A-Za-z0-9_])`).test(text);
+}
+
+const REQUIREMENT_IDS = /\b(?:FR|NFR)-\d+\b/g;
+
+/** FR-2 before FR-10, FR before NFR. */
+function compareRequirementIds(a: string, b: string): number {
+  const [ka, na] = a.split('-');
+  const [kb, nb] = b.split('-');
+  return ka === kb ? Number(na) - Number(nb) : ka.localeCompare(kb);
+}
+
+function buildElements(bundle: Bundle): Record<string, PreviewElement> {
+  const model = bundle.c4;
+  if (!model) return {};
+  const out: Record<string, PreviewElement> = {};
+  const add = (e: Omit<PreviewElement, 'requirements' | 'adrs' | 'findings' | 'name'> & { name: string }): void => {
+    // First definition wins, as in the diagrams.
+    if (Object.prototype.hasOwnProperty.call(out, e.id)) return;
+    const requirements = new Set<string>(e.description.match(REQUIREMENT_IDS) ?? []);
+    const adrs: PreviewElement['adrs'] = [];
+    for (const a of bundle.adrs) {
+      const listed = a.record.elements?.includes(e.id) ?? false;
+      if (!listed && !mentionsId(a.text, e.id)) continue;
+      adrs.push({ number: a.record.number ?? 0, title: a.record.title ?? a.file, file: a.file });
+      for (const r of a.record.requirements ?? []) requirements.add(r);
+    }
+    const findings: PreviewElement['findings'] = [];
+    for (const f of bundle.findings) {
+      if (f.element !== e.id) continue;
+      findings.push({ id: f.id, severity: f.severity, title: f.title, status: f.status });
+      for (const r of f.requirements) requirements.add(r);
+    }
+    out[e.id] = { ...e, requirements: [...requirements].sort(compareRequirementIds), adrs, findings };
+  };
+  for (const p of model.people)
+    add({ id: p.id, name: p.name, kind: 'person', external: p.external, description: p.description });
+  for (const s of model.systems)
+    add({ id: s.id, name: s.name, kind: 'system', external: s.external, description: s.description });
+  const external = new Set(model.systems.filter((s) => s.external).map((s) => s.id));
+  for (const c of model.containers) {
+    add({
+      id: c.id,
+      name: c.name,
+      kind: 'container',
+      external: external.has(c.system),
+      description: c.description,
+      technology: c.technology,
+      parent: c.system,
+    });
+  }
+  for (const c of model.components) {
+    add({
+      id: c.id,
+      name: c.name,
+      kind: 'component',
+      external: false,
+      description: c.description,
+      technology: c.technology,
+      parent: c.container,
+    });
+  }
+  return out;
+}
+
+/**
+ * Markdown with every ```mermaid block's `%%{init}%%` directives and config front matter removed: a
+ * document (ARCHITECTURE.md embeds the diagrams) must not change how the panel's Mermaid is set up.
+ */
+export function sanitizeMermaidBlocks(markdown: string): string {
+  const blocks = fencedBlocks(markdown).filter((b) => /^mermaid\b/i.test(b.info));
+  if (blocks.length === 0) return markdown;
+  let out = '';
+  let at = 0;
+  for (const b of blocks) {
+    const block = markdown.slice(b.start, b.end);
+    const bodyAt = block.indexOf('\n') + 1;
+    const bodyEnd = bodyAt + b.body.length;
+    out += markdown.slice(at, b.start) + block.slice(0, bodyAt) + stripInitDirectives(b.body) + block.slice(bodyEnd);
+    at = b.end;
+  }
+  return out + markdown.slice(at);
+}
+
+function documentOf(file: string, title: string, group: PreviewDocument['group'], text: string): PreviewDocument {
+  const truncated = text.length > MAX_DOCUMENT_CHARS;
+  const markdown = sanitizeMermaidBlocks(truncated ? text.slice(0, MAX_DOCUMENT_CHARS) : text);
+  return truncated ? { file, title, group, markdown, truncated } : { file, title, group, markdown };
+}
+
+function adrTitle(a: Bundle['adrs'][number]): string {
+  const n = a.record.number;
+  const title = a.record.title ?? a.file.replace(/^.*\//, '');
+  return n !== undefined ? `ADR ${String(n).padStart(4, '0')} — ${title}` : title;
+}
+
+function buildDocuments(bundle: Bundle): PreviewDocument[] {
+  const docs: PreviewDocument[] = [];
+  if (bundle.architecture !== undefined) {
+    docs.push(documentOf(LAYOUT.architecture, 'System Architecture Document', 'architecture', bundle.architecture));
+  }
+  for (const s of STEPS) {
+    const text = bundle.documents[s.id];
+    if (text !== undefined) docs.push(documentOf(s.document, stepTitle(s.id), 'step', text));
+  }
+  if (bundle.adrIndex !== undefined) docs.push(documentOf(LAYOUT.adrIndex, 'ADR index', 'adr', bundle.adrIndex));
+  for (const a of bundle.adrs) docs.push(documentOf(a.file, adrTitle(a), 'adr', a.text));
+  return docs;
+}
+
+function buildAdrs(bundle: Bundle): PreviewAdr[] {
+  return bundle.adrs
+    .map((a) => {
+      const r = a.record;
+      let status = r.status as string | undefined;
+      if (status === 'superseded' && typeof r.supersededByNumber === 'number') {
+        status = `superseded by ${String(r.supersededByNumber).padStart(4, '0')}`;
+      }
+      const adr: PreviewAdr = { title: r.title ?? a.file.replace(/^.*\//, ''), file: a.file, missing: [...a.missing] };
+      if (r.number !== undefined) adr.number = r.number;
+      if (status !== undefined) adr.status = status;
+      if (r.date !== undefined) adr.date = r.date;
+      return adr;
+    })
+    .sort(
+      (x, y) =>
+        (x.number ?? Number.MAX_SAFE_INTEGER) - (y.number ?? Number.MAX_SAFE_INTEGER) || x.file.localeCompare(y.file),
+    );
+}
+
+function buildExit(
+  bundle: Bundle,
+  view: WorkflowView,
+  evaluate: (bundle: Bundle, view: WorkflowView) => ExitReport,
+): PreviewExitReport {
+  try {
+    const report = evaluate(bundle, view);
+    return {
+      kind: 'report',
+      allMet: report.allMet,
+      criteria: report.criteria.map((c) => ({ id: c.id, title: c.title, met: c.met, reasons: [...c.reasons] })),
+    };
+  } catch (err) {
+    return { kind: 'unavailable', message: `The exit criteria could not be evaluated: ${errorText(err)}` };
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The latest approval and whether it still approves the current ARCHITECTURE.md (the core decides). */
+function buildApproval(bundle: Bundle, readOnly: boolean): PreviewApproval {
+  const { current, voided } = approvalStatus(bundle);
+  const latest = current ?? voided;
+  const canApprove = bundle.architecture !== undefined && !readOnly;
+  const who = latest
+    ? {
+        name: latest.name,
+        role: latest.role,
+        date: latest.date,
+        ...(latest.comment ? { comment: latest.comment } : {}),
+      }
+    : undefined;
+  if (current && who) {
+    return {
+      status: 'valid',
+      latest: who,
+      message: `Approved by ${current.name} (${current.role}) for the current ${LAYOUT.architecture}.`,
+      canApprove,
+    };
+  }
+  if (voided && who) {
+    const why =
+      bundle.architecture === undefined
+        ? `${LAYOUT.architecture} no longer exists`
+        : `${LAYOUT.architecture} changed after ${voided.name} (${voided.role}) approved it`;
+    return {
+      status: 'void',
+      latest: who,
+      message: `${why}, so that approval no longer counts. Record a new approval.`,
+      canApprove,
+    };
+  }
+  if (bundle.architecture === undefined) {
+    return {
+      status: 'none',
+      message: `${LAYOUT.architecture} does not exist yet: run the workflow to the end, then record the approval.`,
+      canApprove,
+    };
+  }
+  return { status: 'none', message: `No stakeholder has approved ${LAYOUT.architecture} yet.`, canApprove };
+}

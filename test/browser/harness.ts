@@ -1,0 +1,286 @@
+/**
+ * Loads the preview panel's real HTML and webview bundle into headless Chromium, the way VS Code
+ * would: the page comes from a tiny server on 127.0.0.1 (standing in for the webview resource
+ * origin), `acquireVsCodeApi` is a stand-in that records what the page posts, and the host's
+ * messages are delivered with window.postMessage. Every request, dialog, page error and CSP
+ * violation is recorded so tests can prove hostile content stayed inert.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { buildPreviewHtml } from '../../src/shared/previewHtml';
+import type { HostToWebview } from '../../src/shared/protocol';
+import { repoRoot } from '../helpers/paths';
+import { THEMES, type ThemeName } from './themes';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+export const SCREENSHOT_DIR = path.join(repoRoot, '.test-output', 'screenshots');
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** Builds dist/webview.js from src/webview/main.ts with the options esbuild.mjs uses, into `outDir`. */
+export async function buildWebviewBundle(outDir: string): Promise<string> {
+  const outfile = path.join(outDir, 'webview.js');
+  await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'src', 'webview', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+/**
+ * Builds the CLI into `<dir>/dist/cli.js` beside a link to the repository's prompts (the CLI reads
+ * them from `../prompts` relative to itself), so the test never depends on a stale dist/.
+ */
+export async function buildCli(dir: string): Promise<string> {
+  const outfile = path.join(dir, 'dist', 'cli.js');
+  await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'src', 'cli', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'silent',
+  });
+  await fs.symlink(path.join(repoRoot, 'prompts'), path.join(dir, 'prompts'), 'dir');
+  return outfile;
+}
+
+/** The page server: the panel's HTML, the bundle and the style sheet; anything else is a 404. */
+export interface PageServer {
+  origin: string;
+  pageUrl: string;
+  /** The paths the page may load (everything else is a test failure). */
+  ownUrls: Set<string>;
+  close(): Promise<void>;
+}
+
+export async function startPageServer(bundlePath: string): Promise<PageServer> {
+  const bundle = await fs.readFile(bundlePath);
+  const css = await fs.readFile(path.join(repoRoot, 'media', 'preview.css'));
+  let origin = '';
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', origin);
+    const send = (type: string, body: string | Buffer): void => {
+      res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
+      res.end(body);
+    };
+    if (url.pathname === '/index.html') {
+      // A fresh nonce per page, as the extension makes one per webview.
+      send(
+        'text/html; charset=utf-8',
+        buildPreviewHtml({
+          nonce: randomBytes(18).toString('base64'),
+          cspSource: origin,
+          scriptUri: `${origin}/dist/webview.js`,
+          styleUri: `${origin}/media/preview.css`,
+        }),
+      );
+    } else if (url.pathname === '/dist/webview.js') {
+      send('text/javascript; charset=utf-8', bundle);
+    } else if (url.pathname === '/media/preview.css') {
+      send('text/css; charset=utf-8', css);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    pageUrl: `${origin}/index.html`,
+    ownUrls: new Set([`${origin}/index.html`, `${origin}/dist/webview.js`, `${origin}/media/preview.css`]),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+/**
+ * Runs in the page before any of its scripts: the stand-in for VS Code's webview API (callable once,
+ * like the real one), and recorders for CSP violations.
+ */
+const INIT_SCRIPT = `(() => {
+  let acquired = false;
+  window.__posted = [];
+  window.__savedState = undefined;
+  window.__acquireCalls = 0;
+  window.__csp = [];
+  window.acquireVsCodeApi = () => {
+    window.__acquireCalls++;
+    if (acquired) throw new Error('An instance of the VS Code API has already been acquired');
+    acquired = true;
+    return Object.freeze({
+      postMessage: (message) => { window.__posted.push(JSON.parse(JSON.stringify(message))); },
+      getState: () => window.__savedState,
+      setState: (state) => { window.__savedState = JSON.parse(JSON.stringify(state)); return state; },
+    });
+  };
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__csp.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample, source: e.sourceFile });
+  });
+})();`;
+
+/** One panel page and what it did. */
+export interface PanelPage {
+  page: Page;
+  context: BrowserContext;
+  /** Every URL the page requested. */
+  requests: string[];
+  dialogs: string[];
+  pageErrors: string[];
+  consoleErrors: string[];
+  /** Messages the page posted to the "host". */
+  posted(): Promise<unknown[]>;
+  cspViolations(): Promise<{ directive: string; blocked: string; sample: string; source: string }[]>;
+  /** Delivers a host message. */
+  send(message: HostToWebview): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens the panel page in `theme` and waits for its `ready` handshake. */
+export async function openPanel(
+  browser: Browser,
+  server: PageServer,
+  theme: ThemeName = 'dark',
+  savedState?: unknown,
+): Promise<PanelPage> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('dialog', (d) => {
+    dialogs.push(`${d.type()}: ${d.message()}`);
+    void d.dismiss().catch(() => undefined);
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  await page.addInitScript(INIT_SCRIPT);
+  if (savedState !== undefined) await page.addInitScript(`window.__savedState = ${JSON.stringify(savedState)};`);
+  await page.goto(server.pageUrl);
+  await applyTheme(page, theme);
+  await waitInPage(page, '() => (window.__posted || []).some((m) => m.type === "ready")');
+  return {
+    page,
+    context,
+    requests,
+    dialogs,
+    pageErrors,
+    consoleErrors,
+    posted: () => inPage<unknown[]>(page, '() => window.__posted'),
+    cspViolations: () => inPage(page, '() => window.__csp'),
+    send: async (message) => {
+      await inPage(page, '(m) => { window.postMessage(m, "*"); }', message);
+    },
+    close: () => context.close(),
+  };
+}
+
+/**
+ * Runs `fn` (a function expression as text, called with `arg` as JSON) in the page. DOM code stays in
+ * strings because the tests compile against Node's types, not the DOM's.
+ */
+export async function inPage<T = unknown>(page: Page, fn: string, arg?: unknown, timeout = 30_000): Promise<T> {
+  // page.evaluate has no timeout of its own: a page stuck in a loop would hang the suite.
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`The page did not answer within ${timeout} ms: ${fn.slice(0, 80)}`)),
+      timeout,
+    );
+  });
+  try {
+    return await Promise.race([page.evaluate(`(${fn})(${JSON.stringify(arg ?? null)})`) as Promise<T>, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits until `fn` (a function expression as text, called with `arg`) returns a truthy value in the page. */
+export async function waitInPage(page: Page, fn: string, arg?: unknown, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(`(${fn})(${JSON.stringify(arg ?? null)})`, undefined, { timeout });
+}
+
+/** Sets VS Code's theme variables on <html> and its theme class on <body>, as VS Code does. */
+export async function applyTheme(page: Page, theme: ThemeName): Promise<void> {
+  const t = THEMES[theme];
+  await inPage(
+    page,
+    `({ vars, bodyClass, kind }) => {
+      const root = document.documentElement;
+      for (const [k, v] of Object.entries(vars)) root.style.setProperty(k, v);
+      document.body.classList.remove('vscode-light', 'vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light');
+      document.body.classList.add(...bodyClass.split(' '));
+      document.body.setAttribute('data-vscode-theme-kind', kind);
+    }`,
+    { vars: t.vars, bodyClass: t.bodyClass, kind: t.kind },
+  );
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** Writes a screenshot of the page under .test-output/screenshots/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await fs.mkdir(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: false });
+  return file;
+}
+
+/** Runs a built CLI to completion. */
+export function runCliAt(
+  cli: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
