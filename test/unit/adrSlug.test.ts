@@ -94,7 +94,12 @@ void it('hostile ADR titles become harmless files inside adr/ when written', asy
     elements: [],
   });
   const records = assignNumbers(
-    [draft('a', '../../etc/passwd'), draft('b', 'CON'), draft('c', '..\\..\\windows\\system32'), draft('d', '데이터베이스 선택')],
+    [
+      draft('a', '../../etc/passwd'),
+      draft('b', 'CON'),
+      draft('c', '..\\..\\windows\\system32'),
+      draft('d', '데이터베이스 선택'),
+    ],
     [],
     '2026-11-24',
   );
@@ -106,5 +111,8 @@ void it('hostile ADR titles become harmless files inside adr/ when written', asy
     '0004-decision.md',
   ]);
   assert.deepEqual(await fs.readdir(base), ['out']);
-  assert.match(await fs.readFile(path.join(base, 'out', 'adr', '0004-decision.md'), 'utf8'), /title: "데이터베이스 선택"/);
+  assert.match(
+    await fs.readFile(path.join(base, 'out', 'adr', '0004-decision.md'), 'utf8'),
+    /title: "데이터베이스 선택"/,
+  );
 });
