@@ -114,6 +114,16 @@ describe('CLI on real PRDs', () => {
       assert.equal(status.code, 0, status.stdout);
       assert.equal((status.stdout.match(/^done /gm) ?? []).length, 8);
 
+      // Done looks like this: four criteria met by the design itself, the fifth by an approval.
+      const check = await runCli(['check', ws.out], env());
+      assert.equal(check.code, 1, check.stdout);
+      assert.deepEqual(check.stdout.match(/^✖.*$/gm), ['✖ not met  Stakeholder approval obtained']);
+      const approve = await runCli(['approve', ws.out, '--name', 'Jane Doe', '--role', 'CTO'], env());
+      assert.equal(approve.code, 0, approve.stderr);
+      const approved = await runCli(['check', ws.out, '--json'], env());
+      assert.equal(approved.code, 0, approved.stdout);
+      assert.equal((JSON.parse(approved.stdout) as { allMet: boolean }).allMet, true);
+
       // Nothing is stale: a second run calls the model for nothing.
       const before = fake.requests.length;
       const again = await design(ws);
