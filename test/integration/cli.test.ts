@@ -248,6 +248,27 @@ describe('cancel, edits and staleness', () => {
     assert.equal(state.steps[3], undefined);
   });
 
+  test('a crash mid-run (SIGKILL) leaves consistent files, and the next run resumes', async () => {
+    const ws = await workspace('sokudo-excerpt.md');
+    fake.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
+    const run = startCli(['design', ws.prd, '--out', ws.out], env());
+    const deadline = Date.now() + 20_000;
+    while (!fake.requests.some((q) => q.step === 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    run.child.kill('SIGKILL');
+    await run.done;
+    const files = await listFiles(ws.out);
+    assert.ok(!files.includes(STEP_DOCS[2]));
+    assert.ok(!files.some((f) => f.endsWith('.tmp')), 'a temporary file was left behind');
+    parseState(await fs.readFile(path.join(ws.out, 'archflow.json'), 'utf8'));
+
+    fake.clearFaults();
+    fake.reset();
+    const resumed = await design(ws);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.deepEqual([...new Set(fake.requests.map((q) => q.step))].sort(), [3, 4, 5, 6, 7, 8]);
+    await assertFullBundle(ws.out);
+  });
+
   test('a hand-edited output is not overwritten; the new version is written beside it', async () => {
     const ws = await workspace('sokudo-excerpt.md');
     assert.equal((await design(ws)).code, 0);
