@@ -253,7 +253,8 @@ describe('cancel, edits and staleness', () => {
     fake.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
     const run = startCli(['design', ws.prd, '--out', ws.out], env());
     const deadline = Date.now() + 20_000;
-    while (!fake.requests.some((q) => q.step === 3) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (!fake.requests.some((q) => q.step === 3) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     run.child.kill('SIGKILL');
     await run.done;
     const files = await listFiles(ws.out);

@@ -1,0 +1,250 @@
+/**
+ * Driving the VS Code workbench (code-server) in Chromium the way a user does: Explorer context
+ * menus, the command palette, the Archflow view, notifications, quick inputs and the preview's
+ * webview. Selectors lean on roles and accessible names VS Code gives its widgets.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { type Browser, type Frame, type Locator, type Page, chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.ARCHFLOW_CHROMIUM ?? '/usr/bin/chromium';
+
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}
+
+/** Numbered screenshots of each stage: `<dir>/<nn>-<stage>.png`. */
+export class Screenshots {
+  private n = 0;
+  readonly taken: string[] = [];
+
+  constructor(readonly dir: string) {}
+
+  /** Removes the screenshots of an earlier run (other files in the folder stay). */
+  async reset(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    for (const f of await fs.readdir(this.dir)) {
+      if (f.endsWith('.png')) await fs.rm(path.join(this.dir, f), { force: true });
+    }
+  }
+
+  async take(page: Page, stage: string): Promise<string> {
+    const file = path.join(this.dir, `${String(++this.n).padStart(2, '0')}-${stage}.png`);
+    // Hovers and tooltips left by the last click are not what the user looks at.
+    await page.mouse.move(700, 600);
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: file });
+    this.taken.push(file);
+    return file;
+  }
+}
+
+/** One step row of the Workflow tree, as its accessible label says. */
+export interface StepRow {
+  id: number;
+  status: string;
+  label: string;
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  /** Opens `url` and waits until the workbench shows the workspace and Archflow's contributions. */
+  async open(url: string, expectFile: string): Promise<void> {
+    await this.page.goto(url);
+    await this.waitReady(expectFile);
+  }
+
+  /** Waits for the workbench, `expectFile` in the Explorer (when given), and Archflow's contributions. */
+  async waitReady(expectFile?: string): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    if (expectFile) await this.explorerItem(expectFile).waitFor({ timeout: 60_000 });
+    // The activity bar entry appears once the extension's contributions are registered; menus need them.
+    await this.archflowActivity().waitFor({ timeout: 60_000 });
+  }
+
+  explorerItem(name: string): Locator {
+    return this.page.locator('.explorer-folders-view').getByRole('treeitem', { name, exact: true });
+  }
+
+  /** The Archflow entry of the activity bar (a tab; aria-selected when its view is shown). */
+  archflowActivity(): Locator {
+    return this.page.locator('.activitybar li[role="tab"]', { has: this.page.locator('a[aria-label="Archflow"]') });
+  }
+
+  /** Right-click in the Explorer; resolves with the context menu entry, once it can be clicked. */
+  async openExplorerContextMenu(file: string, entry: string): Promise<Locator> {
+    await this.explorerItem(file).click({ button: 'right' });
+    const item = this.page.getByRole('menuitem', { name: entry, exact: true });
+    await item.waitFor();
+    // VS Code ignores a click that lands right after the menu opened (the right button's release).
+    await this.page.waitForTimeout(300);
+    return item;
+  }
+
+  /** Right-click in the Explorer, then a context menu entry. */
+  async explorerContextMenu(file: string, entry: string): Promise<void> {
+    const item = await this.openExplorerContextMenu(file, entry);
+    await item.click();
+    await item.waitFor({ state: 'hidden', timeout: 5000 });
+  }
+
+  /** Opens the Archflow view container (no-op when it is already shown). */
+  async showArchflowView(): Promise<void> {
+    // Clicking the entry of the view already shown would close the side bar.
+    if ((await this.archflowActivity().getAttribute('aria-selected')) !== 'true') await this.archflowActivity().click();
+    await this.page.locator('[id="workbench.view.extension.archflow"]').waitFor({ timeout: 15_000 });
+  }
+
+  async showExplorer(): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+E');
+    await this.page.locator('.explorer-folders-view').waitFor();
+  }
+
+  sidebar(): Locator {
+    return this.page.locator('[id="workbench.parts.sidebar"]');
+  }
+
+  /** The step rows of the Workflow tree; their labels read "Step 3 — Service Design, backend-architect, done". */
+  async stepRows(): Promise<StepRow[]> {
+    const items = await this.sidebar().locator('[role="treeitem"][aria-label^="Step "]').all();
+    const labels = await Promise.all(items.map((item) => item.getAttribute('aria-label').catch(() => null)));
+    return labels.flatMap((label) => {
+      if (!label) return [];
+      const m = /^Step (\d) — .*, ([a-z -]+)$/.exec(label);
+      return m ? [{ id: Number(m[1]), status: m[2], label }] : [];
+    });
+  }
+
+  /** Waits until the tree shows the statuses `want` (by step id), polling the DOM. */
+  async waitForSteps(want: Record<number, string>, timeoutMs = 120_000): Promise<StepRow[]> {
+    const matches = (rows: StepRow[]): boolean =>
+      Object.entries(want).every(([id, status]) => rows.find((r) => r.id === Number(id))?.status === status);
+    return this.waitForTree(matches, JSON.stringify(want), timeoutMs);
+  }
+
+  /** Waits until the tree's rows satisfy `ok`. */
+  async waitForTree(ok: (rows: StepRow[]) => boolean, what: string, timeoutMs: number): Promise<StepRow[]> {
+    const deadline = Date.now() + timeoutMs;
+    let rows: StepRow[] = [];
+    while (Date.now() < deadline) {
+      rows = await this.stepRows();
+      if (ok(rows)) return rows;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`tree never showed ${what}; last: ${rows.map((r) => `${r.id}:${r.status}`).join(' ')}`);
+  }
+
+  /** Waits until the tree has no step rows (its welcome view shows). */
+  async waitForNoSteps(timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await this.stepRows()).length > 0) {
+      if (Date.now() > deadline) throw new Error('the tree still shows steps');
+      await this.page.waitForTimeout(250);
+    }
+  }
+
+  /** Runs a command from the palette by its full label ("Archflow: Open Preview"). */
+  async runCommand(label: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    const row = this.quickInput().getByRole('option', { name: label, exact: false }).first();
+    await row.waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
+  }
+
+  quickInput(): Locator {
+    return this.page.locator('.quick-input-widget');
+  }
+
+  /** Answers an input box (Enter), after checking its prompt. */
+  async answerInput(promptText: RegExp, value: string): Promise<void> {
+    const widget = this.quickInput();
+    await widget.locator('.quick-input-message, .quick-input-title', { hasText: promptText }).first().waitFor();
+    const input = widget.locator('input');
+    await input.fill(value);
+    await input.press('Enter');
+  }
+
+  /** The toast whose message matches `text`. */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notification-toast', { hasText: text });
+  }
+
+  /**
+   * The notification whose message matches `text`: its toast, or, when VS Code has already hidden
+   * the toast (info toasts time out), its entry in the notification center.
+   */
+  async expectNotification(text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+    const toast = this.notification(text);
+    const inCenter = this.page.locator('.notifications-center .monaco-list-row', { hasText: text });
+    const deadline = Date.now() + timeoutMs;
+    let opened = false;
+    while (Date.now() < deadline) {
+      if (await toast.first().isVisible()) return toast.first();
+      if (await inCenter.first().isVisible()) return inCenter.first();
+      if (!opened && Date.now() > deadline - timeoutMs / 2) {
+        await this.runCommand('Notifications: Show Notifications');
+        opened = true;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no notification matching ${String(text)}`);
+  }
+
+  /** Hides the notification center if it is open. */
+  async hideNotificationCenter(): Promise<void> {
+    if (await this.page.locator('.notifications-center.visible').isVisible()) {
+      await this.runCommand('Notifications: Hide Notifications');
+    }
+  }
+
+  async clearNotifications(): Promise<void> {
+    await this.runCommand('Notifications: Clear All Notifications');
+  }
+
+  /** The Archflow preview's content frame (the webview's inner iframe), once it shows `selector`. */
+  async previewFrame(selector: string, timeoutMs = 60_000): Promise<Frame> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        const parent = frame.parentFrame();
+        if (!parent || !parent.url().includes('extensionId=archflow.archflow')) continue;
+        if (
+          (await frame
+            .locator(selector)
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    const urls = this.page.frames().map((f) => f.url().slice(0, 140));
+    throw new Error(`no Archflow webview frame showing ${selector}; frames: ${urls.join(' | ')}`);
+  }
+
+  /** "Developer: Reload Window"; resolves once the new page's workbench is up (views as they were). */
+  async reloadWindow(): Promise<void> {
+    const reloaded = this.page.waitForEvent('framenavigated', { predicate: (f) => f === this.page.mainFrame() });
+    await this.runCommand('Developer: Reload Window');
+    await reloaded;
+    await this.waitReady();
+  }
+}
