@@ -3,7 +3,6 @@ import type { Bundle } from './bundle';
 import { componentView, containerView, contextView } from './c4/mermaid';
 import { demoteHeadings, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { C4Model } from './model';
-import { AGENTS } from './steps';
 import { STEPS, type StepId, stepById, stepTitle } from './steps';
 import { renderTraceabilityMatrix, traceRequirements } from './traceability';
 
@@ -83,28 +82,21 @@ function adrSection(bundle: Bundle): string {
   );
 }
 
+/**
+ * Who produced each section, with what. Only what changes with the content (no timestamps or token
+ * counts: those live in archflow.json), so a re-run that yields the same documents leaves this
+ * file byte-identical and a recorded approval valid.
+ */
 function runMetadata(bundle: Bundle): string {
   const rows = STEPS.map((s) => {
     const r = bundle.state.steps[s.id];
-    const u = r?.usage;
-    return [
-      stepTitle(s.id),
-      s.agent,
-      r?.status ?? 'not run',
-      r?.model ?? '',
-      u ? `${u.input} / ${u.output} / ${u.cacheRead} / ${u.cacheWrite}` : '',
-      r?.finishedAt ?? '',
-    ];
+    return [stepTitle(s.id), s.agent, bundle.documents[s.id] ? s.document : 'not produced', r?.model ?? ''];
   });
-  return renderTable(
-    ['Step', 'Agent', 'Status', 'Model', 'Tokens in / out / cache read / cache write', 'Finished'],
-    rows,
-  );
+  return renderTable(['Step', 'Agent', 'Document', 'Model'], rows);
 }
 
 export interface AssembleOptions {
   prdName: string;
-  generatedAt: string;
   /** The exit-criteria status lines, computed by the caller (approval excluded: it refers to this file). */
   exitCriteria?: string;
 }
@@ -141,7 +133,7 @@ export function assembleArchitecture(bundle: Bundle, options: AssembleOptions): 
       options.exitCriteria ?? '_Run `archflow check` to compute the exit criteria._',
       'Stakeholder approval is recorded in `archflow.json` against the hash of this document; any edit voids it.',
       '### E. Run Metadata',
-      `PRD: \`${options.prdName}\` · Generated: ${options.generatedAt} · Agents: ${AGENTS.join(', ')}`,
+      `PRD: \`${options.prdName}\`${bundle.state.prd ? ` (${bundle.state.prd.hash.slice(0, 19)})` : ''}. Timings and token usage per step are in \`archflow.json\`.`,
       runMetadata(bundle),
     ].join('\n\n'),
   };

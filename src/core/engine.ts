@@ -568,7 +568,6 @@ export class WorkflowEngine {
     const fresh = await loadBundle(this.store);
     const doc = assembleArchitecture(fresh, {
       prdName: path.basename(this.options.prdPath),
-      generatedAt: this.now().toISOString(),
       exitCriteria: renderExitCriteria(evaluateExitCriteria(fresh, await this.view())),
     });
     await this.writeFiles(new Map([[LAYOUT.architecture, doc]]), emit);

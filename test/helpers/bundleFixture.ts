@@ -380,7 +380,6 @@ export async function createBundleFixture(options: BundleFixtureOptions = {}): P
       const { bundle, view } = await fixture.load();
       const text = assembleArchitecture(bundle, {
         prdName: 'PRD.md',
-        generatedAt: FIXTURE_TIME,
         exitCriteria: renderExitCriteria(evaluateExitCriteria(bundle, view)),
       });
       await store.write(LAYOUT.architecture, text);

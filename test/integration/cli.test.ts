@@ -284,6 +284,16 @@ describe('cancel, edits and staleness', () => {
     assert.match(r.stderr, /kept your edit of 02-high-level-architecture\.md/);
   });
 
+  test('re-running a step whose output is unchanged keeps ARCHITECTURE.md identical and the approval valid', async () => {
+    const ws = await workspace('sokudo-excerpt.md');
+    assert.equal((await design(ws)).code, 0);
+    assert.equal((await runCli(['approve', ws.out, '--name', 'Jane Doe', '--role', 'CTO'], env())).code, 0);
+    const before = await fs.readFile(path.join(ws.out, 'ARCHITECTURE.md'), 'utf8');
+    assert.equal((await design(ws, '--steps', '7')).code, 0);
+    assert.equal(await fs.readFile(path.join(ws.out, 'ARCHITECTURE.md'), 'utf8'), before);
+    assert.equal((await runCli(['check', ws.out], env())).code, 0);
+  });
+
   test('ADR numbers are stable across re-runs', async () => {
     const ws = await workspace();
     assert.equal((await design(ws)).code, 0);
