@@ -163,6 +163,19 @@ describe('preview panel in headless Chromium', { skip, timeout: 600_000 }, () =>
             }
           }
           await screenshot(page, `cli-${theme}-criteria`);
+          if (theme === 'light') {
+            // A third editor column: nothing may be cut off on the right.
+            await page.setViewportSize({ width: 380, height: 800 });
+            const overflow = await inPage<number>(
+              page,
+              `() => document.documentElement.scrollWidth - document.documentElement.clientWidth`,
+            );
+            assert.ok(overflow <= 1, `the page overflows a narrow column by ${overflow} px`);
+            await screenshot(page, 'narrow-criteria');
+            await selectTab(page, 'diagrams');
+            await screenshot(page, 'narrow-diagrams');
+            await page.setViewportSize({ width: 1400, height: 900 });
+          }
           await assertClean(panel, server);
         } finally {
           await panel.close();
