@@ -102,9 +102,20 @@ export class Workbench {
 
   /** Opens the Archflow view container (no-op when it is already shown). */
   async showArchflowView(): Promise<void> {
-    // Clicking the entry of the view already shown would close the side bar.
-    if ((await this.archflowActivity().getAttribute('aria-selected')) !== 'true') await this.archflowActivity().click();
-    await this.page.locator('[id="workbench.view.extension.archflow"]').waitFor({ timeout: 15_000 });
+    const view = this.page.locator('[id="workbench.view.extension.archflow"]');
+    // Clicking the entry of a view that is shown would close the side bar, so click only when the
+    // view is not visible (after a reload the entry can be selected while the side bar is hidden).
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await view.isVisible()) return;
+      await this.archflowActivity().click();
+      try {
+        await view.waitFor({ timeout: 5_000 });
+        return;
+      } catch {
+        // Still hidden (the workbench was busy restoring): look again and click again.
+      }
+    }
+    await view.waitFor({ timeout: 15_000 });
   }
 
   async showExplorer(): Promise<void> {
