@@ -1,7 +1,7 @@
 /** The workflow engine: plans and runs steps as a DAG, writes their files, keeps archflow.json. */
 import * as path from 'node:path';
 import { assignNumbers } from './adr/numbering';
-import { renderAdr } from './adr/render';
+import { markSuperseded, renderAdr } from './adr/render';
 import { renderAdrIndex } from './adr/index';
 import { assembleArchitecture } from './assemble';
 import { evaluateExitCriteria, renderExitCriteria } from './exitCriteria';
@@ -480,6 +480,13 @@ export class WorkflowEngine {
       const today = this.now().toISOString().slice(0, 10);
       const records = assignNumbers(parsed.adrs, this.state!.adrs, today);
       for (const r of records) files.set(r.file, renderAdr(r, [...records, ...this.state!.adrs]));
+      // A new decision superseding one this run left out: the old file links forward too.
+      for (const r of records) {
+        const old = this.state!.adrs.find((a) => a.number === r.supersedesNumber);
+        if (!old || records.some((x) => x.number === old.number)) continue;
+        const text = await this.store.read(old.file);
+        if (text !== undefined) files.set(old.file, markSuperseded(text, r, this.state!.adrs));
+      }
       const links = records
         .map((r) => `- [ADR ${String(r.number).padStart(4, '0')}: ${r.title}](${encodeURI(r.file)}) — ${r.status}`)
         .join('\n');

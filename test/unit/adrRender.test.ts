@@ -282,3 +282,30 @@ void describe('ADR index', () => {
     ]);
   });
 });
+
+void describe('markSuperseded', () => {
+  void it('marks an earlier ADR superseded in its front matter and Status, keeping the rest', async () => {
+    const { markSuperseded, parseAdrFile, renderAdr } = await import('../../src/core/adr/render');
+    const old = renderAdr({
+      key: 'database',
+      title: 'Use MongoDB',
+      status: 'accepted',
+      context: 'We need documents (NFR-2).',
+      decision: 'We will use MongoDB.',
+      consequences: { positive: ['Flexible'], negative: ['No joins'] },
+      alternatives: [{ option: 'PostgreSQL', rejectedBecause: 'schema changes' }],
+      requirements: ['NFR-2'],
+      elements: ['db'],
+      number: 2,
+      date: '2026-11-01',
+      file: 'adr/0002-use-mongodb.md',
+    });
+    const marked = markSuperseded(old, { number: 5, file: 'adr/0005-use-postgresql.md' });
+    const parsed = parseAdrFile(marked, 'adr/0002-use-mongodb.md');
+    assert.equal(parsed.record?.status, 'superseded');
+    assert.equal(parsed.record?.supersededByNumber, 5);
+    assert.deepEqual(parsed.missing, []);
+    assert.match(marked, /## Status\n\nSuperseded by \[ADR 0005\]\(0005-use-postgresql\.md\)\n\n## Context/);
+    assert.match(marked, /We will use MongoDB\./);
+  });
+});

@@ -382,3 +382,21 @@ export function parseAdrFile(text: string, file: string): { record?: Partial<Adr
   if (record.requirements.length === 0) missing.push('requirements');
   return { record, missing };
 }
+
+/**
+ * An ADR file from an earlier run marked as superseded by `successor` (front matter and Status
+ * section), everything else kept as it is: a decision the new run left out still links forward.
+ */
+export function markSuperseded(text: string, successor: AdrLinkTarget, related: readonly AdrLinkTarget[] = []): string {
+  const link = adrLink(successor.number, [successor, ...related]);
+  return text
+    .replace(/^status:.*$/m, 'status: superseded')
+    .replace(/^superseded-by:.*$/m, `superseded-by: ${successor.number}`)
+    .replace(/^(## Status)[ \t]*\n([\s\S]*?)(?=^## )/m, (_m, head: string, body: string) => {
+      const keep = body
+        .split('\n')
+        .filter((line) => /^Supersedes /.test(line))
+        .join('\n');
+      return `${head}\n\nSuperseded by ${link}\n${keep ? `\n${keep}\n` : ''}\n`;
+    });
+}
