@@ -13,25 +13,14 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildPreviewHtml } from '../../src/shared/previewHtml';
 import type { HostToWebview } from '../../src/shared/protocol';
 import { repoRoot } from '../helpers/paths';
 import { THEMES, type ThemeName } from './themes';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+export { CHROMIUM_PATH, launchChromium } from '../helpers/chromium';
 export const SCREENSHOT_DIR = path.join(repoRoot, '.test-output', 'screenshots');
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 
 /** Builds dist/webview.js from src/webview/main.ts with the options esbuild.mjs uses, into `outDir`. */
 export async function buildWebviewBundle(outDir: string): Promise<string> {
@@ -121,10 +110,6 @@ export async function startPageServer(bundlePath: string): Promise<PageServer> {
         server.closeAllConnections();
       }),
   };
-}
-
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 }
 
 /**

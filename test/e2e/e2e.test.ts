@@ -16,18 +16,10 @@ import { repoRoot } from '../helpers/paths';
 import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
 import { OUTPUT_FOLDER, PRD_NAME, WORKBENCH_SETTINGS, createWorkspace, freshVsix, writeUserSettings } from './setup';
 import { Screenshots, Workbench, launchChromium } from './workbench';
+import { STEP_DOCS } from '../helpers/layout';
 
 const OUTPUT_ROOT = path.join(repoRoot, '.test-output', 'e2e');
 const MODEL = 'claude-e2e-from-settings';
-const STEP_DOCS = [
-  '01-architecture-context.md',
-  '02-high-level-architecture.md',
-  '03-service-architecture.md',
-  '04-data-architecture.md',
-  '05-infrastructure-architecture.md',
-  '06-security-architecture.md',
-  '07-observability-design.md',
-];
 const ALL_DONE = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((id) => [id, 'done']));
 
 interface StateFile {

@@ -5,24 +5,9 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { type Browser, type Frame, type Locator, type Page, chromium } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 
-export const CHROMIUM_PATH = process.env.ARCHFLOW_CHROMIUM ?? '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-}
+export { CHROMIUM_PATH, launchChromium } from '../helpers/chromium';
 
 /** Numbered screenshots of each stage: `<dir>/<nn>-<stage>.png`. */
 export class Screenshots {

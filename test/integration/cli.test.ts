@@ -13,6 +13,7 @@ import { parseState } from '../../src/core/state';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { FAST_RETRY_ENV, listFiles, runCli, startCli, tempDir } from '../helpers/cli';
 import { prdsDir } from '../helpers/paths';
+import { STEP_DOCS } from '../helpers/layout';
 
 let fake: FakeAnthropic;
 
@@ -42,16 +43,6 @@ async function workspace(prd = 'better-pwa.md'): Promise<{ dir: string; prd: str
 function design(ws: { prd: string; out: string }, ...args: string[]) {
   return runCli(['design', ws.prd, '--out', ws.out, ...args], env());
 }
-
-const STEP_DOCS = [
-  '01-architecture-context.md',
-  '02-high-level-architecture.md',
-  '03-service-architecture.md',
-  '04-data-architecture.md',
-  '05-infrastructure-architecture.md',
-  '06-security-architecture.md',
-  '07-observability-design.md',
-];
 
 /** Asserts every file of SPEC §3 is present and well formed. */
 async function assertFullBundle(out: string): Promise<void> {
