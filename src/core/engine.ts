@@ -15,6 +15,7 @@ import type { C4Model } from './model';
 import { readPrd } from './prd';
 import { type ContextDocument, type PromptSource, buildStepRequest, repairTurnText } from './prompts';
 import { parseRequirementsTable } from './requirements';
+import { acquireRunLock } from './runLock';
 import { runDag } from './scheduler';
 import { type ArchflowState, type StepRecord, currentInputs, deriveView, loadState, serializeState } from './state';
 import { type ParsedStep, parseStepOutput, renderStepDocument } from './stepOutput';
@@ -185,6 +186,20 @@ export class WorkflowEngine {
       }
     };
     const prd = await readPrd(this.options.prdPath);
+    const release = await acquireRunLock(this.store, this.now());
+    let summary: RunSummary;
+    try {
+      summary = await this.runLocked(options, prd.text, emit);
+    } finally {
+      await release();
+    }
+    // After the lock is gone: whoever reacts to the end of the run finds the folder at rest.
+    const { done, failed, skipped, cancelled } = summary;
+    emit({ type: 'run-finished', done, failed: failed.map((f) => f.step), skipped, cancelled });
+    return summary;
+  }
+
+  private async runLocked(options: RunOptions, prdText: string, emit: (e: EngineEvent) => void): Promise<RunSummary> {
     this.state = await loadState(this.store);
     const plan = await this.plan(options.steps, options.withPrerequisites ?? false);
     if (!options.withPrerequisites && plan.missingPrerequisites.length > 0 && options.steps !== 'all') {
@@ -195,7 +210,7 @@ export class WorkflowEngine {
         'prerequisites',
       );
     }
-    const prdHash = hashText(prd.text);
+    const prdHash = hashText(prdText);
     const prdRel = path.relative(this.options.outputDir, this.options.prdPath).split(path.sep).join('/');
     await this.updateState((s) => {
       s.prd = { path: prdRel, hash: prdHash };
@@ -211,7 +226,7 @@ export class WorkflowEngine {
       this.options.settings.concurrency,
       async (id) => {
         try {
-          await this.runStep(id, prd.text, prdHash, options.signal, emit);
+          await this.runStep(id, prdText, prdHash, options.signal, emit);
         } catch (err) {
           const cancelled = options.signal.aborted || (err instanceof LlmError && err.kind === 'cancelled');
           const message = cancelled ? 'Cancelled.' : (err as Error).message;
@@ -232,7 +247,6 @@ export class WorkflowEngine {
       });
     }
     const cancelled = options.signal.aborted;
-    emit({ type: 'run-finished', done: result.done, failed: result.failed, skipped: result.skipped, cancelled });
     this.options.log.info(
       `Run finished: done ${result.done.join(', ') || '-'}; failed ${result.failed.join(', ') || '-'}; skipped ${result.skipped.join(', ') || '-'}${cancelled ? ' (cancelled)' : ''}.`,
     );

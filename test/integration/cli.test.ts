@@ -261,6 +261,22 @@ describe('cancel, edits and staleness', () => {
     await assertFullBundle(ws.out);
   });
 
+  test('a second run on the same folder is refused while the first one runs', async () => {
+    const ws = await workspace('sokudo-excerpt.md');
+    fake.setFaults([{ step: 1, kind: 'stall', ms: 60_000 }]);
+    const first = startCli(['design', ws.prd, '--out', ws.out], env());
+    const deadline = Date.now() + 20_000;
+    while (!fake.requests.some((q) => q.step === 1) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    const second = await design(ws);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /Another Archflow run \(process \d+, started .*\) is writing to/);
+    assert.equal(fake.requests.length, 1, 'the second run must not call the model');
+    first.child.kill('SIGINT');
+    assert.equal((await first.done).code, 130);
+    assert.ok(!(await listFiles(ws.out)).includes('.archflow.lock'), 'the lock is released');
+  });
+
   test('a hand-edited output is not overwritten; the new version is written beside it', async () => {
     const ws = await workspace('sokudo-excerpt.md');
     assert.equal((await design(ws)).code, 0);
