@@ -76,7 +76,7 @@ function adrSection(bundle: Bundle): string {
     bundle.adrs.map((a) => [
       `[${a.record.number !== undefined ? String(a.record.number).padStart(4, '0') : a.file}](${encodeURI(a.file)})`,
       a.record.title ?? '',
-      a.record.status ?? '',
+      a.record.status ? a.record.status.charAt(0).toUpperCase() + a.record.status.slice(1) : '',
       a.record.date ?? '',
     ]),
   );

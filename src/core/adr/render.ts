@@ -83,6 +83,11 @@ export function adrLink(
   return target ? `[${label}](${linkTo(target)})` : label;
 }
 
+/** "Cold starts hurt" → "cold starts hurt" after "because"; acronyms ("GDPR requires") stay. */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
 /** One line of model text for a list item or table cell. */
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -173,7 +178,7 @@ export function renderAdr(record: AdrRecord, related: readonly AdrLinkTarget[] =
     `## ${SECTIONS.alternatives}`,
     '',
     ...record.alternatives.map(
-      (a) => `- **${escapeInline(a.option)}** — rejected because ${oneLine(a.rejectedBecause)}`,
+      (a) => `- **${escapeInline(a.option)}** — rejected because ${lowerFirst(oneLine(a.rejectedBecause))}`,
     ),
     '',
     `## ${SECTIONS.affected}`,
