@@ -122,6 +122,12 @@ export function parseStepOutput(
         const r = parseFindingsJson(body);
         errors.push(...r.errors);
         parsed.review = r.review;
+        const said = /"verdict"\s*:\s*"(\w+)"/.exec(body)?.[1]?.toLowerCase();
+        if (r.review && said && said !== r.review.verdict) {
+          warnings.push(
+            `the agent's verdict "${said}" contradicts its findings; the computed verdict is "${r.review.verdict}"`,
+          );
+        }
         break;
       }
       case 'adrs': {
@@ -241,6 +247,10 @@ export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): strin
   }
   out += parsed.text.slice(last);
   if (parsed.step === 3 && parsed.c4) out = placeComponentViews(out, parsed.c4);
-  if (parsed.step === 6 && parsed.review) out = afterHeading(out, 'Verdict', renderVerdict(parsed.review));
+  if (parsed.step === 6 && parsed.review) {
+    // The model's own one-line verdict gives way to the computed one (which may disagree with it).
+    out = out.replace(/^[*_\s]*Verdict[*_]*\s*:?\s*[*_]*(pass|fail)[*_.]*\s*$\n?/gim, '');
+    out = afterHeading(out, 'Verdict', renderVerdict(parsed.review));
+  }
   return out.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

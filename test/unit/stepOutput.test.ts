@@ -200,13 +200,15 @@ test('step 6: the verdict is computed from the findings, not taken from the mode
     '## Threat Model\n\nx',
     '## Security Controls\n\nx',
     '## Findings\n\n```archflow-findings\n' + JSON.stringify(findings) + '\n```',
-    '## Verdict\n\nThe model says pass.',
+    '## Verdict\n\n**Verdict: pass**\n\nThe model says pass.',
   ].join('\n\n');
   const r = parseStepOutput(6, text);
   assert.deepEqual(r.errors, []);
   assert.equal(r.parsed!.review!.verdict, 'fail');
   const doc = renderStepDocument(r.parsed!);
   assert.match(doc, /## Verdict\n\n\*\*Verdict: FAIL\*\* — 1 critical or high finding\(s\) open: SEC-1/);
+  assert.doesNotMatch(doc, /\*\*Verdict: pass\*\*/, "the model's contradicting verdict line is gone");
+  assert.match(r.parsed!.warnings.join(' '), /contradicts its findings/);
   const back = parseFindingsTable(doc);
   assert.deepEqual(
     back.map((f) => [f.id, f.severity, f.status, f.element]),
