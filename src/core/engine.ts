@@ -281,6 +281,11 @@ export class WorkflowEngine {
         throw new StepError(id, `${stepTitle(id)} needs ${d.document}; run ${stepTitle(n)} first.`, 'prerequisites');
       docs.push({ name: d.document, text, step: n });
     }
+    if (id === 1) {
+      // A re-run keeps the requirement ids that later documents and ADRs already cite.
+      const previous = await this.store.read(stepById(1).document);
+      if (previous !== undefined) docs.push({ name: stepById(1).document, text: previous, step: 1 });
+    }
     if (id >= 3) {
       const model = await this.store.read(LAYOUT.c4Model);
       if (model !== undefined) docs.push({ name: LAYOUT.c4Model, text: model });
@@ -322,7 +327,9 @@ export class WorkflowEngine {
       });
       const ctx = {
         c4: id >= 2 ? await this.currentC4() : undefined,
-        requirementIds: new Set(upstream.length ? parseRequirementsTable(upstream[0].text).map((r) => r.id) : []),
+        requirementIds: new Set(
+          id >= 2 && upstream.length ? parseRequirementsTable(upstream[0].text).map((r) => r.id) : [],
+        ),
       };
       const first = await this.call(request, id, signal, emit);
       usage = addUsage(usage, first.usage);

@@ -341,6 +341,12 @@ describe('cancel, edits and staleness', () => {
     const r = await design(ws);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(new Set(fake.requests.map((q) => q.step)).size, 8);
+    // Step 1 sees its previous inventory, so requirement ids cited downstream stay stable.
+    const step1 = JSON.stringify(fake.requests.find((q) => q.step === 1)?.body);
+    assert.ok(
+      step1.includes('<document name=\\"01-architecture-context.md\\" step=\\"1\\">'),
+      'previous inventory not sent',
+    );
   });
 
   test('a failed re-run keeps the previous documents, and the steps after it stay done', async () => {
