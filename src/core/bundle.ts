@@ -1,5 +1,6 @@
 /** The design as it is on disk (hand edits included): what assembly and the exit criteria read. */
 import { parseAdrFile } from './adr/render';
+import { isAdrFileName } from './adr/slug';
 import { parseC4Json } from './c4/parse';
 import { parseFindingsTable } from './findings';
 import type { AdrRecord, C4Model, Finding, Requirement } from './model';
@@ -31,8 +32,6 @@ export interface Bundle {
   adrIndex?: string;
   architecture?: string;
 }
-
-const ADR_FILE = /^\d{4}-[a-z0-9-]+\.md$/;
 
 /** The ADR files that have a number, as full records (absent fields empty), for the index. */
 export function adrRecordsOf(bundle: Bundle): AdrRecord[] {
@@ -78,7 +77,7 @@ export async function loadBundle(store: ArtifactStore): Promise<Bundle> {
     };
   }
   const adrs: AdrFile[] = [];
-  for (const name of (await store.list(LAYOUT.adrDir)).filter((n) => ADR_FILE.test(n)).sort()) {
+  for (const name of (await store.list(LAYOUT.adrDir)).filter((n) => isAdrFileName(`${LAYOUT.adrDir}/${n}`)).sort()) {
     const file = `${LAYOUT.adrDir}/${name}`;
     const text = (await store.read(file)) ?? '';
     const parsed = parseAdrFile(text, file);

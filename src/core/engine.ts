@@ -19,7 +19,7 @@ import { acquireRunLock } from './runLock';
 import { runDag } from './scheduler';
 import { type ArchflowState, type StepRecord, currentInputs, deriveView, loadState, serializeState } from './state';
 import { type ParsedStep, parseStepOutput, renderStepDocument } from './stepOutput';
-import { type AgentId, LAYOUT, STEPS, STEP_IDS, type StepId, stepById, stepTitle, upstreamOf } from './steps';
+import { type AgentId, LAYOUT, STEP_IDS, type StepId, stepById, stepTitle, upstreamOf } from './steps';
 import { ArtifactStore } from './store';
 
 /** Settings the engine reads (from VS Code settings or CLI flags). */
@@ -622,5 +622,3 @@ export async function resetRun(outputDir: string): Promise<void> {
   delete state.security;
   await store.write(LAYOUT.state, serializeState(state));
 }
-
-export { STEPS };

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadBundle } from '../core/bundle';
+import { type Bundle, loadBundle } from '../core/bundle';
 import { readWorkflowView } from '../core/engine';
 import { ArtifactStore, checkRelativePath } from '../core/store';
 import { buildPreviewHtml } from '../shared/previewHtml';
@@ -49,6 +49,8 @@ export class PreviewPanel implements vscode.Disposable {
   private shownOutput?: string;
   private pendingReveal?: string;
   private lastProgress?: string;
+  /** The tree snapshot the last full state was scheduled for (a new one means files changed on disk). */
+  private treeSnapshot?: Bundle;
   private stateTimer?: NodeJS.Timeout;
   private posting: Promise<void> = Promise.resolve();
 
@@ -260,6 +262,11 @@ export class PreviewPanel implements vscode.Disposable {
     // Live status while a run progresses: small deltas between full states.
     const current = this.deps.tree.current();
     if (!this.ready || !output || current?.output.uri.toString() !== output.uri.toString()) return;
+    if (current.bundle !== this.treeSnapshot) {
+      // The tree read the folder again (files changed on disk): send the full state from it.
+      this.treeSnapshot = current.bundle;
+      this.scheduleState();
+    }
     const message = buildRunProgress(this.deps.tree.steps(), this.deps.runner.isBusy(output));
     const key = JSON.stringify(message);
     if (key === this.lastProgress) return;
@@ -308,15 +315,18 @@ export class PreviewPanel implements vscode.Disposable {
     this.panel.title = `Archflow Preview — ${output.relative}`;
     let message: HostToWebview;
     try {
-      const [bundle, view] = await Promise.all([
-        loadBundle(new ArtifactStore(output.dir)),
-        readWorkflowView(output.dir),
-      ]);
       const tree = this.deps.tree.current();
       const sameAsTree = tree?.output.uri.toString() === output.uri.toString();
+      // The tree already read this folder (and is told of every change): project its snapshot
+      // rather than reading every document and evaluating the criteria a second time.
+      const snapshot = sameAsTree && tree?.view && tree.bundle && tree.report ? tree : undefined;
+      const [bundle, view] = snapshot
+        ? [snapshot.bundle!, snapshot.view!]
+        : await Promise.all([loadBundle(new ArtifactStore(output.dir)), readWorkflowView(output.dir)]);
       message = buildStateMessage({
         bundle,
         view,
+        evaluate: snapshot ? () => snapshot.report! : undefined,
         outputLabel,
         liveSteps: sameAsTree ? this.deps.tree.steps() : undefined,
         running: this.deps.runner.isBusy(output),
@@ -349,7 +359,10 @@ export class PreviewPanel implements vscode.Disposable {
     this.watched = key;
     if (!output) return;
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(output.uri, '**/*'));
-    const changed = (): void => this.scheduleState();
+    // The tree refreshes on the same changes and notifies us once it has read them (onTreeChanged).
+    const changed = (): void => {
+      if (this.deps.tree.current()?.output.uri.toString() !== key) this.scheduleState();
+    };
     this.watchers.push(
       watcher,
       watcher.onDidCreate(changed),

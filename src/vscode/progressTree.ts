@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadBundle } from '../core/bundle';
+import { type Bundle, loadBundle } from '../core/bundle';
 import { readWorkflowView } from '../core/engine';
 import { type CriterionResult, type ExitReport, evaluateExitCriteria } from '../core/exitCriteria';
 import { ArtifactStore } from '../core/store';
@@ -58,7 +58,8 @@ export function isWorkflowNode(value: unknown): value is StepTreeNode {
 export interface TreeTarget {
   output: OutputFolder;
   view?: WorkflowView;
-  /** The exit criteria computed from the files on disk at the last read. */
+  /** The design as read from disk at the last refresh, and the exit criteria computed from it. */
+  bundle?: Bundle;
   report?: ExitReport;
 }
 
@@ -298,11 +299,11 @@ export class ProgressTree implements vscode.TreeDataProvider<WorkflowNode>, vsco
     }
     try {
       const view = await readWorkflowView(target.output.dir);
-      const report = view.empty
-        ? undefined
-        : evaluateExitCriteria(await loadBundle(new ArtifactStore(target.output.dir)), view);
+      const bundle = view.empty ? undefined : await loadBundle(new ArtifactStore(target.output.dir));
+      const report = bundle ? evaluateExitCriteria(bundle, view) : undefined;
       if (this.target !== target) return;
       target.view = view;
+      target.bundle = bundle;
       target.report = report;
       for (const [id, live] of this.live) {
         // Once disk agrees, it is the truth. Until then a finished or failed step keeps what its
