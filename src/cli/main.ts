@@ -2,16 +2,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ApprovalError, recordApproval } from '../core/approval';
-import { loadBundle } from '../core/bundle';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_OUTPUT_FOLDER } from '../core/config';
 import { type RunSummary, WorkflowEngine, readWorkflowView } from '../core/engine';
 import type { ConflictResolver, EngineEvent } from '../core/events';
-import { type ExitReport, evaluateExitCriteria } from '../core/exitCriteria';
+import type { ExitReport } from '../core/exitCriteria';
 import { createAnthropicClient } from '../core/llm/anthropicClient';
 import type { Logger } from '../core/log';
 import { FilePromptSource } from '../core/prompts';
 import { type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
-import { ArtifactStore } from '../core/store';
+import { readSnapshot } from '../core/snapshot';
 
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
@@ -244,8 +243,8 @@ async function outputFolder(p: Parsed): Promise<string> {
 
 /** Evaluates the exit criteria of an output folder from the files as they are on disk. */
 async function exitReport(dir: string): Promise<ExitReport> {
-  const [bundle, view] = await Promise.all([loadBundle(new ArtifactStore(dir)), readWorkflowView(dir)]);
-  return evaluateExitCriteria(bundle, view);
+  const { report } = await readSnapshot(dir, { always: true });
+  return report!;
 }
 
 async function check(p: Parsed): Promise<number> {

@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type Bundle, loadBundle } from '../core/bundle';
-import { readWorkflowView } from '../core/engine';
-import { ArtifactStore, checkRelativePath } from '../core/store';
+import type { Bundle } from '../core/bundle';
+import { readSnapshot } from '../core/snapshot';
+import { checkRelativePath } from '../core/store';
 import { buildPreviewHtml } from '../shared/previewHtml';
 import { buildRunProgress, buildStateMessage, unreadablePreviewState } from '../shared/previewState';
 import { type HostToWebview, type WebviewToHost, assertNever, isWebviewMessage } from '../shared/protocol';
@@ -320,13 +320,12 @@ export class PreviewPanel implements vscode.Disposable {
       // The tree already read this folder (and is told of every change): project its snapshot
       // rather than reading every document and evaluating the criteria a second time.
       const snapshot = sameAsTree && tree?.view && tree.bundle && tree.report ? tree : undefined;
-      const [bundle, view] = snapshot
-        ? [snapshot.bundle!, snapshot.view!]
-        : await Promise.all([loadBundle(new ArtifactStore(output.dir)), readWorkflowView(output.dir)]);
+      const read = snapshot ?? (await readSnapshot(output.dir, { always: true }));
+      const report = read.report!;
       message = buildStateMessage({
-        bundle,
-        view,
-        evaluate: snapshot ? () => snapshot.report! : undefined,
+        bundle: read.bundle!,
+        view: read.view!,
+        evaluate: () => report,
         outputLabel,
         liveSteps: sameAsTree ? this.deps.tree.steps() : undefined,
         running: this.deps.runner.isBusy(output),

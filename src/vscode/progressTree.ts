@@ -4,10 +4,10 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type Bundle, loadBundle } from '../core/bundle';
+import type { Bundle } from '../core/bundle';
 import { readWorkflowView } from '../core/engine';
-import { type CriterionResult, type ExitReport, evaluateExitCriteria } from '../core/exitCriteria';
-import { ArtifactStore } from '../core/store';
+import type { CriterionResult, ExitReport } from '../core/exitCriteria';
+import { readSnapshot } from '../core/snapshot';
 import type { EngineEvent, StepStatus, StepView, WorkflowView } from '../core/events';
 import type { Usage } from '../core/llm/types';
 import { STEPS, type StepId, stepById, stepTitle } from '../core/steps';
@@ -298,9 +298,7 @@ export class ProgressTree implements vscode.TreeDataProvider<WorkflowNode>, vsco
       return;
     }
     try {
-      const view = await readWorkflowView(target.output.dir);
-      const bundle = view.empty ? undefined : await loadBundle(new ArtifactStore(target.output.dir));
-      const report = bundle ? evaluateExitCriteria(bundle, view) : undefined;
+      const { view, bundle, report } = await readSnapshot(target.output.dir);
       if (this.target !== target) return;
       target.view = view;
       target.bundle = bundle;
