@@ -5,7 +5,7 @@
  * able to make the host open a file outside the output folder or run an arbitrary command.
  *
  * The types here are plain data (JSON-safe, no Node or DOM types) so the webview can import this
- * file under its own tsconfig. The host maps its core types onto them in `previewState.ts`.
+ * file under its own tsconfig. The host maps its core types onto them in `src/vscode/preview/state.ts`.
  */
 import { MAX_RELATIVE_PATH, isSafeRelativePath } from './paths';
 

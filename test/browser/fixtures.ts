@@ -8,7 +8,7 @@ import { loadBundle } from '../../src/core/bundle';
 import { readWorkflowView } from '../../src/core/engine';
 import type { C4Model, C4Relationship } from '../../src/core/model';
 import { ArtifactStore } from '../../src/core/store';
-import { buildStateMessage } from '../../src/shared/previewState';
+import { buildStateMessage } from '../../src/vscode/preview/state';
 import type { HostToWebview, PreviewState } from '../../src/shared/protocol';
 
 /** The `state` message for an output folder, built by the same code the extension runs. */

@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { buildPreviewHtml } from '../../src/shared/previewHtml';
+import { buildPreviewHtml } from '../../src/vscode/preview/html';
 import type { HostToWebview } from '../../src/shared/protocol';
 import { repoRoot } from '../helpers/paths';
 import { THEMES, type ThemeName } from './themes';

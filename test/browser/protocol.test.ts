@@ -11,8 +11,8 @@ import { test } from 'node:test';
 import { architectureHash } from '../../src/core/approval';
 import { emptyState, serializeState } from '../../src/core/state';
 import { isSafeRelativePath, resolveDocumentLink } from '../../src/shared/paths';
-import { buildPreviewHtml, previewCsp } from '../../src/shared/previewHtml';
-import { buildRunProgress, sanitizeMermaidBlocks, unreadablePreviewState } from '../../src/shared/previewState';
+import { buildPreviewHtml, previewCsp } from '../../src/vscode/preview/html';
+import { buildRunProgress, sanitizeMermaidBlocks, unreadablePreviewState } from '../../src/vscode/preview/state';
 import { isHostMessage, isWebviewMessage } from '../../src/shared/protocol';
 import { largeModel, stateFor, writeModelOnly } from './fixtures';
 

@@ -3,15 +3,15 @@
  * core, which uses Node); pure, so the browser test sends exactly the message the extension would.
  * Mermaid text is generated here from the one C4 model; the webview only renders it.
  */
-import type { Bundle } from '../core/bundle';
-import { mermaidId, renderC4Views, stripInitDirectives } from '../core/c4/mermaid';
-import { checkC4 } from '../core/c4/consistency';
-import type { StepView, WorkflowView } from '../core/events';
-import { type ExitReport, evaluateExitCriteria } from '../core/exitCriteria';
-import { approvalStatus } from '../core/approval';
-import { fencedBlocks } from '../core/markdown';
-import type { C4Model } from '../core/model';
-import { LAYOUT, STEPS, stepById, stepTitle } from '../core/steps';
+import type { Bundle } from '../../core/bundle';
+import { mermaidId, renderC4Views, stripInitDirectives } from '../../core/c4/mermaid';
+import { checkC4 } from '../../core/c4/consistency';
+import type { StepView, WorkflowView } from '../../core/events';
+import { type ExitReport, evaluateExitCriteria } from '../../core/exitCriteria';
+import { approvalStatus } from '../../core/approval';
+import { fencedBlocks } from '../../core/markdown';
+import type { C4Model } from '../../core/model';
+import { LAYOUT, STEPS, stepById, stepTitle } from '../../core/steps';
 import type {
   HostToWebview,
   PreviewAdr,
@@ -22,7 +22,7 @@ import type {
   PreviewExitReport,
   PreviewState,
   PreviewStep,
-} from './protocol';
+} from '../../shared/protocol';
 
 /** Documents longer than this are cut (a runaway model output must not freeze the panel). */
 export const MAX_DOCUMENT_CHARS = 1_000_000;
