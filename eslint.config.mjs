@@ -1,5 +1,31 @@
 // Type-aware lint: floating promises are errors (an unhandled rejection loses a user's error).
+// The import boundaries between the runtimes are lint errors too (see the last blocks).
+import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
+
+/** Node's built-in modules, with and without the `node:` prefix. */
+const NODE_BUILTINS = `^(node:.*|${builtinModules.filter((m) => !m.startsWith('_')).join('|')})(/.*)?$`;
+
+/** Modules a unit test may not load: the VS Code API, child processes and sockets. */
+const UNIT_FORBIDDEN = ['vscode', 'child_process', 'net', 'http', 'https', 'http2', 'tls', 'dgram'];
+const UNIT_FORBIDDEN_RE = `^(node:)?(${UNIT_FORBIDDEN.join('|')})$`;
+
+/**
+ * `no-restricted-imports` with one message per forbidden group; `regex` is matched against the
+ * import specifier as written (relative imports are relative to the importing file's folder).
+ */
+function boundary(files, groups, ignores = []) {
+  return {
+    files,
+    ignores,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: groups.map(([regex, message]) => ({ regex, message, caseSensitive: true })) },
+      ],
+    },
+  };
+}
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.cache/**', '.test-output/**', 'media/**'] },
@@ -19,10 +45,65 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+
+  // The boundaries. src/shared is the contract both the host and the webview compile: it imports
+  // nothing outside itself, neither the VS Code API nor Node.
+  boundary(
+    ['src/shared/**/*.ts'],
+    [
+      ['^\\.\\./', 'src/shared imports only src/shared (it is the contract; no core, vscode or webview code).'],
+      ['^vscode$', 'src/shared never imports vscode.'],
+      [NODE_BUILTINS, 'src/shared runs in the webview too: no Node modules.'],
+    ],
+  ),
+  // The webview is browser code: its own modules, the contract and its npm packages.
+  boundary(
+    ['src/webview/**/*.ts'],
+    [
+      ['^\\.\\./(?!shared/)', 'src/webview imports only src/webview and src/shared (talk to the host by message).'],
+      ['^vscode$', 'src/webview never imports vscode (it talks to the host by message).'],
+      [NODE_BUILTINS, 'src/webview is browser code: no Node modules.'],
+    ],
+  ),
+  // The core and the CLI are hosts of no editor.
+  boundary(
+    ['src/core/**/*.ts'],
+    [['(^|/)(vscode|webview|cli)(/|$)', 'src/core never imports vscode, nor host or webview code.']],
+  ),
+  boundary(['src/cli/**/*.ts'], [['(^|/)vscode(/|$)', 'src/cli never imports vscode or the extension host.']]),
+  // The preview's projection and HTML are host code the browser tests load in plain Node.
+  boundary(
+    ['src/vscode/preview/**/*.ts'],
+    [['^vscode$', 'src/vscode/preview is pure (the browser tests build its messages without VS Code).']],
+  ),
+  // Unit tests run in plain Node, fast and alone: no VS Code, no child process, no socket. Those
+  // tests belong in test/integration (CLI spawns, HTTP) or beside the host checks (test/e2e).
+  boundary(
+    ['test/unit/**/*.ts'],
+    [[UNIT_FORBIDDEN_RE, 'A unit test loads no vscode, child process or socket module: move it to test/integration.']],
+    // TODO(issue 7): these two break the rule until the test-tier split moves them (the fake
+    // server's HTTP tests, and the `archflow check / approve` CLI spawns) to test/integration.
+    ['test/unit/fakeAnthropic.test.ts', 'test/unit/exitCriteria.test.ts'],
+  ),
   {
-    files: ['src/core/**/*.ts'],
+    files: ['test/unit/**/*.ts'],
+    ignores: ['test/unit/fakeAnthropic.test.ts', 'test/unit/exitCriteria.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core never imports vscode.' }] }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'fetch', message: 'A unit test opens no socket: HTTP tests belong in test/integration.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `ImportExpression[source.value=/${UNIT_FORBIDDEN_RE}/]`,
+          message: 'A unit test loads no vscode, child process or socket module: move it to test/integration.',
+        },
+        {
+          selector: `CallExpression[callee.name='require'][arguments.0.value=/${UNIT_FORBIDDEN_RE}/]`,
+          message: 'A unit test loads no vscode, child process or socket module: move it to test/integration.',
+        },
+      ],
     },
   },
 );
