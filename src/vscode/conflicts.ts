@@ -5,6 +5,7 @@ import type { ConflictChoice, ConflictResolver } from '../core/events';
 import type { OutputFolder } from './config';
 import type { ExtensionLog } from './log';
 import { MemoryDocuments } from './memoryDocuments';
+import { SerialQueue } from './serialQueue';
 
 export const PROPOSED_SCHEME = 'archflow-proposed';
 
@@ -16,18 +17,14 @@ export class ConflictPrompts implements vscode.Disposable {
   private readonly docs = new MemoryDocuments(PROPOSED_SCHEME);
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, this.docs);
   /** Parallel steps may conflict at once; the questions are asked one after another. */
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly questions = new SerialQueue();
   private counter = 0;
 
   constructor(private readonly log: ExtensionLog) {}
 
   /** A resolver for the engine of a run in `output`. */
   resolverFor(output: OutputFolder): ConflictResolver {
-    return (conflict) => {
-      const next = this.queue.then(() => this.ask(output, conflict.file, conflict.proposed));
-      this.queue = next.catch(() => undefined);
-      return next;
-    };
+    return (conflict) => this.questions.run(() => this.ask(output, conflict.file, conflict.proposed));
   }
 
   private async ask(output: OutputFolder, file: string, proposed: string): Promise<ConflictChoice> {

@@ -1,13 +1,71 @@
-/** The context keys Archflow sets for `when` clauses in package.json. */
+/** The context keys Archflow sets for `when` clauses in package.json: a projection of the host session. */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
+import { affectsOutputFolder, outputFolderOf } from './config';
+import { errorMessage } from './log';
+import type { HostSession } from './session/session';
 
-/** `archflow.running`: a run is in progress. `archflow.hasRun`: the tree has something to show. */
-export type ContextKey = 'archflow.running' | 'archflow.hasRun';
+/**
+ * `archflow.running`: a run is in progress. `archflow.hasRun`: the tree has something to show.
+ * `archflow.outputFolders`: the output folders and their adr/ and diagrams/ subfolders (the editor
+ * title's "Open Preview" on their files, `resourceDirname in …`).
+ */
+export type ContextKey = 'archflow.running' | 'archflow.hasRun' | 'archflow.outputFolders';
 
 /** Sets a context key; a failure only costs a menu item, so it is logged, not shown. */
-export function setContextKey(key: ContextKey, value: boolean, log: Logger): void {
+function setContextKey(key: ContextKey, value: boolean | string[], log: Logger): void {
   vscode.commands.executeCommand('setContext', key, value).then(undefined, (err: unknown) => {
-    log.warn(`Could not set context key ${key}: ${String(err)}`);
+    log.warn(`Could not set context key ${key}: ${errorMessage(err)}`);
   });
+}
+
+export class ContextKeys implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[];
+  private readonly last = new Map<ContextKey, string>();
+
+  constructor(
+    private readonly session: HostSession,
+    private readonly log: Logger,
+  ) {
+    this.disposables = [
+      session.onDidChange(() => this.updateRun()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (affectsOutputFolder(e)) this.updateOutputFolders();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.updateOutputFolders()),
+    ];
+    this.updateRun();
+    this.updateOutputFolders();
+  }
+
+  private updateRun(): void {
+    this.set('archflow.running', this.session.isRunning());
+    this.set('archflow.hasRun', this.session.hasRun());
+  }
+
+  private updateOutputFolders(): void {
+    const dirs: string[] = [];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      try {
+        const { dir } = outputFolderOf(folder);
+        dirs.push(dir, path.join(dir, 'adr'), path.join(dir, 'diagrams'));
+      } catch {
+        // An invalid outputFolder setting: no menu entry for that folder.
+      }
+    }
+    this.set('archflow.outputFolders', dirs);
+  }
+
+  /** Sets a key when its value changed (the session changes often while a run streams). */
+  private set(key: ContextKey, value: boolean | string[]): void {
+    const text = JSON.stringify(value);
+    if (this.last.get(key) === text) return;
+    this.last.set(key, text);
+    setContextKey(key, value, this.log);
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
 }

@@ -1,4 +1,8 @@
-/** Composition root: builds the adapter's parts, wires them together, registers the commands. */
+/**
+ * Composition root: builds the adapter's parts, wires them together, registers the commands. The
+ * host session owns what is shown; the tree, the preview, the live output and the context keys are
+ * its projections; the runner feeds it the engine's events.
+ */
 import * as vscode from 'vscode';
 import type { EngineSettings } from '../core/engine';
 import { setApiKey } from './commands/apiKey';
@@ -6,40 +10,39 @@ import { registerCommands } from './commands/registry';
 import { buildCommandTable } from './commands/table';
 import { outputFolderOf, readBaseUrl, readEngineSettings } from './config';
 import { ConflictPrompts } from './conflicts';
-import { setContextKey } from './contextKeys';
+import { ContextKeys } from './contextKeys';
 import { LiveOutput } from './liveOutput';
 import { PreviewPanel } from './previewPanel';
 import { ExtensionLog } from './log';
 import { ProgressTree } from './progressTree';
 import { Runner } from './runner';
 import { ApiKeyStore } from './secrets';
+import { HostSession } from './session/session';
 
 export function activate(context: vscode.ExtensionContext): ArchflowTestApi {
   const log = new ExtensionLog();
   const secrets = new ApiKeyStore(context.secrets);
-  const tree = new ProgressTree(log);
-  const live = new LiveOutput(log);
+  const session = new HostSession(log);
+  const tree = new ProgressTree(session);
+  const live = new LiveOutput(session, log);
+  const keys = new ContextKeys(session, log);
   const conflicts = new ConflictPrompts(log);
-  context.subscriptions.push(log, tree, live, conflicts);
+  const preview = new PreviewPanel({ extensionUri: context.extensionUri, log, session });
+  context.subscriptions.push(log, session, tree, live, keys, conflicts, preview);
 
   const runner = new Runner({
     extensionUri: context.extensionUri,
     log,
     secrets,
-    tree,
-    live,
+    session,
     conflicts,
     setApiKey: () => setApiKey(secrets, log),
   });
-  const preview = new PreviewPanel({ extensionUri: context.extensionUri, log, tree, runner });
-  context.subscriptions.push(preview);
-  registerCommands(context, buildCommandTable({ log, secrets, tree, live, runner, preview }), log);
+  registerCommands(context, buildCommandTable({ log, secrets, session, live, runner, preview }), log);
 
-  setContextKey('archflow.running', false, log);
-  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => tree.requestRefresh(0)));
-  tree.start();
+  session.start();
   log.info(`Archflow ${String(context.extension.packageJSON.version)} activated.`);
-  return testApi(tree);
+  return testApi(session, tree);
 }
 
 /** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */
@@ -53,10 +56,10 @@ export interface ArchflowTestApi {
   settings(): { outputFolder?: string; baseUrl?: string; engine: EngineSettings };
 }
 
-function testApi(tree: ProgressTree): ArchflowTestApi {
+function testApi(session: HostSession, tree: ProgressTree): ArchflowTestApi {
   return {
     async workflowTree() {
-      await tree.refresh();
+      await session.refresh();
       const rows = tree.getChildren().flatMap((node) => {
         if (node.kind !== 'step') return [];
         const item = tree.getTreeItem(node);
@@ -71,7 +74,7 @@ function testApi(tree: ProgressTree): ArchflowTestApi {
           },
         ];
       });
-      return { output: tree.current()?.output.relative, rows };
+      return { output: session.output()?.relative, rows };
     },
     settings() {
       const folder = vscode.workspace.workspaceFolders?.[0];

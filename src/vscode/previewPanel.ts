@@ -1,30 +1,25 @@
 /**
  * The preview panel host: one reusable webview panel (restored after a window reload), its HTML set
- * once, its content sent by message after the page says `ready`. It is a projection of the output
- * folder on disk and of what the running engine reports through the progress tree; it re-sends the
- * state (debounced) when files change. Everything the page sends is checked by `isWebviewMessage`,
- * and a file it asks to open is checked again against the real output folder.
+ * once, its content sent by message after the page says `ready`. It is a projection of the host
+ * session (the shown output folder's snapshot and what running engines report); it re-sends the
+ * state (debounced) when the session read the folder again. Everything the page sends is checked by
+ * `isWebviewMessage`, and a file it asks to open is checked again against the real output folder.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Bundle } from '../core/bundle';
-import { readSnapshot } from '../core/snapshot';
 import { checkRelativePath } from '../core/store';
 import { buildPreviewHtml } from './preview/html';
 import { buildRunProgress, buildStateMessage, unreadablePreviewState } from './preview/state';
 import { type HostToWebview, type WebviewToHost, assertNever, isWebviewMessage } from '../shared/protocol';
 import { isSafeRelativePath } from '../shared/paths';
-import { type OutputFolder, affectsOutputFolder, outputFolderOf } from './config';
+import { type OutputFolder, outputFolderOf } from './config';
 import { type ExtensionLog, errorMessage } from './log';
-import type { ProgressTree } from './progressTree';
-import type { Runner } from './runner';
+import { SerialQueue } from './serialQueue';
+import type { HostSession, SessionChange } from './session/session';
 
 export const PREVIEW_VIEW_TYPE = 'archflow.preview';
-
-/** Context key: the output folders and their adr/ and diagrams/ subfolders (editor title menu). */
-const OUTPUT_FOLDERS_KEY = 'archflow.outputFolders';
 
 /** Coalesces bursts of file events (a run writes many files at once). */
 const STATE_DEBOUNCE_MS = 300;
@@ -32,27 +27,22 @@ const STATE_DEBOUNCE_MS = 300;
 export interface PreviewDeps {
   extensionUri: vscode.Uri;
   log: ExtensionLog;
-  tree: ProgressTree;
-  runner: Runner;
+  session: HostSession;
 }
 
 export class PreviewPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private panelDisposables: vscode.Disposable[] = [];
   private readonly disposables: vscode.Disposable[] = [];
-  private watchers: vscode.Disposable[] = [];
-  private watched?: string;
   /** The page has said `ready` since its HTML was (re)loaded. */
   private ready = false;
-  /** An output folder chosen by opening the preview from one of its files; else the tree's. */
-  private pinned?: OutputFolder;
-  private shownOutput?: string;
+  /** The output folder the last full state was of (a state for a new folder goes out at once). */
+  private postedOutput?: string;
   private pendingReveal?: string;
   private lastProgress?: string;
-  /** The tree snapshot the last full state was scheduled for (a new one means files changed on disk). */
-  private treeSnapshot?: Bundle;
   private stateTimer?: NodeJS.Timeout;
-  private posting: Promise<void> = Promise.resolve();
+  /** Builds and posts one state at a time, so an older state never overwrites a newer one. */
+  private readonly posting = new SerialQueue();
 
   constructor(private readonly deps: PreviewDeps) {
     this.disposables.push(
@@ -62,24 +52,20 @@ export class PreviewPanel implements vscode.Disposable {
           this.attach(panel);
         },
       }),
-      deps.tree.onDidChangeTreeData(() => this.onTreeChanged()),
+      deps.session.onDidChange((change) => this.onSessionChanged(change)),
+      // Trust changes what the page may offer (readOnly), not what is on disk.
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleState(0)),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (!affectsOutputFolder(e)) return;
-        this.pinned = undefined;
-        this.updateOutputFoldersKey();
-        this.scheduleState(0);
-      }),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.updateOutputFoldersKey()),
     );
-    this.updateOutputFoldersKey();
   }
 
-  /** Opens the panel, or brings it to the front; `uri` (a file of an output folder) is shown in it. */
+  /**
+   * Opens the panel, or brings it to the front; `uri` (a file of an output folder) is shown in it,
+   * and the session shows that file's output folder from now on (the tree follows too).
+   */
   show(uri?: vscode.Uri): void {
     const found = uri ? this.locate(uri) : undefined;
     if (found) {
-      this.pinned = found.output;
+      this.deps.session.show(found.output);
       this.pendingReveal = found.file;
     }
     if (this.panel) {
@@ -93,16 +79,6 @@ export class PreviewPanel implements vscode.Disposable {
       );
       this.attach(panel);
     }
-    this.scheduleState(0);
-  }
-
-  /** The output folder the panel shows (or would show). */
-  currentOutput(): OutputFolder | undefined {
-    return this.target();
-  }
-
-  /** Re-reads the output folder and updates the panel now. */
-  refresh(): void {
     this.scheduleState(0);
   }
 
@@ -150,7 +126,6 @@ export class PreviewPanel implements vscode.Disposable {
       panel.onDidDispose(() => {
         if (this.panel === panel) {
           this.panel = undefined;
-          this.pinned = undefined;
           this.disposePanel();
         }
       }),
@@ -160,9 +135,6 @@ export class PreviewPanel implements vscode.Disposable {
   private disposePanel(): void {
     this.panelDisposables.forEach((d) => d.dispose());
     this.panelDisposables = [];
-    this.watchers.forEach((d) => d.dispose());
-    this.watchers = [];
-    this.watched = undefined;
     this.ready = false;
   }
 
@@ -200,7 +172,7 @@ export class PreviewPanel implements vscode.Disposable {
 
   /** Opens a file of the output folder, after checking again that it is one (symlinks resolved). */
   private async openFile(file: string): Promise<void> {
-    const output = this.target();
+    const output = this.deps.session.output();
     if (!output || !isSafeRelativePath(file))
       throw new Error(`The preview asked to open "${file}", which is not a file of the output folder.`);
     const rel = checkRelativePath(file);
@@ -222,21 +194,6 @@ export class PreviewPanel implements vscode.Disposable {
     await vscode.window.showTextDocument(uri, { viewColumn: column, preview: true });
   }
 
-  /** The output folder shown: the one chosen by opening a file's preview, else the tree's, else the first. */
-  private target(): OutputFolder | undefined {
-    if (this.pinned && vscode.workspace.getWorkspaceFolder(this.pinned.uri)) return this.pinned;
-    const fromTree = this.deps.tree.current()?.output;
-    if (fromTree) return fromTree;
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      try {
-        return outputFolderOf(folder);
-      } catch {
-        // An invalid outputFolder setting is reported by the tree; try the next folder.
-      }
-    }
-    return undefined;
-  }
-
   /** The output folder containing `uri`, with the file's path relative to it. */
   private locate(uri: vscode.Uri): { output: OutputFolder; file: string } | undefined {
     const folder = vscode.workspace.getWorkspaceFolder(uri);
@@ -252,22 +209,21 @@ export class PreviewPanel implements vscode.Disposable {
     return { output, file: rel.split(path.sep).join('/') };
   }
 
-  private onTreeChanged(): void {
+  private onSessionChanged(change: SessionChange): void {
     if (!this.panel) return;
-    const output = this.target();
-    if (output && output.uri.toString() !== this.shownOutput) {
+    const { session } = this.deps;
+    const output = session.output();
+    if (change === 'folder') {
       this.scheduleState(0);
       return;
     }
-    // Live status while a run progresses: small deltas between full states.
-    const current = this.deps.tree.current();
-    if (!this.ready || !output || current?.output.uri.toString() !== output.uri.toString()) return;
-    if (current.bundle !== this.treeSnapshot) {
-      // The tree read the folder again (files changed on disk): send the full state from it.
-      this.treeSnapshot = current.bundle;
-      this.scheduleState();
+    if (change === 'snapshot') {
+      // The session read the folder again: the full state follows (at once for a folder not yet posted).
+      this.scheduleState(output?.uri.toString() === this.postedOutput ? STATE_DEBOUNCE_MS : 0);
     }
-    const message = buildRunProgress(this.deps.tree.steps(), this.deps.runner.isBusy(output));
+    // Live status while a run progresses: small deltas between full states.
+    if (!this.ready || !output) return;
+    const message = buildRunProgress(session.steps(), session.isBusy(output));
     const key = JSON.stringify(message);
     if (key === this.lastProgress) return;
     this.lastProgress = key;
@@ -285,21 +241,20 @@ export class PreviewPanel implements vscode.Disposable {
     }, delayMs);
   }
 
-  /** Builds and posts one state at a time, so an older read never overwrites a newer one. Never rejects. */
+  /** Posts the state after any post in progress. Never rejects. */
   private enqueuePost(): Promise<void> {
-    this.posting = this.posting
-      .then(() => this.postState())
+    return this.posting
+      .run(() => this.postState())
       .catch((err: unknown) => this.deps.log.warn(`Preview update failed: ${errorMessage(err)}`));
-    return this.posting;
   }
 
   private async postState(): Promise<void> {
     if (!this.panel) return;
-    const output = this.target();
-    this.watch(output);
-    this.shownOutput = output?.uri.toString();
+    const { session } = this.deps;
+    const output = session.output();
     const readOnly = !vscode.workspace.isTrusted;
     if (!output) {
+      this.postedOutput = undefined;
       await this.post({
         type: 'state',
         state: unreadablePreviewState(
@@ -313,28 +268,27 @@ export class PreviewPanel implements vscode.Disposable {
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     const outputLabel = multiRoot ? `${output.folder.name}/${output.relative}` : output.relative;
     this.panel.title = `Archflow Preview — ${output.relative}`;
+    const snapshot = session.snapshot();
+    const problem = session.problem();
     let message: HostToWebview;
-    try {
-      const tree = this.deps.tree.current();
-      const sameAsTree = tree?.output.uri.toString() === output.uri.toString();
-      // The tree already read this folder (and is told of every change): project its snapshot
-      // rather than reading every document and evaluating the criteria a second time.
-      const snapshot = sameAsTree && tree?.view && tree.bundle && tree.report ? tree : undefined;
-      const read = snapshot ?? (await readSnapshot(output.dir, { always: true }));
-      const report = read.report!;
+    if (problem !== undefined) {
+      message = { type: 'state', state: unreadablePreviewState(outputLabel, problem, readOnly) };
+    } else if (snapshot) {
+      const { bundle, view, report } = snapshot;
       message = buildStateMessage({
-        bundle: read.bundle!,
-        view: read.view!,
+        bundle,
+        view,
         evaluate: () => report,
         outputLabel,
-        liveSteps: sameAsTree ? this.deps.tree.steps() : undefined,
-        running: this.deps.runner.isBusy(output),
+        liveSteps: session.steps(),
+        running: session.isBusy(output),
         readOnly,
       });
-    } catch (err) {
-      this.deps.log.warn(`Preview: could not read ${output.dir}: ${errorMessage(err)}`);
-      message = { type: 'state', state: unreadablePreviewState(outputLabel, errorMessage(err), readOnly) };
+    } else {
+      // The session is reading the folder; the snapshot it reads brings the state.
+      return;
     }
+    this.postedOutput = output.uri.toString();
     await this.post(message);
     if (this.pendingReveal !== undefined && this.ready) {
       const file = this.pendingReveal;
@@ -347,43 +301,6 @@ export class PreviewPanel implements vscode.Disposable {
   private async post(message: HostToWebview): Promise<void> {
     if (!this.panel || !this.ready) return;
     await this.panel.webview.postMessage(message);
-  }
-
-  /** Re-sends the state when files of the shown output folder change. */
-  private watch(output: OutputFolder | undefined): void {
-    const key = output?.uri.toString();
-    if (key === this.watched) return;
-    this.watchers.forEach((d) => d.dispose());
-    this.watchers = [];
-    this.watched = key;
-    if (!output) return;
-    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(output.uri, '**/*'));
-    // The tree refreshes on the same changes and notifies us once it has read them (onTreeChanged).
-    const changed = (): void => {
-      if (this.deps.tree.current()?.output.uri.toString() !== key) this.scheduleState();
-    };
-    this.watchers.push(
-      watcher,
-      watcher.onDidCreate(changed),
-      watcher.onDidChange(changed),
-      watcher.onDidDelete(changed),
-    );
-  }
-
-  /** Lets the editor title offer "Open Preview" on files of an output folder (`resourceDirname in …`). */
-  private updateOutputFoldersKey(): void {
-    const dirs: string[] = [];
-    for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      try {
-        const { dir } = outputFolderOf(folder);
-        dirs.push(dir, path.join(dir, 'adr'), path.join(dir, 'diagrams'));
-      } catch {
-        // An invalid outputFolder setting: no menu entry for that folder.
-      }
-    }
-    vscode.commands.executeCommand('setContext', OUTPUT_FOLDERS_KEY, dirs).then(undefined, (err: unknown) => {
-      this.deps.log.warn(`Could not set context key ${OUTPUT_FOLDERS_KEY}: ${errorMessage(err)}`);
-    });
   }
 }
 

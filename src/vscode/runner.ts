@@ -1,6 +1,8 @@
 /**
- * Runs the workflow for a PRD: builds the engine from settings and secrets, shows progress with
- * a Cancel button, streams model output, feeds the tree, and reports the outcome.
+ * Runs the workflow for a PRD: builds the engine from settings and secrets, reserves the output
+ * folder in the host session and feeds it the engine's events (the tree, the preview, the live
+ * output and the progress notification with its Cancel button follow the session), and reports
+ * the outcome.
  */
 import * as vscode from 'vscode';
 import { type Plan, type RunSummary, StepError, WorkflowEngine } from '../core/engine';
@@ -12,11 +14,11 @@ import { FilePromptSource } from '../core/prompts';
 import { LAYOUT, type StepId, stepById, stepTitle } from '../core/steps';
 import { type OutputFolder, outputFolderOf, readBaseUrl, readEngineSettings } from './config';
 import type { ConflictPrompts } from './conflicts';
-import { setContextKey } from './contextKeys';
-import type { LiveOutput } from './liveOutput';
 import { type ExtensionLog, errorMessage } from './log';
-import type { ProgressTree } from './progressTree';
+import { RunNotification } from './runNotification';
 import type { ApiKeyStore } from './secrets';
+import type { SessionRun } from './session/run';
+import type { HostSession } from './session/session';
 import { explainUntrusted } from './trust';
 
 /** What a command asks the runner to do. */
@@ -36,17 +38,10 @@ export interface RunnerDeps {
   extensionUri: vscode.Uri;
   log: ExtensionLog;
   secrets: ApiKeyStore;
-  tree: ProgressTree;
-  live: LiveOutput;
+  session: HostSession;
   conflicts: ConflictPrompts;
   /** The interactive "Set API Key" flow; true when a key was stored. */
   setApiKey: () => Promise<boolean>;
-}
-
-interface ActiveRun {
-  output: OutputFolder;
-  /** Set once the run itself starts (before that the entry only reserves the folder). */
-  controller?: AbortController;
 }
 
 /** What a finished run leaves to report (after its folder is released, so Retry can run again). */
@@ -79,32 +74,7 @@ export function isAuthFailure(failure: { message: string; kind?: string }): bool
 }
 
 export class Runner {
-  /** Runs by output folder URI: one run at a time per output folder. */
-  private readonly active = new Map<string, ActiveRun>();
-
   constructor(private readonly deps: RunnerDeps) {}
-
-  /** Whether a run is in progress anywhere. */
-  isRunning(): boolean {
-    return [...this.active.values()].some((r) => r.controller !== undefined);
-  }
-
-  /** Whether a run is in progress (or being prepared) in `output`. */
-  isBusy(output: OutputFolder): boolean {
-    return this.active.has(output.uri.toString());
-  }
-
-  /** Cancels every run in progress; the number of runs cancelled. */
-  cancelAll(): number {
-    let n = 0;
-    for (const run of this.active.values()) {
-      if (run.controller && !run.controller.signal.aborted) {
-        run.controller.abort();
-        n++;
-      }
-    }
-    return n;
-  }
 
   /** Runs `request` on the PRD; user-facing problems become messages, programming errors throw. */
   async run(prd: vscode.Uri, request: RunRequest): Promise<void> {
@@ -115,34 +85,28 @@ export class Runner {
     const folder = vscode.workspace.getWorkspaceFolder(prd);
     if (!folder) throw new Error('The PRD is not inside an open workspace folder.');
     const output = outputFolderOf(folder);
-    const key = output.uri.toString();
-    if (this.active.has(key)) {
+    const { session } = this.deps;
+    const run = session.reserve(output);
+    if (!run) {
       const choice = await vscode.window.showInformationMessage(
         `Archflow is already running in ${output.relative}. Wait for it to finish or cancel it.`,
         'Cancel Run',
       );
-      if (choice === 'Cancel Run') this.active.get(key)?.controller?.abort();
+      if (choice === 'Cancel Run') session.runIn(output)?.cancel();
       return;
     }
-    const entry: ActiveRun = { output };
-    this.active.set(key, entry);
     let outcome: Outcome | undefined;
     try {
-      outcome = await this.prepareAndRun(prd, output, entry, request);
+      outcome = await this.prepareAndRun(prd, run, request);
     } finally {
-      this.active.delete(key);
-      this.updateRunningKey();
+      run.end();
     }
     if (outcome) await this.report(prd, outcome);
   }
 
-  private async prepareAndRun(
-    prd: vscode.Uri,
-    output: OutputFolder,
-    entry: ActiveRun,
-    request: RunRequest,
-  ): Promise<Outcome | undefined> {
+  private async prepareAndRun(prd: vscode.Uri, run: SessionRun, request: RunRequest): Promise<Outcome | undefined> {
     const { log } = this.deps;
+    const { output } = run;
     const apiKey = await this.apiKey();
     if (!apiKey) return undefined;
     // Fails early, before any notification, with the core's message (empty, binary or huge PRD).
@@ -165,9 +129,8 @@ export class Runner {
         ` (steps: ${request.steps === 'all' ? 'all' : request.steps.join(', ')}${withPrerequisites ? ', with prerequisites' : ''})`,
     );
     const controller = new AbortController();
-    entry.controller = controller;
-    this.updateRunningKey();
-    const { summary, failures } = await this.execute(engine, output, request, withPrerequisites, controller);
+    run.start(controller);
+    const { summary, failures } = await this.execute(engine, run, request, withPrerequisites, controller);
     return { output, request: { ...request, confirm: undefined, withPrerequisites }, summary, failures };
   }
 
@@ -198,23 +161,19 @@ export class Runner {
 
   private async execute(
     engine: WorkflowEngine,
-    output: OutputFolder,
+    run: SessionRun,
     request: RunRequest,
     withPrerequisites: boolean,
     controller: AbortController,
   ): Promise<{ summary: RunSummary; failures: Failure[] }> {
-    const { tree, live, log } = this.deps;
-    const shown = (): boolean => tree.current()?.output.uri.toString() === output.uri.toString();
-    tree.follow(output);
-    tree.setRunActive(true);
-    live.beginRun();
+    const { session, log } = this.deps;
     try {
       const summary = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Archflow: ${request.title}`, cancellable: true },
         async (progress, token) => {
           // Cancel aborts the HTTP request at once; the engine keeps finished steps.
           const onCancel = token.onCancellationRequested(() => controller.abort());
-          const tracker = new ProgressTracker(progress);
+          const notification = new RunNotification(session, run, progress);
           try {
             return await engine.run({
               steps: request.steps,
@@ -222,16 +181,12 @@ export class Runner {
               signal: controller.signal,
               onEvent: (event) => {
                 logEvent(log, event);
-                // A cancelled step is reported as failed by the engine; to the user it is just stopped.
-                const cancelled = controller.signal.aborted;
-                live.applyEvent(event, cancelled);
-                if (cancelled && event.type === 'step-failed') return;
-                tracker.apply(event);
-                if (shown()) tree.applyEvent(event);
+                run.apply(event);
               },
             });
           } finally {
             onCancel.dispose();
+            notification.dispose();
           }
         },
       );
@@ -243,8 +198,6 @@ export class Runner {
       const kind = err instanceof LlmError || err instanceof StepError ? err.kind : undefined;
       const step = err instanceof StepError ? err.step : undefined;
       return { summary, failures: [{ step, message: errorMessage(err), kind }] };
-    } finally {
-      if (shown()) tree.setRunActive(false);
     }
   }
 
@@ -306,10 +259,6 @@ export class Runner {
     );
     if (choice === OPEN_ARCHITECTURE) await vscode.commands.executeCommand('vscode.open', target);
   }
-
-  private updateRunningKey(): void {
-    setContextKey('archflow.running', this.isRunning(), this.deps.log);
-  }
 }
 
 async function fileExists(uri: vscode.Uri): Promise<boolean> {
@@ -318,64 +267,6 @@ async function fileExists(uri: vscode.Uri): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** The first sentence of an error message, for the narrow progress notification. */
-function firstSentence(text: string): string {
-  const end = text.search(/\.(\s|$)/);
-  const sentence = end > 0 ? text.slice(0, end) : text;
-  return sentence.length > 100 ? `${sentence.slice(0, 99)}…` : sentence;
-}
-
-/** Turns engine events into the progress notification's message and bar. */
-class ProgressTracker {
-  private total = 0;
-  private finished = 0;
-  private readonly running = new Set<StepId>();
-
-  constructor(private readonly progress: vscode.Progress<{ message?: string; increment?: number }>) {}
-
-  apply(event: EngineEvent): void {
-    switch (event.type) {
-      case 'run-started':
-        this.total = event.steps.length;
-        this.report(`${this.total} step${this.total === 1 ? '' : 's'} to run`);
-        break;
-      case 'step-started':
-        this.running.add(event.step);
-        this.report(this.runningText());
-        break;
-      case 'step-done':
-      case 'step-failed':
-        this.running.delete(event.step);
-        this.finished++;
-        this.report(this.runningText(), this.total > 0 ? 100 / this.total : undefined);
-        break;
-      case 'step-retry':
-        this.report(
-          `${stepTitle(event.step)}: retrying in ${Math.ceil(event.delayMs / 1000)}s (${firstSentence(event.reason)})`,
-        );
-        break;
-      case 'step-repair':
-        this.report(`${stepTitle(event.step)}: asking the agent to fix its output`);
-        break;
-      case 'step-text':
-      case 'file-written':
-      case 'file-kept':
-      case 'run-finished':
-        break;
-    }
-  }
-
-  private runningText(): string {
-    const count = this.total > 0 ? ` (${this.finished}/${this.total} done)` : '';
-    if (this.running.size === 0) return `Finishing…${count}`;
-    return `${[...this.running].map((s) => stepTitle(s)).join(' · ')}${count}`;
-  }
-
-  private report(message: string, increment?: number): void {
-    this.progress.report(increment === undefined ? { message } : { message, increment });
   }
 }
 

@@ -2,8 +2,8 @@
 import { pickPrd } from '../prdPicker';
 import type { Services } from './services';
 
-export async function designArchitecture({ runner, tree }: Services, args: readonly unknown[]): Promise<void> {
-  const prd = await pickPrd(args, 'Archflow: Design Architecture', tree.prdUri());
+export async function designArchitecture({ runner, session }: Services, args: readonly unknown[]): Promise<void> {
+  const prd = await pickPrd(args, 'Archflow: Design Architecture', session.prdUri());
   if (!prd) return;
   await runner.run(prd, { title: 'Design Architecture', steps: 'all' });
 }

@@ -5,9 +5,9 @@ import { LAYOUT, stepById } from '../../core/steps';
 import { isWorkflowNode } from '../progressTree';
 import type { Services } from './services';
 
-export async function openOutput({ tree, live }: Services, args: readonly unknown[]): Promise<void> {
+export async function openOutput({ session, live }: Services, args: readonly unknown[]): Promise<void> {
   const node = args.find(isWorkflowNode);
-  const output = tree.current()?.output;
+  const output = session.output();
   if (node?.kind === 'file') {
     await vscode.commands.executeCommand('vscode.open', node.uri);
     return;

@@ -4,8 +4,8 @@ import { stepById } from '../../core/steps';
 import { isWorkflowNode } from '../progressTree';
 import type { Services } from './services';
 
-export function openPreview({ preview, tree }: Services, args: readonly unknown[]): void {
-  preview.show(targetOf(args, tree.current()?.output.uri));
+export function openPreview({ preview, session }: Services, args: readonly unknown[]): void {
+  preview.show(targetOf(args, session.output()?.uri));
 }
 
 /** The file to show: the editor title's Uri, a file node's Uri, or a step node's document. */

@@ -8,8 +8,8 @@ import { ApprovalError, approvalFieldProblem, recordApproval } from '../../core/
 import { LAYOUT } from '../../core/steps';
 import type { Services } from './services';
 
-export async function recordStakeholderApproval({ preview, tree, log }: Services): Promise<void> {
-  const output = preview.currentOutput() ?? tree.current()?.output;
+export async function recordStakeholderApproval({ session, log }: Services): Promise<void> {
+  const output = session.output();
   if (!output) {
     await vscode.window.showInformationMessage('Archflow: open the workspace folder that contains your PRD first.');
     return;
@@ -67,8 +67,7 @@ export async function recordStakeholderApproval({ preview, tree, log }: Services
   try {
     const approval = await recordApproval(output.dir, { name, role, comment });
     log.info(`Stakeholder approval recorded in ${output.dir} by ${approval.name} (${approval.role}).`);
-    tree.requestRefresh(0);
-    preview.refresh();
+    session.requestRefresh(0);
     await vscode.window.showInformationMessage(
       `Archflow: approval by ${approval.name} (${approval.role}) recorded for the current ${LAYOUT.architecture}. Any later change to the document voids it.`,
     );

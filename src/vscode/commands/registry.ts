@@ -1,33 +1,12 @@
 /**
- * The typed command registry. Every command the manifest contributes is listed here and always
+ * The typed command registry. Every command the manifest contributes (listed in ids.ts) is always
  * registered; a command that cannot work yet (no folder open, untrusted workspace) explains what
  * is missing instead of failing or being absent. Every handler's error reaches the user and the log.
  */
 import * as vscode from 'vscode';
-import { STEP_IDS, type StepId } from '../../core/steps';
 import { type ExtensionLog, errorMessage } from '../log';
 import { explainUntrusted } from '../trust';
-
-/** Every contributed command id; a test checks this list against package.json. */
-export const COMMAND_IDS = [
-  'archflow.designArchitecture',
-  'archflow.runStep',
-  ...STEP_IDS.map((id) => `archflow.runStep${id}` as const),
-  'archflow.setApiKey',
-  'archflow.clearApiKey',
-  'archflow.resetRun',
-  'archflow.refresh',
-  'archflow.openOutput',
-  'archflow.runStepItem',
-  'archflow.rerunStep',
-  'archflow.cancelRun',
-  'archflow.showLog',
-  'archflow.openPreview',
-  'archflow.recordApproval',
-] as const;
-
-export type StepCommandId = `archflow.runStep${StepId}`;
-export type CommandId = (typeof COMMAND_IDS)[number];
+import { COMMAND_IDS, type CommandId } from './ids';
 
 /** What a command needs before its handler runs. */
 export type Precondition = 'workspace' | 'trusted';

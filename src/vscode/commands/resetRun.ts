@@ -3,14 +3,14 @@ import * as vscode from 'vscode';
 import { resetRun as resetRunState } from '../../core/engine';
 import type { Services } from './services';
 
-export async function resetRun({ tree, runner, log }: Services): Promise<void> {
-  const target = tree.current();
-  if (!target || !target.view || target.view.empty) {
+export async function resetRun({ session, log }: Services): Promise<void> {
+  const output = session.output();
+  const view = session.snapshot()?.view;
+  if (!output || !view || view.empty) {
     await vscode.window.showInformationMessage('Archflow: there is no run to reset.');
     return;
   }
-  const { output } = target;
-  if (runner.isBusy(output)) {
+  if (session.isBusy(output)) {
     await vscode.window.showInformationMessage(
       `Archflow is running in ${output.relative}. Cancel the run before resetting it.`,
     );
@@ -29,6 +29,6 @@ export async function resetRun({ tree, runner, log }: Services): Promise<void> {
   if (choice !== reset) return;
   await resetRunState(output.dir);
   log.info(`Run state reset in ${output.dir}`);
-  tree.clearLive();
-  await tree.refresh();
+  session.forgetLive();
+  await session.refresh();
 }

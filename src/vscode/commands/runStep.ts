@@ -1,4 +1,7 @@
-/** Running one step: "Run Architecture Step…", "Run Step n — …", and the tree's Run / Re-run. */
+/**
+ * Running one step: "Run Architecture Step…" (a quick pick, or the step given as its argument),
+ * "Run Step n — …", and the tree's Run / Re-run.
+ */
 import * as vscode from 'vscode';
 import { type Plan, readWorkflowView } from '../../core/engine';
 import type { StepView } from '../../core/events';
@@ -7,6 +10,7 @@ import { outputFolderOf } from '../config';
 import { errorMessage } from '../log';
 import { pickPrd } from '../prdPicker';
 import { STATUS_TEXT, isWorkflowNode, statusIcon } from '../progressTree';
+import { stepArgument } from './ids';
 import type { Services } from './services';
 
 /** "Step 6 needs steps 4, 5 first. Run them too?"; undefined when the user declines. */
@@ -41,7 +45,7 @@ export async function runSingleStep({ runner }: Services, prd: vscode.Uri, step:
 
 /** "Run Step n — …" from the palette or a menu. */
 export async function runNumberedStep(services: Services, step: StepId, args: readonly unknown[]): Promise<void> {
-  const prd = await pickPrd(args, `Archflow: Run ${stepTitle(step)}`, services.tree.prdUri());
+  const prd = await pickPrd(args, `Archflow: Run ${stepTitle(step)}`, services.session.prdUri());
   if (prd) await runSingleStep(services, prd, step);
 }
 
@@ -53,18 +57,26 @@ export async function runTreeStep(services: Services, args: readonly unknown[]):
     return;
   }
   const step = node.kind === 'step' ? node.step.id : node.step;
-  const prd = services.tree.prdUri() ?? (await pickPrd([], `Archflow: Run ${stepTitle(step)}`));
+  const prd = services.session.prdUri() ?? (await pickPrd([], `Archflow: Run ${stepTitle(step)}`));
   if (prd) await runSingleStep(services, prd, step);
 }
 
-/** "Run Architecture Step…": the PRD, then a quick pick of the eight steps with their status. */
+/**
+ * "Run Architecture Step…": the PRD, then a quick pick of the steps with their status; with a step
+ * number among its arguments (`executeCommand('archflow.runStep', 3)`), that step without the pick.
+ */
 export async function runStepPicked(services: Services, args: readonly unknown[]): Promise<void> {
   const node = args.find(isWorkflowNode);
   if (node) {
     await runTreeStep(services, [node]);
     return;
   }
-  const prd = await pickPrd(args, 'Archflow: Run Architecture Step', services.tree.prdUri());
+  const given = stepArgument(args);
+  if (given !== undefined) {
+    await runNumberedStep(services, given, args);
+    return;
+  }
+  const prd = await pickPrd(args, 'Archflow: Run Architecture Step', services.session.prdUri());
   if (!prd) return;
   const views = await stepViews(services, prd);
   const items = STEPS.map((def) => {

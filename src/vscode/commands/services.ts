@@ -2,14 +2,14 @@
 import type { LiveOutput } from '../liveOutput';
 import type { ExtensionLog } from '../log';
 import type { PreviewPanel } from '../previewPanel';
-import type { ProgressTree } from '../progressTree';
 import type { Runner } from '../runner';
 import type { ApiKeyStore } from '../secrets';
+import type { HostSession } from '../session/session';
 
 export interface Services {
   log: ExtensionLog;
   secrets: ApiKeyStore;
-  tree: ProgressTree;
+  session: HostSession;
   live: LiveOutput;
   runner: Runner;
   preview: PreviewPanel;

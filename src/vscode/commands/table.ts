@@ -1,12 +1,12 @@
 /** The command table: which handler and preconditions each contributed command has. */
 import * as vscode from 'vscode';
-import { STEP_IDS } from '../../core/steps';
 import { clearApiKey, setApiKey } from './apiKey';
 import { designArchitecture } from './designArchitecture';
 import { openOutput } from './openOutput';
 import { openPreview } from './openPreview';
 import { recordStakeholderApproval } from './recordApproval';
-import type { CommandSpec, CommandTable, StepCommandId } from './registry';
+import { STEP_COMMANDS, type StepCommandId } from './ids';
+import type { CommandSpec, CommandTable } from './registry';
 import { resetRun } from './resetRun';
 import { runNumberedStep, runStepPicked, runTreeStep } from './runStep';
 import type { Services } from './services';
@@ -14,16 +14,17 @@ import type { Services } from './services';
 /** Commands that call the model or write files need a folder and a trusted workspace. */
 const RUN_NEEDS = ['workspace', 'trusted'] as const;
 
+/** One "Run Step n" command per row of the step table, all with the same handler. */
 function stepCommands(services: Services): Record<StepCommandId, CommandSpec> {
   const table = {} as Record<StepCommandId, CommandSpec>;
-  for (const step of STEP_IDS) {
-    table[`archflow.runStep${step}`] = { needs: RUN_NEEDS, run: (...args) => runNumberedStep(services, step, args) };
+  for (const { id, step } of STEP_COMMANDS) {
+    table[id] = { needs: RUN_NEEDS, run: (...args) => runNumberedStep(services, step, args) };
   }
   return table;
 }
 
 export function buildCommandTable(services: Services): CommandTable {
-  const { log, secrets, tree, runner } = services;
+  const { log, secrets, session } = services;
   return {
     'archflow.designArchitecture': { needs: RUN_NEEDS, run: (...args) => designArchitecture(services, args) },
     'archflow.runStep': { needs: RUN_NEEDS, run: (...args) => runStepPicked(services, args) },
@@ -31,13 +32,13 @@ export function buildCommandTable(services: Services): CommandTable {
     'archflow.setApiKey': { run: () => setApiKey(secrets, log) },
     'archflow.clearApiKey': { run: () => clearApiKey(secrets, log) },
     'archflow.resetRun': { needs: RUN_NEEDS, run: () => resetRun(services) },
-    'archflow.refresh': { run: () => tree.refresh() },
+    'archflow.refresh': { run: () => session.refresh() },
     'archflow.openOutput': { run: (...args) => openOutput(services, args) },
     'archflow.runStepItem': { needs: RUN_NEEDS, run: (...args) => runTreeStep(services, args) },
     'archflow.rerunStep': { needs: RUN_NEEDS, run: (...args) => runTreeStep(services, args) },
     'archflow.cancelRun': {
       run: async () => {
-        if (runner.cancelAll() === 0) await vscode.window.showInformationMessage('Archflow: no run is in progress.');
+        if (session.cancelAll() === 0) await vscode.window.showInformationMessage('Archflow: no run is in progress.');
       },
     },
     'archflow.showLog': { run: () => log.show() },
