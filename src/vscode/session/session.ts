@@ -56,6 +56,13 @@ function complete({ view, bundle, report }: Snapshot): FolderSnapshot | undefine
   return bundle && report ? { view, bundle, report } : undefined;
 }
 
+/** Reads a folder whole: its documents too when it has no archflow.json yet. */
+async function readFolder(output: OutputFolder): Promise<FolderSnapshot> {
+  const read = complete(await readSnapshot(output.dir, { always: true }));
+  if (!read) throw new Error(`The design in ${output.dir} could not be read.`);
+  return read;
+}
+
 export class HostSession implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<SessionChange>();
   /** The shown folder, its snapshot, the overlay or the runs changed. */
@@ -247,7 +254,10 @@ export class HostSession implements vscode.Disposable {
     void this.enqueue(() => this.selectNow());
   }
 
-  /** The shown folder while it is still valid, else the first workspace folder with a run, else the folder of the active editor, else the first. */
+  /**
+   * Picks the folder to show: the shown one while it is still valid, else the first workspace
+   * folder with a run, else the folder of the active editor, else the first.
+   */
   private async selectNow(): Promise<void> {
     const before = this.shown;
     const outputs: OutputFolder[] = [];
@@ -269,15 +279,17 @@ export class HostSession implements vscode.Disposable {
         break;
       }
     }
-    // A run started meanwhile and showed its folder: that choice is newer than this one.
-    if (!sameFolder(this.shown, before)) return;
     if (!chosen) {
       const active = vscode.window.activeTextEditor?.document.uri;
       const activeFolder = active && vscode.workspace.getWorkspaceFolder(active);
       chosen = keep ?? outputs.find((o) => o.folder === activeFolder) ?? outputs[0];
+      // Read before switching, so the projections go from one folder's content to the other's.
+      if (chosen) read = await readFolder(chosen).catch(() => undefined);
     }
+    // A run started meanwhile and showed its folder: that choice is newer than this one.
+    if (!sameFolder(this.shown, before)) return;
     this.setShown(chosen);
-    if (chosen && read) this.accept(read);
+    if (read) this.accept(read);
     else await this.readNow();
   }
 
@@ -300,10 +312,9 @@ export class HostSession implements vscode.Disposable {
       this.fire('snapshot');
       return;
     }
-    let read: FolderSnapshot | undefined;
+    let read: FolderSnapshot;
     try {
-      read = complete(await readSnapshot(output.dir, { always: true }));
-      if (!read) throw new Error(`The design in ${output.dir} could not be read.`);
+      read = await readFolder(output);
     } catch (err) {
       if (!sameFolder(this.shown, output)) return;
       this.log.warn(`Could not read the workflow state in ${output.dir}: ${errorMessage(err)}`);
