@@ -14,7 +14,7 @@ import { isSafeRelativePath, resolveDocumentLink } from '../../src/shared/paths'
 import { buildPreviewHtml, previewCsp } from '../../src/shared/previewHtml';
 import { buildRunProgress, sanitizeMermaidBlocks, unreadablePreviewState } from '../../src/shared/previewState';
 import { isHostMessage, isWebviewMessage } from '../../src/shared/protocol';
-import { largeModel, stateFor, writeModelOnly } from './fixtures';
+import { largeModel, stateFor, writeModelOnly } from '../browser/fixtures';
 
 test('the guard accepts exactly the messages of the protocol', () => {
   for (const ok of [
