@@ -59,6 +59,15 @@ export function validateBody(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Checks a count_tokens body, which needs no `max_tokens`; returns the problem, or undefined. */
+export function validateCount(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return 'Request body must be a JSON object.';
+  const b = body as Record<string, unknown>;
+  if (typeof b.model !== 'string') return 'model: Field required';
+  if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
+  return undefined;
+}
+
 function blockText(block: ContentBlockLike): string {
   if (typeof block.text === 'string' && (block.type === undefined || block.type === 'text')) return block.text;
   // Other block kinds count by their serialised size, without the cache marker.
@@ -104,6 +113,7 @@ export function messageText(m: MessageLike): string {
     .join('\n\n');
 }
 
+/** How the repair turn starts: a request whose last user turn starts so is a repair. */
 export const REPAIR_PREFIX = 'Your answer could not be used';
 
 /** A document handed to the model as `<document name="…" step="…">`. */
