@@ -1,24 +1,15 @@
 /** The C4 model the fake model designs: level 1 from the PRD's facts, levels 2 and 3 on a level-1 model. */
-import type { C4Component, C4Container, C4Model, C4Person, C4Relationship, C4System } from '../../../src/core/model';
+import {
+  EMPTY_C4,
+  type C4Component,
+  type C4Container,
+  type C4Model,
+  type C4Person,
+  type C4Relationship,
+  type C4System,
+} from '../../../src/core/model';
 import { camelId, IdRegistry, type PrdFacts } from '../prd';
 import { clipText, listText } from './markdown';
-
-/** People, systems and the relationships between them. */
-export function level1Of(model: C4Model): C4Model {
-  const ids = new Set([...model.people.map((p) => p.id), ...model.systems.map((s) => s.id)]);
-  return {
-    people: model.people,
-    systems: model.systems,
-    containers: [],
-    components: [],
-    relationships: model.relationships.filter((r) => ids.has(r.from) && ids.has(r.to)),
-  };
-}
-
-/** A model with no elements (a new one each time). */
-export function EMPTY_MODEL(): C4Model {
-  return { people: [], systems: [], containers: [], components: [], relationships: [] };
-}
 
 /** Levels 1-3 from the PRD alone, for steps that get no model in the request. */
 export function withContainers(facts: PrdFacts): C4Model {
@@ -82,7 +73,7 @@ export function contextModel(f: PrdFacts): C4Model {
 export function containerModel(f: PrdFacts, base: C4Model): C4Model {
   const reg = new IdRegistry([...base.people.map((p) => p.id), ...base.systems.map((s) => s.id)]);
   const system = base.systems.find((s) => !s.external) ?? base.systems[0];
-  if (!system) return EMPTY_MODEL();
+  if (!system) return EMPTY_C4;
   const name = system.name;
   const roles = base.people.map((p) => p.name);
   const features = f.features;

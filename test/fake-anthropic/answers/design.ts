@@ -1,5 +1,6 @@
 /** The design as the fake model sees it for one request: PRD facts, requirement ids, the pattern and the C4 model. */
 import {
+  EMPTY_C4,
   PERFORMANCE_CATEGORIES,
   type C4Component,
   type C4Container,
@@ -7,11 +8,12 @@ import {
   type C4Person,
   type C4System,
 } from '../../../src/core/model';
+import { level1Of } from '../../../src/core/stepOutput';
 import type { StepId } from '../../../src/core/steps';
 import { analysePrd, camelId, type PrdFacts } from '../prd';
 import type { RequestContext } from '../request';
 import { modelFromRequest } from './c4FromRequest';
-import { EMPTY_MODEL, containerModel, contextModel, level1Of, mergeModels, withContainers } from './c4Model';
+import { containerModel, contextModel, mergeModels, withContainers } from './c4Model';
 import { requirementsFor, requirementsFromUpstream, type Req } from './requirements';
 
 /** The architecture style the fake model picks, and why. */
@@ -80,7 +82,7 @@ export function buildDesign(step: StepId, ctx: RequestContext): Design {
       added = containerModel(facts, base);
       model = mergeModels(base, added);
     } else {
-      model = given ?? (step === 1 ? EMPTY_MODEL() : withContainers(facts));
+      model = given ?? (step === 1 ? EMPTY_C4 : withContainers(facts));
     }
   }
   return {

@@ -1,18 +1,13 @@
 /** Reading the documents a request carries: a step's document by file name or step, a structured block's JSON. */
+import { parseBlockJson } from '../../../src/core/c4/jsonBlock';
+import { fencedBlocks } from '../../../src/core/markdown';
 import { stepById } from '../../../src/core/steps';
 import type { RequestDocument } from '../request';
-import { escapeRegExp } from './malformed';
 
-/** Finds a fenced structured block by name and parses its JSON. */
+/** The JSON of the first fenced block whose info string names `name`, found and parsed as the core does; undefined when absent or broken. */
 export function parseBlock(text: string, name: string): unknown {
-  const re = new RegExp('^(`{3,})\\s*' + escapeRegExp(name) + '\\s*\\n([\\s\\S]*?)\\n\\1\\s*$', 'm');
-  const m = re.exec(text);
-  if (!m) return undefined;
-  try {
-    return JSON.parse(m[2]);
-  } catch {
-    return undefined;
-  }
+  const block = fencedBlocks(text).find((b) => b.info.split(/\s+/).includes(name));
+  return block ? parseBlockJson(block.body, name).value : undefined;
 }
 
 /** Step `step`'s document among the request's documents: by file name, else by step number. */

@@ -1,12 +1,12 @@
 /** The `malformed` fault: an answer broken the way Archflow's checks must catch (a section missing, JSON cut). */
-import { stepById } from '../../../src/core/steps';
+import { parseStepId, stepById } from '../../../src/core/steps';
 
 /**
  * Breaks an answer so it fails Archflow's checks: the second required section's heading is
  * removed and the first structured block's JSON is cut in half.
  */
 export function malformedAnswer(text: string, step: number | null): string {
-  if (step === null || step < 1 || step > 8) return text.slice(0, Math.floor(text.length / 2));
+  if (step === null || parseStepId(String(step)) === undefined) return text.slice(0, Math.floor(text.length / 2));
   const def = stepById(step);
   const victim = def.sections[1] ?? def.sections[0];
   let out = text.replace(new RegExp(`^## ${escapeRegExp(victim)}\\n`, 'm'), '');

@@ -1,13 +1,12 @@
 /** Step 3, Service Design: containers and components (C4 levels 2 and 3), API contracts and communication. */
-import type { C4Container } from '../../../src/core/model';
+import { EMPTY_C4, type C4Container } from '../../../src/core/model';
 import { slugOf } from '../prd';
-import { EMPTY_MODEL } from './c4Model';
 import type { Design } from './design';
 import { assemble, bullets, code, ids, jsonBlock, perfLine } from './markdown';
 
 /** Step 3's document. */
 export function step3(d: Design): string {
-  const added = d.added ?? EMPTY_MODEL();
+  const added = d.added ?? EMPTY_C4;
   const el = d.el;
   const api = el.api;
   const perfIds = ids(d.perf) || 'the NFRs';

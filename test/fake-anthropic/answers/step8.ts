@@ -1,4 +1,5 @@
 /** Step 8, ADRs and the executive summary: the decisions (existing keys first), risks and what needs deciding. */
+import { adrNumberText } from '../../../src/core/adr/slug';
 import type { AdrDraft, SecurityReview } from '../../../src/core/model';
 import type { ExistingDecision } from '../request';
 import { ADR_TEMPLATES, elementIds, reqIds } from './adrTemplates';
@@ -21,7 +22,7 @@ function adrsFor(d: Design, existing: ExistingDecision[]): AdrDraft[] {
       key: e.key,
       title: e.title,
       status: 'accepted',
-      context: `Recorded as ADR ${String(e.number).padStart(4, '0')}; still relevant to ${ids(d.perf) || 'the NFRs'}.`,
+      context: `Recorded as ADR ${adrNumberText(e.number)}; still relevant to ${ids(d.perf) || 'the NFRs'}.`,
       decision: `We keep the decision "${e.title}".`,
       consequences: {
         positive: ['Continuity with the existing design'],
