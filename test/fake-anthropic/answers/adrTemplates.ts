@@ -1,8 +1,7 @@
 /** The decisions the fake model records in step 8, each built from the design it sees. */
-import type { AdrDraft, C4Container, C4System } from '../../../src/core/model';
+import type { AdrDraft, C4Container, C4System, Requirement } from '../../../src/core/model';
 import type { Design } from './design';
 import { describeReq, ids, listText } from './markdown';
-import type { Req } from './requirements';
 
 interface AdrTemplate {
   key: string;
@@ -15,8 +14,8 @@ export function elementIds(...xs: (C4Container | C4System | undefined)[]): strin
 }
 
 /** The distinct ids of the requirements given, or the first requirement when none is. */
-export function reqIds(d: Design, ...xs: (Req | undefined)[]): string[] {
-  const out = [...new Set(xs.filter((x): x is Req => x !== undefined).map((x) => x.id))];
+export function reqIds(d: Design, ...xs: (Requirement | undefined)[]): string[] {
+  const out = [...new Set(xs.filter((x): x is Requirement => x !== undefined).map((x) => x.id))];
   return out.length > 0 ? out : [d.reqs[0]?.id ?? 'FR-1'];
 }
 

@@ -1,8 +1,8 @@
 /** What the fake model assumes where the PRD gives no target, and the question it asks the PRD owner. */
-import type { Req } from './requirements';
+import type { Requirement } from '../../../src/core/model';
 
 /** The target assumed for an NFR the PRD gives none for. */
-export function assumedTarget(r: Req): string {
+export function assumedTarget(r: Requirement): string {
   switch (r.category) {
     case 'performance':
     case 'latency':
@@ -25,7 +25,7 @@ export function assumedTarget(r: Req): string {
 }
 
 /** The question for the PRD owner that would settle the assumed target. */
-export function assumptionQuestion(r: Req): string {
+export function assumptionQuestion(r: Requirement): string {
   switch (r.category) {
     case 'performance':
     case 'latency':

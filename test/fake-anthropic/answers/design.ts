@@ -7,6 +7,7 @@ import {
   type C4Model,
   type C4Person,
   type C4System,
+  type Requirement,
 } from '../../../src/core/model';
 import { level1Of } from '../../../src/core/stepOutput';
 import type { StepId } from '../../../src/core/steps';
@@ -14,7 +15,7 @@ import { analysePrd, camelId, type PrdFacts } from '../prd';
 import type { RequestContext } from '../request';
 import { modelFromRequest } from './c4FromRequest';
 import { containerModel, contextModel, mergeModels, withContainers } from './c4Model';
-import { requirementsFor, requirementsFromUpstream, type Req } from './requirements';
+import { requirementsFor, requirementsFromUpstream } from './requirements';
 
 /** The architecture style the fake model picks, and why. */
 export interface Pattern {
@@ -46,12 +47,12 @@ export interface Design {
   ctx: RequestContext;
   facts: PrdFacts;
   product: string;
-  reqs: Req[];
-  frs: Req[];
-  nfrs: Req[];
+  reqs: Requirement[];
+  frs: Requirement[];
+  nfrs: Requirement[];
   /** NFRs of the performance-like categories (cited by every design step). */
-  perf: Req[];
-  security?: Req;
+  perf: Requirement[];
+  security?: Requirement;
   pattern: Pattern;
   model: C4Model;
   /** Step 3: the containers, components and their relationships it returns. */

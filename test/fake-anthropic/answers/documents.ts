@@ -4,10 +4,15 @@ import { fencedBlocks } from '../../../src/core/markdown';
 import { stepById } from '../../../src/core/steps';
 import type { RequestDocument } from '../request';
 
-/** The JSON of the first fenced block whose info string names `name`, found and parsed as the core does; undefined when absent or broken. */
+/** The body of the first fenced block whose info string names `name` (as the core finds blocks), or undefined. */
+export function blockBody(text: string, name: string): string | undefined {
+  return fencedBlocks(text).find((b) => b.info.split(/\s+/).includes(name))?.body;
+}
+
+/** The JSON of that block, parsed as the core parses it; undefined when absent or broken. */
 export function parseBlock(text: string, name: string): unknown {
-  const block = fencedBlocks(text).find((b) => b.info.split(/\s+/).includes(name));
-  return block ? parseBlockJson(block.body, name).value : undefined;
+  const body = blockBody(text, name);
+  return body === undefined ? undefined : parseBlockJson(body, name).value;
 }
 
 /** Step `step`'s document among the request's documents: by file name, else by step number. */

@@ -1,7 +1,7 @@
 /** Writing the fake model's Markdown: lists, ids, requirement mentions, JSON blocks, and a document in the step's sections. */
 import { stepById, type StepId } from '../../../src/core/steps';
 import type { Design } from './design';
-import type { Req } from './requirements';
+import type { Requirement } from '../../../src/core/model';
 
 export { capitalize } from '../prdFacts/text';
 
@@ -23,12 +23,12 @@ export function code(id: string | undefined): string {
 }
 
 /** The ids of requirements, comma-separated. */
-export function ids(reqs: Req[]): string {
+export function ids(reqs: Requirement[]): string {
   return reqs.map((r) => r.id).join(', ');
 }
 
 /** An NFR with its category and target, or saying it has no target yet. */
-export function describeReq(r: Req): string {
+export function describeReq(r: Requirement): string {
   const cat = r.category ? `${r.category}` : 'quality';
   return r.target ? `${r.id} (${cat}: ${r.target})` : `${r.id} (${cat}, no target in the PRD yet)`;
 }

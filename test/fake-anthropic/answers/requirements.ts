@@ -1,24 +1,15 @@
 /** The requirement inventory: made from the PRD's facts in step 1, read back from step 1's document later. */
-import { NFR_CATEGORIES } from '../../../src/core/model';
+import type { NfrCategory, Requirement } from '../../../src/core/model';
+import { parseRequirementsJson, parseRequirementsTable } from '../../../src/core/requirements';
 import type { PrdFacts } from '../prd';
 import type { RequestDocument } from '../request';
-import { parseBlock, upstream } from './documents';
+import { blockBody, upstream } from './documents';
 
-export type Priority = 'must' | 'should' | 'could';
-
-export interface Req {
-  id: string;
-  kind: 'FR' | 'NFR';
-  title: string;
-  source: string;
-  priority: Priority;
-  category?: string;
-  target?: string | null;
-}
+type Priority = Requirement['priority'];
 
 /** The step-1 requirement inventory derived from the PRD. */
-export function requirementsFor(f: PrdFacts): Req[] {
-  const out: Req[] = f.features.map((feat, i) => ({
+export function requirementsFor(f: PrdFacts): Requirement[] {
+  const out: Requirement[] = f.features.map((feat, i) => ({
     id: `FR-${i + 1}`,
     kind: 'FR',
     title: feat.name,
@@ -27,7 +18,7 @@ export function requirementsFor(f: PrdFacts): Req[] {
   }));
   const role = f.roles[0].toLowerCase();
   const nfr = (
-    category: string,
+    category: NfrCategory,
     title: string,
     target: { value: string; source: string } | undefined,
     priority: Priority,
@@ -70,50 +61,18 @@ export function requirementsFor(f: PrdFacts): Req[] {
   return out;
 }
 
-/** Requirement ids of step 1's document: its block, else its table rows, else the ids it mentions. */
-export function requirementsFromUpstream(docs: RequestDocument[]): Req[] | undefined {
+/**
+ * The inventory of step 1's document, read as Archflow reads it: its `archflow-requirements` block
+ * (the model's answer), else the table Archflow writes on disk; else the ids it mentions.
+ */
+export function requirementsFromUpstream(docs: RequestDocument[]): Requirement[] | undefined {
   const doc = upstream(docs, 1);
   if (!doc) return undefined;
-  const block = parseBlock(doc.text, 'archflow-requirements') as { requirements?: unknown } | undefined;
-  if (block && Array.isArray(block.requirements)) {
-    const reqs: Req[] = [];
-    for (const r of block.requirements as Record<string, unknown>[]) {
-      if (typeof r?.id !== 'string' || !/^N?FR-\d+$/.test(r.id)) continue;
-      reqs.push({
-        id: r.id,
-        kind: r.id.startsWith('NFR') ? 'NFR' : 'FR',
-        title: typeof r.title === 'string' ? r.title : r.id,
-        source: typeof r.source === 'string' ? r.source : 'PRD',
-        priority: r.priority === 'should' || r.priority === 'could' ? r.priority : 'must',
-        category: typeof r.category === 'string' ? r.category : undefined,
-        target: typeof r.target === 'string' ? r.target : null,
-      });
-    }
-    if (reqs.length > 0) return reqs;
-  }
-  const reqs: Req[] = [];
-  for (const line of doc.text.split('\n')) {
-    if (!line.trimStart().startsWith('|')) continue;
-    const cells = line
-      .split('|')
-      .slice(1, -1)
-      .map((c) => c.replace(/[`*]/g, '').trim());
-    const at = cells.findIndex((c) => /^N?FR-\d+$/.test(c));
-    if (at < 0 || reqs.some((r) => r.id === cells[at])) continue;
-    const id = cells[at];
-    const category = cells.find((c) => (NFR_CATEGORIES as readonly string[]).includes(c.toLowerCase()))?.toLowerCase();
-    const title = cells.slice(at + 1).find((c) => c.length > 0 && c.toLowerCase() !== category) ?? id;
-    reqs.push({
-      id,
-      kind: id.startsWith('NFR') ? 'NFR' : 'FR',
-      title,
-      source: 'PRD',
-      priority: 'must',
-      category,
-      target: null,
-    });
-  }
-  if (reqs.length > 0) return reqs;
+  const block = blockBody(doc.text, 'archflow-requirements');
+  const fromBlock = block === undefined ? [] : parseRequirementsJson(block).requirements;
+  if (fromBlock.length > 0) return fromBlock;
+  const fromTable = parseRequirementsTable(doc.text);
+  if (fromTable.length > 0) return fromTable;
   const ids = [...new Set([...doc.text.matchAll(/\b(N?FR-\d+)\b/g)].map((m) => m[1]))];
   if (ids.length === 0) return undefined;
   return ids.map((id) => ({

@@ -2,7 +2,7 @@
 import { assumedTarget, assumptionQuestion } from './assumptions';
 import type { Design } from './design';
 import { assemble, bullets, capitalize, clipText, describeReq, ids, jsonBlock, listText, pitchLine } from './markdown';
-import type { Req } from './requirements';
+import type { Requirement } from '../../../src/core/model';
 
 /** Step 1's document. */
 export function step1(d: Design): string {
@@ -115,7 +115,7 @@ export function step1(d: Design): string {
   });
 }
 
-function scenarioStimulus(r: Req, d: Design): string {
+function scenarioStimulus(r: Requirement, d: Design): string {
   switch (r.category) {
     case 'performance':
     case 'latency':
@@ -133,7 +133,7 @@ function scenarioStimulus(r: Req, d: Design): string {
   }
 }
 
-function scenarioResponse(r: Req): string {
+function scenarioResponse(r: Requirement): string {
   switch (r.category) {
     case 'performance':
     case 'latency':

@@ -1,13 +1,12 @@
 /** Step 8, ADRs and the executive summary: the decisions (existing keys first), risks and what needs deciding. */
 import { adrNumberText } from '../../../src/core/adr/slug';
-import type { AdrDraft, SecurityReview } from '../../../src/core/model';
+import type { AdrDraft, Requirement, SecurityReview } from '../../../src/core/model';
 import type { ExistingDecision } from '../request';
 import { ADR_TEMPLATES, elementIds, reqIds } from './adrTemplates';
 import { assumedTarget } from './assumptions';
 import type { Design } from './design';
 import { parseBlock, upstream } from './documents';
 import { assemble, bullets, code, describeReq, ids, jsonBlock, listText, pitchLine } from './markdown';
-import type { Req } from './requirements';
 
 function adrsFor(d: Design, existing: ExistingDecision[]): AdrDraft[] {
   const out: AdrDraft[] = [];
@@ -43,7 +42,7 @@ function adrsFor(d: Design, existing: ExistingDecision[]): AdrDraft[] {
 }
 
 /** How an NFR is met, and which document designs it. */
-function mechanismFor(r: Req, d: Design): string {
+function mechanismFor(r: Requirement, d: Design): string {
   switch (r.category) {
     case 'availability':
       return `two or more instances per container across three zones, managed database failover (\`05-infrastructure-architecture.md\`)`;
