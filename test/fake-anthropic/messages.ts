@@ -106,8 +106,9 @@ export async function handleMessages(
     return finish(0, 'dropped');
   }
 
-  // The answer, shaped by the fault and by max_tokens.
-  let output = fault?.kind === 'malformed' ? malformedAnswer(answer.text, answer.step) : answer.text;
+  // The answer (a recorded one when replaying), shaped by the fault and by max_tokens.
+  const answerText = (answer.step !== null ? settings.replay?.[answer.step] : undefined) ?? answer.text;
+  let output = fault?.kind === 'malformed' ? malformedAnswer(answerText, answer.step) : answerText;
   let stopReason = 'end_turn';
   if (fault?.kind === 'max-tokens') {
     output = cutAt(output, fault.afterChars ?? Math.floor(output.length * 0.6));

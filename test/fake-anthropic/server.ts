@@ -7,6 +7,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultRule, FaultRuleState } from './faults';
+import type { ReplayAnswers } from './replay';
 import type { RecordedRequest, UsageTotals } from './requestLog';
 import { usageTotals } from './requestLog';
 import { createRoutes } from './routes';
@@ -14,6 +15,7 @@ import { FakeServerState } from './state';
 
 export { errorTypeFor } from './errors';
 export { FAULT_KINDS, parseFaultRules, type FaultKind, type FaultRule } from './faults';
+export { loadReplay, type ReplayAnswers } from './replay';
 export type { RecordedRequest, RecordedUsage, RequestOutcome, UsageTotals } from './requestLog';
 
 export interface FakeAnthropicOptions {
@@ -35,6 +37,11 @@ export interface FakeAnthropicOptions {
   minCacheTokens?: number;
   /** Called with one line per request (for the CLI's --verbose). */
   log?: (line: string) => void;
+  /**
+   * Recorded answers by step (see loadReplay): sent instead of the fake model's, faults and
+   * `max_tokens` still apply; a repair of that step gets the same text again.
+   */
+  replay?: ReplayAnswers;
 }
 
 export interface FakeAnthropic {
@@ -67,6 +74,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       latencyMs: Math.max(0, options.latencyMs ?? 0),
       validKeys: options.validKeys,
       log: options.log,
+      replay: options.replay,
     },
     options.minCacheTokens ?? 1024,
   );

@@ -1,6 +1,7 @@
 /** What one fake server holds between requests: its settings, the request log, faults, prompt cache and open streams. */
 import { FaultBook } from './faults';
 import { PromptCache } from './promptCache';
+import type { ReplayAnswers } from './replay';
 import type { RecordedRequest } from './requestLog';
 
 /** The options the request handlers read, with defaults applied. */
@@ -11,6 +12,8 @@ export interface ServerSettings {
   /** Accepted keys; undefined: any non-empty key that does not start with "bad". */
   validKeys?: string[];
   log?: (line: string) => void;
+  /** Recorded answers that replace the fake model's, by step. */
+  replay?: ReplayAnswers;
 }
 
 /** The state shared by the request handlers of one server. */
