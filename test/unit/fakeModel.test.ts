@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import { buildStepRequest, FilePromptSource, type ContextDocument } from '../../src/core/prompts';
 import { parseStepOutput, renderStepDocument } from '../../src/core/stepOutput';
 import { stepById, type StepId } from '../../src/core/steps';
+import { analysePrd } from '../fake-anthropic/prd';
 import { generateAnswer } from '../fake-anthropic/responses';
 import type { MessagesBody } from '../fake-anthropic/request';
 import { promptsDir, samplePrd } from '../helpers/paths';
@@ -50,4 +51,12 @@ test("the fake reads step 1's inventory alike from its own block and from the ta
   const fromTable = generateAnswer(await body(2, prd, doc(onDisk))).text;
   assert.match(fromBlock, new RegExp(`${withTarget.id} \\(${withTarget.category}: ${withTarget.target}\\)`));
   assert.equal(fromTable, fromBlock);
+});
+
+test('a numbered heading is not a target: "## 3. Users" does not make "3. Users" the scale', () => {
+  const facts = analysePrd(
+    '# Shop\n\n## 3. Users\n\nBuyers and sellers.\n\n## 5. Quality\n\n- 1,200 concurrent users; 40 orders per minute.\n',
+  );
+  assert.equal(facts.targets.scale?.value, '1,200 concurrent users');
+  assert.equal(facts.targets.throughput?.value, '40 orders per minute');
 });

@@ -37,12 +37,12 @@ export function findTargets(text: string, headings: Heading[]): Targets {
   if (avail && Number(avail[1]) >= 90 && Number(avail[1]) < 100)
     t.availability = at(avail, `${avail[1]}% monthly uptime`);
   const thr =
-    /(\d[\d,.]*\s*[kKmM]?\+?)\s*(requests?\s*(?:\/|per)\s*(?:s|sec|second|minute|min)\b|rps\b|req\/s|qps\b|tps\b|transactions per second|(?:events?|messages?|orders?|jobs?)\s*(?:\/|per)\s*(?:s|sec|second|minute|min|hour|day)\b)/i.exec(
+    /(\d(?:[\d,.]*\d)?\s*[kKmM]?\+?)\s*(requests?\s*(?:\/|per)\s*(?:s|sec|second|minute|min)\b|rps\b|req\/s|qps\b|tps\b|transactions per second|(?:events?|messages?|orders?|jobs?)\s*(?:\/|per)\s*(?:s|sec|second|minute|min|hour|day)\b)/i.exec(
       text,
     );
   if (thr) t.throughput = at(thr, `${thr[1].trim()} ${thr[2].trim()}`);
   const scale =
-    /(\d[\d,.]*\s*[kKmM]?\+?)\s*(concurrent users|simultaneous users|daily active users|monthly active users|DAU|MAU|active users|users|tenants|customers|teams|organizations)\b/i.exec(
+    /(\d(?:[\d,.]*\d)?\s*[kKmM]?\+?)\s*(concurrent users|simultaneous users|daily active users|monthly active users|DAU|MAU|active users|users|tenants|customers|teams|organizations)\b/i.exec(
       text,
     );
   if (scale) t.scale = at(scale, `${scale[1].trim()} ${scale[2].trim()}`);
