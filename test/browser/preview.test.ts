@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { HostToWebview, PreviewState } from '../../src/shared/protocol';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { FAST_RETRY_ENV } from '../helpers/cli';
-import { prdsDir } from '../helpers/paths';
+import { samplePrd } from '../helpers/paths';
 import {
   CHROMIUM_PATH,
   type PageServer,
@@ -86,7 +86,7 @@ describe('preview panel in headless Chromium', { skip, timeout: 600_000 }, () =>
     const ws = path.join(work, 'ws');
     await fs.mkdir(ws, { recursive: true });
     const prd = path.join(ws, 'PRD.md');
-    await fs.copyFile(path.join(prdsDir, 'better-pwa.md'), prd);
+    await fs.copyFile(samplePrd('english'), prd);
     cliOut = path.join(ws, 'docs', 'architecture');
     const run = await runCliAt(cli, ['design', prd, '--out', cliOut, '--quiet'], {
       ANTHROPIC_API_KEY: 'test-key',

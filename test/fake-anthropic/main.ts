@@ -1,22 +1,23 @@
 /**
  * Command line for the fake Anthropic server:
  *   node out/test/fake-anthropic/main.js --port 4010 [--chunk-delay-ms 20] [--chunk-size 80]
- *     [--latency-ms 300] [--faults faults.json] [--valid-keys k1,k2] [--min-cache-tokens 1024] [--verbose]
+ *     [--latency-ms 300] [--faults faults.json] [--valid-keys k1,k2] [--min-cache-tokens 1024]
+ *     [--replay answers-dir] [--verbose]
  * Runs until SIGINT or SIGTERM.
  */
 import { readFileSync } from 'node:fs';
-import { parseFaultRules, startFakeAnthropic, type FakeAnthropicOptions } from './server';
+import { loadReplay, parseFaultRules, startFakeAnthropic, type FakeAnthropicOptions } from './server';
 
 const USAGE =
-  'Usage: fake-anthropic --port <p> [--chunk-delay-ms N] [--chunk-size N] [--latency-ms N] [--faults <json-file>] [--valid-keys k1,k2] [--min-cache-tokens N] [--verbose]';
+  'Usage: fake-anthropic --port <p> [--chunk-delay-ms N] [--chunk-size N] [--latency-ms N] [--faults <json-file>] [--valid-keys k1,k2] [--min-cache-tokens N] [--replay <dir of step-N.md>] [--verbose]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 }
 
-function parseArgs(argv: string[]): FakeAnthropicOptions {
-  const options: FakeAnthropicOptions = { port: 0 };
+function parseArgs(argv: string[]): FakeAnthropicOptions & { replayDir?: string } {
+  const options: FakeAnthropicOptions & { replayDir?: string } = { port: 0 };
   const int = (flag: string, value: string | undefined): number => {
     const n = Number(value);
     if (value === undefined || !Number.isInteger(n) || n < 0) fail(`${flag} needs a non-negative integer.`);
@@ -64,6 +65,11 @@ function parseArgs(argv: string[]): FakeAnthropicOptions {
           .filter(Boolean);
         i++;
         break;
+      case '--replay':
+        if (!value) fail('--replay needs a folder of step-N.md answers.');
+        options.replayDir = value;
+        i++;
+        break;
       case '--verbose':
         options.log = (line) => process.stdout.write(`${line}\n`);
         break;
@@ -80,7 +86,15 @@ function parseArgs(argv: string[]): FakeAnthropicOptions {
 }
 
 async function main(): Promise<void> {
-  const fake = await startFakeAnthropic(parseArgs(process.argv.slice(2)));
+  const { replayDir, ...options } = parseArgs(process.argv.slice(2));
+  if (replayDir) {
+    try {
+      options.replay = await loadReplay(replayDir);
+    } catch (err) {
+      fail(`Cannot replay ${replayDir}: ${(err as Error).message}`);
+    }
+  }
+  const fake = await startFakeAnthropic(options);
   process.stdout.write(`fake-anthropic listening on ${fake.url}\n`);
   let stopping = false;
   const stop = (): void => {

@@ -29,6 +29,7 @@ export interface PromptCacheOptions {
   now?: () => number;
 }
 
+/** The cache entries of one server: prefix hashes and when they expire. */
 export class PromptCache {
   /** Prefix hash → expiry time (ms since epoch). */
   private readonly entries = new Map<string, number>();

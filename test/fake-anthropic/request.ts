@@ -1,4 +1,6 @@
 /** Reading a Messages API request body: its blocks in prompt order, the step, the documents. */
+import { repairTurnText } from '../../src/core/prompts';
+import { parseStepId } from '../../src/core/steps';
 
 /** A content block as the API accepts it (text blocks are the only kind Archflow sends). */
 export interface ContentBlockLike {
@@ -59,6 +61,15 @@ export function validateBody(body: unknown): string | undefined {
   return undefined;
 }
 
+/** Checks a count_tokens body, which needs no `max_tokens`; returns the problem, or undefined. */
+export function validateCount(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null) return 'Request body must be a JSON object.';
+  const b = body as Record<string, unknown>;
+  if (typeof b.model !== 'string') return 'model: Field required';
+  if (!Array.isArray(b.messages) || b.messages.length === 0) return 'messages: at least one message is required';
+  return undefined;
+}
+
 function blockText(block: ContentBlockLike): string {
   if (typeof block.text === 'string' && (block.type === undefined || block.type === 'text')) return block.text;
   // Other block kinds count by their serialised size, without the cache marker.
@@ -104,7 +115,8 @@ export function messageText(m: MessageLike): string {
     .join('\n\n');
 }
 
-export const REPAIR_PREFIX = 'Your answer could not be used';
+/** The first line of the core's repair turn; a request whose last user turn starts with it is a repair. */
+export const REPAIR_PREFIX = repairTurnText([]).split('\n')[0];
 
 /** A document handed to the model as `<document name="…" step="…">`. */
 export interface RequestDocument {
@@ -164,8 +176,8 @@ export function readContext(body: MessagesBody): RequestContext {
       texts.push(t);
       const match = TASK_RE.exec(t);
       if (match && t.trimStart().startsWith('# Task:')) {
-        const n = Number(match[1]);
-        if (n >= 1 && n <= 8) {
+        const n = parseStepId(match[1]);
+        if (n !== undefined) {
           step = n;
           task = t;
         }
@@ -175,7 +187,8 @@ export function readContext(body: MessagesBody): RequestContext {
   const userText = texts.join('\n\n');
   if (step === null) {
     const any = [...userText.matchAll(/^# Task: Step (\d+)\b/gm)].pop();
-    if (any && Number(any[1]) >= 1 && Number(any[1]) <= 8) step = Number(any[1]);
+    const n = any ? parseStepId(any[1]) : undefined;
+    if (n !== undefined) step = n;
   }
 
   const documents = parseDocuments(userText);

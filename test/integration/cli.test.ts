@@ -1,6 +1,6 @@
 /**
- * The CLI end to end against the fake Anthropic server, through the real SDK: the real PRDs,
- * failures (401, 429, 529, dropped streams, malformed output, max_tokens), cancel, resume,
+ * The CLI end to end against the fake Anthropic server, through the real SDK: the project's sample
+ * PRDs (English, German, Korean) and, when ../shared is beside the repository, the real PRDs; failures (401, 429, 529, dropped streams, malformed output, max_tokens), cancel, resume,
  * hand edits and staleness.
  */
 import assert from 'node:assert/strict';
@@ -8,11 +8,12 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { readWorkflowView } from '../../src/core/engine';
-import { ARCHITECTURE_SECTIONS } from '../../src/core/assemble';
 import { parseState } from '../../src/core/state';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
+import { assertFullBundle } from '../helpers/bundleChecks';
 import { FAST_RETRY_ENV, listFiles, runCli, startCli, tempDir } from '../helpers/cli';
-import { prdsDir } from '../helpers/paths';
+import { samplePrd } from '../helpers/paths';
+import { sharedFolder } from '../helpers/shared';
 import { STEP_DOCS } from '../helpers/layout';
 
 let fake: FakeAnthropic;
@@ -32,11 +33,13 @@ function env(extra: Record<string, string> = {}): Record<string, string> {
   return { ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: fake.url, ...FAST_RETRY_ENV, ...extra };
 }
 
-/** A workspace holding a copy of a PRD, so runs never touch shared/. */
-async function workspace(prd = 'better-pwa.md'): Promise<{ dir: string; prd: string; out: string }> {
+const realPrds = sharedFolder('prds');
+
+/** A workspace holding a copy of a PRD (a path), so runs never touch the original. */
+async function workspace(prd = samplePrd('english')): Promise<{ dir: string; prd: string; out: string }> {
   const dir = await tempDir('archflow-ws-');
   const target = path.join(dir, 'PRD.md');
-  await fs.copyFile(path.join(prdsDir, prd), target);
+  await fs.copyFile(prd, target);
   return { dir, prd: target, out: path.join(dir, 'docs', 'architecture') };
 }
 
@@ -44,85 +47,40 @@ function design(ws: { prd: string; out: string }, ...args: string[]) {
   return runCli(['design', ws.prd, '--out', ws.out, ...args], env());
 }
 
-/** Asserts every file of SPEC §3 is present and well formed. */
-async function assertFullBundle(out: string): Promise<void> {
-  const files = await listFiles(out);
-  for (const doc of STEP_DOCS) assert.ok(files.includes(doc), `${doc} missing; have ${files.join(', ')}`);
-  for (const f of [
-    'adr/README.md',
-    'diagrams/c4-context.mmd',
-    'diagrams/c4-container.mmd',
-    'ARCHITECTURE.md',
-    'archflow.json',
-  ]) {
-    assert.ok(files.includes(f), `${f} missing`);
-  }
-  const adrs = files.filter((f) => /^adr\/\d{4}-[a-z0-9-]+\.md$/.test(f));
-  assert.ok(adrs.length >= 1, 'no ADR file');
-  assert.ok(
-    files.some((f) => /^diagrams\/c4-component-[a-z0-9-]+\.mmd$/.test(f)),
-    'no level-3 view',
-  );
-  assert.ok(!files.some((f) => f.endsWith('.tmp')), 'a temporary file was left behind');
+/** Designs a PRD end to end: every file, status, check, approval, and a second run that calls nothing. */
+async function designsCompletely(prd: string): Promise<void> {
+  const ws = await workspace(prd);
+  const r = await design(ws);
+  assert.equal(r.code, 0, r.stderr);
+  await assertFullBundle(ws.out);
+  assert.match(r.stderr, /Step 8 — Architecture Decision Records/);
+  assert.doesNotMatch(r.stderr + r.stdout, /sk-ant-test-key/);
 
-  const arch = await fs.readFile(path.join(out, 'ARCHITECTURE.md'), 'utf8');
-  const headings = [...arch.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
-  assert.deepEqual(
-    headings,
-    ARCHITECTURE_SECTIONS.map((s, i) => `${i + 1}. ${s}`),
-  );
-  assert.match(arch, /```mermaid\nC4Context/);
-  assert.match(arch, /```mermaid\nC4Container/);
-  assert.match(arch, /```mermaid\nC4Component/);
-  assert.doesNotMatch(arch, /Not produced yet/);
+  const status = await runCli(['status', ws.out], env());
+  assert.equal(status.code, 0, status.stdout);
+  assert.equal((status.stdout.match(/^done /gm) ?? []).length, 8);
 
-  const context = await fs.readFile(path.join(out, 'diagrams/c4-context.mmd'), 'utf8');
-  assert.match(context, /^C4Context/);
-  const index = await fs.readFile(path.join(out, 'adr/README.md'), 'utf8');
-  for (const a of adrs) assert.ok(index.includes(path.basename(a)), `${a} not in the index`);
+  // Done looks like this: four criteria met by the design itself, the fifth by an approval.
+  const check = await runCli(['check', ws.out], env());
+  assert.equal(check.code, 1, check.stdout);
+  assert.deepEqual(check.stdout.match(/^✖.*$/gm), ['✖ not met  Stakeholder approval obtained']);
+  const approve = await runCli(['approve', ws.out, '--name', 'Jane Doe', '--role', 'CTO'], env());
+  assert.equal(approve.code, 0, approve.stderr);
+  const approved = await runCli(['check', ws.out, '--json'], env());
+  assert.equal(approved.code, 0, approved.stdout);
+  assert.equal((JSON.parse(approved.stdout) as { allMet: boolean }).allMet, true);
 
-  const state = parseState(await fs.readFile(path.join(out, 'archflow.json'), 'utf8'));
-  for (let i = 1; i <= 8; i++) {
-    const rec = state.steps[i as 1];
-    assert.equal(rec?.status, 'done', `step ${i} not done`);
-    assert.ok(rec!.usage!.output > 0, `step ${i} has no output tokens recorded`);
-    assert.ok(rec!.model, `step ${i} has no model recorded`);
-  }
-  assert.doesNotMatch(JSON.stringify(state), /sk-ant/);
+  // Nothing is stale: a second run calls the model for nothing.
+  const before = fake.requests.length;
+  const again = await design(ws);
+  assert.equal(again.code, 0);
+  assert.equal(fake.requests.length, before);
 }
 
-describe('CLI on real PRDs', () => {
-  for (const prd of ['better-pwa.md', 'sokudo-excerpt.md']) {
-    test(`design ${prd} writes every file of the layout`, async () => {
-      const ws = await workspace(prd);
-      const r = await design(ws);
-      assert.equal(r.code, 0, r.stderr);
-      await assertFullBundle(ws.out);
-      assert.match(r.stderr, /Step 8 — Architecture Decision Records/);
-      assert.doesNotMatch(r.stderr + r.stdout, /sk-ant-test-key/);
-
-      const status = await runCli(['status', ws.out], env());
-      assert.equal(status.code, 0, status.stdout);
-      assert.equal((status.stdout.match(/^done /gm) ?? []).length, 8);
-
-      // Done looks like this: four criteria met by the design itself, the fifth by an approval.
-      const check = await runCli(['check', ws.out], env());
-      assert.equal(check.code, 1, check.stdout);
-      assert.deepEqual(check.stdout.match(/^✖.*$/gm), ['✖ not met  Stakeholder approval obtained']);
-      const approve = await runCli(['approve', ws.out, '--name', 'Jane Doe', '--role', 'CTO'], env());
-      assert.equal(approve.code, 0, approve.stderr);
-      const approved = await runCli(['check', ws.out, '--json'], env());
-      assert.equal(approved.code, 0, approved.stdout);
-      assert.equal((JSON.parse(approved.stdout) as { allMet: boolean }).allMet, true);
-
-      // Nothing is stale: a second run calls the model for nothing.
-      const before = fake.requests.length;
-      const again = await design(ws);
-      assert.equal(again.code, 0);
-      assert.equal(fake.requests.length, before);
-    });
+describe('CLI on the sample PRDs', () => {
+  for (const language of ['english', 'german', 'korean'] as const) {
+    test(`design the ${language} sample writes every file of the layout`, () => designsCompletely(samplePrd(language)));
   }
-
   test('the cache serves the shared context of later steps', async () => {
     const ws = await workspace();
     assert.equal((await design(ws)).code, 0);
@@ -130,6 +88,14 @@ describe('CLI on real PRDs', () => {
     const reads = Object.values(state.steps).reduce((n, s) => n + (s?.usage?.cacheRead ?? 0), 0);
     assert.ok(reads > 0, 'no cache read recorded across the run');
   });
+});
+
+describe('CLI on real PRDs (../shared/prds)', () => {
+  for (const prd of ['better-pwa.md', 'sokudo-excerpt.md']) {
+    test(`design ${prd} writes every file of the layout`, { skip: realPrds.skip }, () =>
+      designsCompletely(path.join(realPrds.dir, prd)),
+    );
+  }
 });
 
 describe('API failures', () => {
@@ -240,7 +206,7 @@ describe('cancel, edits and staleness', () => {
   });
 
   test('a crash mid-run (SIGKILL) leaves consistent files, and the next run resumes', async () => {
-    const ws = await workspace('sokudo-excerpt.md');
+    const ws = await workspace(samplePrd('german'));
     fake.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
     const run = startCli(['design', ws.prd, '--out', ws.out], env());
     const deadline = Date.now() + 20_000;
@@ -262,7 +228,7 @@ describe('cancel, edits and staleness', () => {
   });
 
   test('a second run on the same folder is refused while the first one runs', async () => {
-    const ws = await workspace('sokudo-excerpt.md');
+    const ws = await workspace(samplePrd('german'));
     fake.setFaults([{ step: 1, kind: 'stall', ms: 60_000 }]);
     const first = startCli(['design', ws.prd, '--out', ws.out], env());
     const deadline = Date.now() + 20_000;
@@ -278,7 +244,7 @@ describe('cancel, edits and staleness', () => {
   });
 
   test('a hand-edited output is not overwritten; the new version is written beside it', async () => {
-    const ws = await workspace('sokudo-excerpt.md');
+    const ws = await workspace(samplePrd('german'));
     assert.equal((await design(ws)).code, 0);
     const doc = path.join(ws.out, STEP_DOCS[1]);
     const edited = (await fs.readFile(doc, 'utf8')) + '\n\nA note the architect added by hand.\n';
@@ -292,7 +258,7 @@ describe('cancel, edits and staleness', () => {
   });
 
   test('re-running a step whose output is unchanged keeps ARCHITECTURE.md identical and the approval valid', async () => {
-    const ws = await workspace('sokudo-excerpt.md');
+    const ws = await workspace(samplePrd('german'));
     assert.equal((await design(ws)).code, 0);
     assert.equal((await runCli(['approve', ws.out, '--name', 'Jane Doe', '--role', 'CTO'], env())).code, 0);
     const before = await fs.readFile(path.join(ws.out, 'ARCHITECTURE.md'), 'utf8');
@@ -312,7 +278,7 @@ describe('cancel, edits and staleness', () => {
   });
 
   test('a PRD edit makes every step stale; an upstream edit makes only its downstream stale', async () => {
-    const ws = await workspace('sokudo-excerpt.md');
+    const ws = await workspace(samplePrd('german'));
     assert.equal((await design(ws)).code, 0);
     let view = await readWorkflowView(ws.out);
     assert.deepEqual(
@@ -350,7 +316,7 @@ describe('cancel, edits and staleness', () => {
   });
 
   test('a failed re-run keeps the previous documents, and the steps after it stay done', async () => {
-    const ws = await workspace('sokudo-excerpt.md');
+    const ws = await workspace(samplePrd('german'));
     assert.equal((await design(ws)).code, 0);
     const doc1 = await fs.readFile(path.join(ws.out, STEP_DOCS[0]), 'utf8');
     fake.setFaults([{ step: 1, kind: 'status', status: 500 }]);

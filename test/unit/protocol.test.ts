@@ -14,7 +14,7 @@ import { isSafeRelativePath, resolveDocumentLink } from '../../src/shared/paths'
 import { buildPreviewHtml, previewCsp } from '../../src/vscode/preview/html';
 import { buildRunProgress, sanitizeMermaidBlocks, unreadablePreviewState } from '../../src/vscode/preview/state';
 import { isHostMessage, isWebviewMessage } from '../../src/shared/protocol';
-import { largeModel, stateFor, writeModelOnly } from './fixtures';
+import { largeModel, stateFor, writeModelOnly } from '../browser/fixtures';
 
 test('the guard accepts exactly the messages of the protocol', () => {
   for (const ok of [

@@ -1,15 +1,19 @@
 /**
  * The fake Anthropic server, driven through the real SDK over real HTTP: streaming and usage,
- * prompt caching, error bodies and faults, step detection and the generated step documents.
+ * prompt caching, error bodies and faults, step detection, the generated step documents and replayed
+ * recorded answers.
  */
 import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import Anthropic from '@anthropic-ai/sdk';
 import type { PromptBlock } from '../../src/core/llm/types';
 import { buildStepRequest, repairTurnText, type ContextDocument, type PromptSource } from '../../src/core/prompts';
 import { STEPS, stepById, type StepId } from '../../src/core/steps';
 import type { C4Model } from '../../src/core/model';
-import { startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/server';
+import { loadReplay, startFakeAnthropic, type FakeAnthropic } from '../fake-anthropic/server';
 
 const PRD = `# ParcelPal — Product Requirements
 
@@ -459,6 +463,30 @@ void describe('fake Anthropic server', () => {
       for (const e of [...c4.people, ...c4.systems]) assert.match(e.id, /^[a-zA-Z][a-zA-Z0-9]*$/);
       const used = new Set(c4.relationships.flatMap((r) => [r.from, r.to]));
       assert.ok(c4.systems.filter((s) => s.external).every((s) => used.has(s.id)));
+    }
+  });
+
+  void it('replays recorded answers by step, and answers the other steps itself', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-replay-'));
+    try {
+      await assert.rejects(loadReplay(dir), /holds no step-N\.md answer/);
+      const recorded = '# Architecture Context — recorded\n\n## Summary\n\nA real model wrote this. 🚀\n';
+      await fs.writeFile(path.join(dir, 'step-1.md'), recorded);
+      const replaying = await startFakeAnthropic({ replay: await loadReplay(dir), chunkSize: 7 });
+      try {
+        const replayClient = new Anthropic({ apiKey: 'test-key', baseURL: replaying.url, maxRetries: 0 });
+        assert.equal(textOf(await replayClient.messages.stream(await stepParams(1)).finalMessage()), recorded);
+        const step2 = textOf(await replayClient.messages.create(await stepParams(2)));
+        assert.deepEqual(h2Of(step2), stepById(2).sections);
+        replaying.setFaults([{ kind: 'max-tokens', afterChars: 20 }]);
+        const cut = await replayClient.messages.stream(await stepParams(1)).finalMessage();
+        assert.equal(cut.stop_reason, 'max_tokens');
+        assert.equal(textOf(cut), recorded.slice(0, 20));
+      } finally {
+        await replaying.close();
+      }
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
     }
   });
 

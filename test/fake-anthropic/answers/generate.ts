@@ -1,0 +1,55 @@
+/**
+ * The fake model: writes each step's document for any PRD, from the request alone, following
+ * prompts/output-format.md and the step table (H1, the required H2 sections in order, valid
+ * structured blocks). Deterministic: the same request always gives the same answer.
+ */
+import type { StepId } from '../../../src/core/steps';
+import { readContext, type MessagesBody, type RequestContext } from '../request';
+import { buildDesign, type Design } from './design';
+import { step1 } from './step1';
+import { step2 } from './step2';
+import { step3 } from './step3';
+import { step4 } from './step4';
+import { step5 } from './step5';
+import { step6 } from './step6';
+import { step7 } from './step7';
+import { step8 } from './step8';
+
+/** What the fake model answers to a request. */
+export interface GeneratedAnswer {
+  /** Step detected from the task block, or null for a request that is not an Archflow step. */
+  step: number | null;
+  /** The request was the repair turn of a step. */
+  repair: boolean;
+  text: string;
+}
+
+/** Answers a Messages request: the step's document, or a short note for other requests. */
+export function generateAnswer(body: MessagesBody): GeneratedAnswer {
+  const ctx = readContext(body);
+  if (ctx.step === null) return { step: null, repair: ctx.repair, text: genericAnswer(ctx) };
+  return { step: ctx.step, repair: ctx.repair, text: generateStepDocument(ctx.step as StepId, ctx) };
+}
+
+/** The answer to a request that is not an Archflow step (a connectivity check, a stray prompt). */
+function genericAnswer(ctx: RequestContext): string {
+  const words = ctx.userText.split(/\s+/).filter(Boolean).length;
+  return `This is the fake Anthropic server. Your message had ${words} word${words === 1 ? '' : 's'} and no \`# Task: Step N\` block, so there is no Archflow step to answer.`;
+}
+
+/** Each step's writer; a record over every StepId, so a new step does not compile until it has an answer. */
+const STEP_ANSWERS: Record<StepId, (d: Design) => string> = {
+  1: step1,
+  2: step2,
+  3: step3,
+  4: step4,
+  5: step5,
+  6: step6,
+  7: step7,
+  8: step8,
+};
+
+/** The document of `step` for the request's PRD and upstream documents. */
+export function generateStepDocument(step: StepId, ctx: RequestContext): string {
+  return STEP_ANSWERS[step](buildDesign(step, ctx));
+}

@@ -1,0 +1,74 @@
+/**
+ * A real Claude model's answers to Archflow's eight requests (../shared/corpus/saas-activation),
+ * replayed by the fake server through the CLI: real output, far longer than the fake's, must parse
+ * on the first try and give a whole bundle, and the review it contains must fail the security
+ * criterion as the model's findings say. Skipped, with the folder named, where ../shared is absent.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadBundle } from '../../src/core/bundle';
+import type { ExitReport } from '../../src/core/exitCriteria';
+import { ArtifactStore } from '../../src/core/store';
+import { STEP_IDS } from '../../src/core/steps';
+import { type FakeAnthropic, loadReplay, startFakeAnthropic } from '../fake-anthropic/server';
+import { assertFullBundle } from '../helpers/bundleChecks';
+import { FAST_RETRY_ENV, listFiles, runCli, tempDir } from '../helpers/cli';
+import { sharedFolder } from '../helpers/shared';
+
+const corpus = sharedFolder('corpus');
+const recorded = path.join(corpus.dir, 'saas-activation');
+
+describe("a real model's answers, replayed (../shared/corpus)", () => {
+  let fake: FakeAnthropic | undefined;
+  let prd = '';
+  let out = '';
+  let env: Record<string, string> = {};
+
+  before(async () => {
+    if (!corpus.present) return;
+    fake = await startFakeAnthropic({ replay: await loadReplay(path.join(recorded, 'answers')) });
+    env = { ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: fake.url, ...FAST_RETRY_ENV };
+    const dir = await tempDir('archflow-corpus-');
+    prd = path.join(dir, 'PRD.md');
+    await fs.copyFile(path.join(recorded, 'PRD.md'), prd);
+    out = path.join(dir, 'docs', 'architecture');
+  });
+  after(async () => {
+    await fake?.close();
+  });
+
+  test('every answer parses on the first try and the run writes every file', { skip: corpus.skip }, async () => {
+    const r = await runCli(['design', prd, '--out', out], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(fake!.requests.map((q) => q.step).sort(), [...STEP_IDS], 'one request a step');
+    assert.deepEqual(
+      fake!.requests.filter((q) => q.repair),
+      [],
+      'no repair round',
+    );
+    await assertFullBundle(out);
+    const adrs = (await listFiles(path.join(out, 'adr'))).filter((f) => f !== 'README.md');
+    assert.equal(adrs.length, 14);
+  });
+
+  test(
+    'its security review fails the security criterion with the open high finding',
+    { skip: corpus.skip },
+    async () => {
+      const { findings } = await loadBundle(new ArtifactStore(out));
+      assert.equal(findings.length, 9);
+      const check = await runCli(['check', out, '--json'], env);
+      assert.equal(check.code, 1, check.stdout);
+      const report = JSON.parse(check.stdout) as ExitReport;
+      const met = Object.fromEntries(report.criteria.map((c) => [c.id, c.met]));
+      assert.deepEqual(met, { diagrams: true, security: false, performance: true, adrs: true, approval: false });
+      const security = report.criteria.find((c) => c.id === 'security')!;
+      assert.ok(
+        security.reasons.some((reason) => reason.startsWith('SEC-1 (high, open)')),
+        security.reasons.join('\n'),
+      );
+    },
+  );
+});
