@@ -10,11 +10,8 @@ const NODE_BUILTINS = `^(node:.*|${builtinModules.filter((m) => !m.startsWith('_
 const UNIT_FORBIDDEN = ['vscode', 'child_process', 'net', 'http', 'https', 'http2', 'tls', 'dgram'];
 const UNIT_FORBIDDEN_RE = `^(node:)?(${UNIT_FORBIDDEN.join('|')})$`;
 const UNIT_FORBIDDEN_MESSAGE = 'A unit test loads no vscode, child process or socket module: move it to test/integration.';
-/**
- * TODO(issue 7): these break the unit rule until the test-tier split moves them to test/integration
- * (the fake server's HTTP tests; the `archflow check / approve` CLI spawns). Then empty this list.
- */
-const UNIT_TIER_EXEMPT = ['test/unit/fakeAnthropic.test.ts', 'test/unit/exitCriteria.test.ts'];
+/** Unit tests exempt from the tier rule: none (HTTP and CLI-spawning tests live in test/integration). */
+const UNIT_TIER_EXEMPT = [];
 
 /**
  * `no-restricted-imports` with one message per forbidden group; `regex` is matched against the
