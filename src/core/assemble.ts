@@ -1,4 +1,5 @@
 /** ARCHITECTURE.md: the System Architecture Document, assembled by code from the step documents. */
+import { adrNumberText } from './adr/slug';
 import type { Bundle } from './bundle';
 import { componentView, containerView, contextView } from './c4/mermaid';
 import { demoteHeadings, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
@@ -74,7 +75,7 @@ function adrSection(bundle: Bundle): string {
   return renderTable(
     ['ADR', 'Title', 'Status', 'Date'],
     bundle.adrs.map((a) => [
-      `[${a.record.number !== undefined ? String(a.record.number).padStart(4, '0') : a.file}](${encodeURI(a.file)})`,
+      `[${a.record.number !== undefined ? adrNumberText(a.record.number) : a.file}](${encodeURI(a.file)})`,
       a.record.title ?? '',
       a.record.status ? a.record.status.charAt(0).toUpperCase() + a.record.status.slice(1) : '',
       a.record.date ?? '',

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { assignNumbers } from './adr/numbering';
 import { markSuperseded, renderAdr } from './adr/render';
 import { renderAdrIndex } from './adr/index';
+import { adrNumberText } from './adr/slug';
 import { assembleArchitecture } from './assemble';
 import { evaluateExitCriteria, renderExitCriteria } from './exitCriteria';
 import { adrRecordsOf, loadBundle } from './bundle';
@@ -17,6 +18,7 @@ import { type ContextDocument, type PromptSource, buildStepRequest, repairTurnTe
 import { parseRequirementsTable } from './requirements';
 import { acquireRunLock } from './runLock';
 import { runDag } from './scheduler';
+import { SerialQueue } from './serialQueue';
 import { type ArchflowState, type StepRecord, currentInputs, deriveView, loadState, serializeState } from './state';
 import { type ParsedStep, parseStepOutput, renderStepDocument } from './stepOutput';
 import { type AgentId, LAYOUT, STEP_IDS, type StepId, stepById, stepTitle, upstreamOf } from './steps';
@@ -118,16 +120,6 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Serialises async critical sections (state writes, conflict questions). */
-class Mutex {
-  private tail: Promise<unknown> = Promise.resolve();
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(fn, fn);
-    this.tail = next.catch(() => undefined);
-    return next;
-  }
-}
-
 /** "foo.md" → "foo.archflow-proposed.md": where a new version goes when the user keeps theirs. */
 export function besideName(rel: string): string {
   const ext = path.posix.extname(rel);
@@ -139,8 +131,8 @@ const KEEP_HASHES = 8;
 export class WorkflowEngine {
   readonly store: ArtifactStore;
   private readonly retry: RetryPolicy;
-  private readonly stateLock = new Mutex();
-  private readonly conflictLock = new Mutex();
+  private readonly stateLock = new SerialQueue();
+  private readonly conflictLock = new SerialQueue();
   private readonly running = new Set<StepId>();
   private state: ArchflowState | undefined;
 
@@ -509,7 +501,7 @@ export class WorkflowEngine {
         if (text !== undefined) files.set(old.file, markSuperseded(text, r, this.state!.adrs));
       }
       const links = records
-        .map((r) => `- [ADR ${String(r.number).padStart(4, '0')}: ${r.title}](${encodeURI(r.file)}) — ${r.status}`)
+        .map((r) => `- [ADR ${adrNumberText(r.number)}: ${r.title}](${encodeURI(r.file)}) — ${r.status}`)
         .join('\n');
       files.set(def.document, renderStepDocument(parsed, links));
       await this.updateState((s) => {

@@ -1,6 +1,7 @@
 /** Prompt files and the layout of a step's request (shared context first, so it caches). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { adrNumberText } from './adr/slug';
 import type { LlmRequest, PromptBlock } from './llm/types';
 import { type StepDef, type StepId, stepById, stepTitle } from './steps';
 
@@ -82,7 +83,7 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
   const step = stepById(input.step);
   const [format, persona, task] = await Promise.all(promptFilesFor(step).map((n) => source.read(n)));
   const decisions = (input.existingDecisions ?? [])
-    .map((d) => `- \`${d.key}\` — ADR ${String(d.number).padStart(4, '0')}: ${d.title}`)
+    .map((d) => `- \`${d.key}\` — ADR ${adrNumberText(d.number)}: ${d.title}`)
     .join('\n');
   const values: Record<string, string> = {
     step: String(step.id),

@@ -5,6 +5,7 @@ import { mergeLevel1, mergeLevel23 } from './c4/merge';
 import { componentView, componentViewIds, containerView, contextView, stripInitDirectives } from './c4/mermaid';
 import { parseC4Json } from './c4/parse';
 import { parseFindingsJson, renderFindings, renderVerdict } from './findings';
+import { mentionedRequirementIds } from './mentions';
 import { fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { AdrDraft, C4Model, Requirement, SecurityReview } from './model';
 import { parseRequirementsJson, renderRequirementsTable } from './requirements';
@@ -141,8 +142,7 @@ export function parseStepOutput(
     }
   }
   if (ctx.requirementIds && ctx.requirementIds.size > 0) {
-    const cited = new Set(text.match(/\b(?:FR|NFR)-\d+\b/g) ?? []);
-    const unknown = [...cited].filter((id) => !ctx.requirementIds!.has(id));
+    const unknown = mentionedRequirementIds(text).filter((id) => !ctx.requirementIds!.has(id));
     if (unknown.length) warnings.push(`cites requirement ids that are not in the inventory: ${unknown.join(', ')}`);
   }
   return errors.length ? { errors } : { parsed, errors };

@@ -1,6 +1,8 @@
 /** Requirement traceability: where each requirement of step 1 is addressed (design sections, ADRs). */
 import type { AdrFile } from './bundle';
+import { adrNumberText } from './adr/slug';
 import { renderTable, splitSections } from './markdown';
+import { mentionsId } from './mentions';
 import type { Requirement } from './model';
 import { STEPS, type StepId } from './steps';
 
@@ -15,10 +17,6 @@ export interface TraceRef {
 export interface TraceRow {
   requirement: Requirement;
   refs: TraceRef[];
-}
-
-function mentions(text: string, id: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9-])${id}(?![0-9])`).test(text);
 }
 
 /**
@@ -41,12 +39,12 @@ export function traceRequirements(
   return requirements.map((requirement) => {
     const refs: TraceRef[] = [];
     for (const s of sections) {
-      if (mentions(s.text, requirement.id)) refs.push({ label: s.label, file: s.file, kind: 'section' });
+      if (mentionsId(s.text, requirement.id)) refs.push({ label: s.label, file: s.file, kind: 'section' });
     }
     for (const a of adrs) {
       const listed = a.record.requirements?.includes(requirement.id) ?? false;
-      if (listed || mentions(a.text, requirement.id)) {
-        const n = a.record.number !== undefined ? String(a.record.number).padStart(4, '0') : a.file;
+      if (listed || mentionsId(a.text, requirement.id)) {
+        const n = a.record.number !== undefined ? adrNumberText(a.record.number) : a.file;
         refs.push({ label: `ADR ${n}`, file: a.file, kind: 'adr' });
       }
     }
