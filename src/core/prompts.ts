@@ -47,7 +47,7 @@ export interface StepPromptInput {
   prdName: string;
   prdText: string;
   upstream: ContextDocument[];
-  /** Step 8: the decisions recorded so far, so their keys keep their numbers. */
+  /** The decisions recorded so far (for a step that reads them), so their keys keep their numbers. */
   existingDecisions?: { key: string; number: number; title: string }[];
   model: string;
   maxTokens: number;
@@ -90,12 +90,12 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
     stepTitle: stepTitle(step.id),
     prdName: input.prdName,
     sections: step.sections.map((s) => `- \`## ${s}\``).join('\n'),
-    existingDecisions: decisions || '(none yet: this is the first run of step 8)',
+    existingDecisions: decisions || `(none yet: this is the first run of step ${step.id})`,
   };
   const system: PromptBlock[] = [{ text: fillPlaceholders(format.text, values, format.origin), cache: true }];
-  const blocks: PromptBlock[] = [
-    { text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true },
-  ];
+  const blocks: PromptBlock[] = step.reads.prd
+    ? [{ text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true }]
+    : [];
   if (input.upstream.length > 0) {
     blocks.push({ text: input.upstream.map(documentBlock).join('\n\n'), cache: true });
   }

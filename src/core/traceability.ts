@@ -4,7 +4,7 @@ import { adrNumberText } from './adr/slug';
 import { renderTable, splitSections } from './markdown';
 import { mentionsId } from './mentions';
 import type { Requirement } from './model';
-import { STEPS, type StepId } from './steps';
+import { STEPS, type StepId, stepWithBlock } from './steps';
 
 /** One place a requirement is referenced. */
 export interface TraceRef {
@@ -20,8 +20,8 @@ export interface TraceRow {
 }
 
 /**
- * For every requirement, the design sections (steps 2-7) and ADRs that cite its id. Step 1 itself
- * and step 8's summary are not design sections, so they do not count.
+ * For every requirement, the design sections (of the steps the table marks `traced`) and ADRs that
+ * cite its id. The inventory itself and the executive summary are not design sections.
  */
 export function traceRequirements(
   requirements: Requirement[],
@@ -29,7 +29,7 @@ export function traceRequirements(
   adrs: AdrFile[],
 ): TraceRow[] {
   const sections: { label: string; file: string; text: string }[] = [];
-  for (const step of STEPS.filter((s) => s.id >= 2 && s.id <= 7)) {
+  for (const step of STEPS.filter((s) => s.traced)) {
     const doc = documents[step.id];
     if (!doc) continue;
     for (const sec of splitSections(doc).sections) {
@@ -68,7 +68,7 @@ function groupedRefs(refs: TraceRef[]): string {
 
 /** The traceability matrix as a Markdown table (paths relative to the output folder). */
 export function renderTraceabilityMatrix(rows: TraceRow[]): string {
-  if (rows.length === 0) return '_No requirement inventory yet (step 1)._';
+  if (rows.length === 0) return `_No requirement inventory yet (step ${stepWithBlock('requirements').id})._`;
   return renderTable(
     ['Requirement', 'Category', 'Target', 'Addressed by'],
     rows.map((r) => [

@@ -9,7 +9,7 @@ import { readWorkflowView } from '../core/engine';
 import type { CriterionResult, ExitReport } from '../core/exitCriteria';
 import { readSnapshot } from '../core/snapshot';
 import type { EngineEvent, StepStatus, StepView, WorkflowView } from '../core/events';
-import type { Usage } from '../core/llm/types';
+import type { UsageTotals } from '../core/llm/types';
 import { STEPS, type StepId, stepById, stepTitle } from '../core/steps';
 import { type OutputFolder, affectsOutputFolder, outputFolderOf } from './config';
 import { setContextKey } from './contextKeys';
@@ -103,7 +103,7 @@ export function formatDuration(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
-function usageTable(usage: Usage): string {
+function usageTable(usage: UsageTotals): string {
   const n = (x: number): string => x.toLocaleString('en-US');
   return [
     '| Tokens | |',

@@ -1,0 +1,7 @@
+/** Every derived file, in the order they are built (ARCHITECTURE.md last: it reads the others). */
+import { adrIndexFile } from './adrIndex';
+import { architectureFile } from './architecture';
+import { c4ViewFiles } from './c4Views';
+import type { DerivedWriter } from './types';
+
+export const DERIVED_WRITERS: readonly DerivedWriter[] = [c4ViewFiles, adrIndexFile, architectureFile];
