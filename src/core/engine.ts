@@ -173,8 +173,9 @@ export class WorkflowEngine {
     const plan = planOf(view, options.steps, options.withPrerequisites ?? false);
     if (!options.withPrerequisites && plan.missingPrerequisites.length > 0 && options.steps !== 'all') {
       const names = plan.missingPrerequisites.map((s) => stepTitle(s)).join(', ');
+      // The requested steps are in the plan, so it has a first step: the one the error is about.
       throw new StepError(
-        plan.run[0] ?? STEP_IDS[0],
+        plan.run[0]!,
         'prerequisites',
         `Run ${names} first: the requested step needs their documents.`,
         { missing: plan.missingPrerequisites },
