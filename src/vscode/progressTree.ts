@@ -14,6 +14,7 @@ import { STEPS, type StepId, stepById, stepTitle } from '../core/steps';
 import { type OutputFolder, affectsOutputFolder, outputFolderOf } from './config';
 import { setContextKey } from './contextKeys';
 import { type ExtensionLog, errorMessage } from './log';
+import { vscodeCriterionReasons } from './messages';
 
 export const PROGRESS_VIEW_ID = 'archflow.progress';
 
@@ -161,7 +162,7 @@ function criterionItem(c: CriterionResult): vscode.TreeItem {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.appendMarkdown(`**${c.title}**: ${c.met ? 'met' : 'not met'}\n\n`);
-  for (const r of c.reasons.slice(0, 12)) md.appendText(`• ${r}\n`);
+  for (const r of vscodeCriterionReasons(c).slice(0, 12)) md.appendText(`• ${r}\n`);
   if (c.reasons.length > 12) md.appendText(`… and ${c.reasons.length - 12} more (see the preview)\n`);
   item.tooltip = md;
   item.contextValue = `criterion.${c.met ? 'met' : 'unmet'}`;

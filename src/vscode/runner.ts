@@ -14,7 +14,6 @@ import type { ConflictPrompts } from './conflicts';
 import { setContextKey } from './contextKeys';
 import type { LiveOutput } from './liveOutput';
 import { type ExtensionLog, errorMessage } from './log';
-import { vscodeErrorText } from './messages';
 import type { ProgressTree } from './progressTree';
 import type { ApiKeyStore } from './secrets';
 import { explainUntrusted } from './trust';
@@ -271,7 +270,7 @@ export class Runner {
           : '';
       const auth = failed.some(isAuthFailure);
       const choice = await vscode.window.showErrorMessage(
-        `Archflow: ${where}: ${first.error ? vscodeErrorText(first.error) : first.message}${more}${skipped}`,
+        `Archflow: ${where}: ${first.error ? errorMessage(first.error) : first.message}${more}${skipped}`,
         RETRY,
         ...(auth ? [SET_API_KEY] : []),
         SHOW_LOG,
