@@ -111,6 +111,7 @@ function isCancel(err: unknown, signal: AbortSignal): boolean {
   return signal.aborted || (err instanceof LlmError && err.kind === 'cancelled');
 }
 
+/** Runs the workflow for one PRD and output folder; build it with `createWorkflow` (factory.ts). */
 export class WorkflowEngine {
   readonly store: ArtifactStore;
   private readonly running = new Set<StepId>();

@@ -4,6 +4,7 @@ import { adrRecordsOf } from '../bundle';
 import { LAYOUT } from '../steps';
 import type { DerivedWriter } from './types';
 
+/** Writes adr/README.md when there is at least one ADR. */
 export const adrIndexFile: DerivedWriter = {
   name: 'ADR index',
   produce: ({ bundle }) => ({

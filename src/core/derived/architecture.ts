@@ -4,6 +4,7 @@ import { evaluateExitCriteria, renderExitCriteria } from '../exitCriteria';
 import { LAYOUT } from '../steps';
 import type { DerivedWriter } from './types';
 
+/** Writes ARCHITECTURE.md (always: it says what is missing). */
 export const architectureFile: DerivedWriter = {
   name: LAYOUT.architecture,
   produce: ({ bundle, view, prdName }) => ({

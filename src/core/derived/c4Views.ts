@@ -6,6 +6,7 @@ import type { DerivedWriter } from './types';
 const DIAGRAMS = LAYOUT.c4Model.slice(0, LAYOUT.c4Model.lastIndexOf('/'));
 const COMPONENT_PREFIX = LAYOUT.c4ComponentPrefix.slice(DIAGRAMS.length + 1);
 
+/** Writes the context, container and component views; removes component views of containers no longer detailed. */
 export const c4ViewFiles: DerivedWriter = {
   name: 'C4 views',
   async produce({ bundle, list }) {

@@ -13,6 +13,7 @@ export interface RetryPolicy {
   idleTimeoutMs: number;
 }
 
+/** Four attempts, 2 s doubling up to a minute, two minutes of silence before a stream is given up. */
 export const DEFAULT_RETRY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 2000,

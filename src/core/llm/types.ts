@@ -47,6 +47,7 @@ export interface UsageTotals {
   cacheWrite: number;
 }
 
+/** Nothing used yet. */
 export const ZERO_USAGE: UsageTotals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
 
 /** Adds one call's usage to a total (missing cache counters count as 0). */
