@@ -35,7 +35,7 @@ function stateError(): StateError {
 void describe('the core says the cause only', () => {
   void it('names no command, setting or flag, and keeps the facts', () => {
     const auth = new LlmError('auth', { ...API, status: 401, apiMessage: 'invalid x-api-key' });
-    assert.equal(auth.message, 'The Anthropic API rejected the API key (401). The API said: invalid x-api-key');
+    assert.equal(auth.message, 'The Anthropic API rejected the API key (401). The API said: invalid x-api-key.');
     const limited = new LlmError('rate-limit', { ...API, status: 429, retryAfterSec: 3 }).with({ attempts: 3 });
     assert.equal(
       limited.message,

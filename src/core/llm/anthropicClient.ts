@@ -2,6 +2,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import {
   LlmError,
+  apiSaid,
   type LlmChunk,
   type LlmClient,
   type LlmErrorKind,
@@ -164,11 +165,10 @@ export function mapError(err: unknown, signal?: AbortSignal): LlmError {
     if (kind) return new LlmError(kind, facts);
     if (err.status === undefined) {
       // An `event: error` inside the stream: the API failed mid-answer.
-      const detail = err.apiMessage ? ` The API said: ${err.apiMessage}` : '';
       return new LlmError(
         'stream-dropped',
         facts,
-        `The Anthropic API stopped the answer with an error.${detail} Archflow retries; run the step again if it persists.`,
+        `The Anthropic API stopped the answer with an error.${apiSaid(err.apiMessage)} Archflow retries; run the step again if it persists.`,
       );
     }
     const wait = retryAfter(err.headers);

@@ -128,11 +128,17 @@ const RETRYABLE: ReadonlySet<LlmErrorKind> = new Set([
   'timeout',
 ]);
 
+/** " The API said: …." as a sentence of its own, or nothing when the API said nothing. */
+export function apiSaid(apiMessage: string | null | undefined): string {
+  const said = apiMessage?.trim();
+  return said ? ` The API said: ${/[.!?]$/.test(said) ? said : `${said}.`}` : '';
+}
+
 /** The cause of a failure in words every host can show; the host adds its own remedy. */
 export function describeLlmError(kind: LlmErrorKind, facts: LlmErrorFacts): string {
   const api = facts.provider ?? 'the model API';
   const Api = api.charAt(0).toUpperCase() + api.slice(1);
-  const detail = facts.apiMessage ? ` The API said: ${facts.apiMessage}` : '';
+  const detail = apiSaid(facts.apiMessage);
   const status = facts.status !== undefined ? ` (${facts.status})` : '';
   switch (kind) {
     case 'auth':
