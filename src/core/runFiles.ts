@@ -31,7 +31,7 @@ export class RunFiles implements FolderReader {
     return text;
   }
 
-  /** Folder listings are not cached: they are read once, at the end of a run. */
+  /** Folder listings are not cached: a listing must show the files the run added. */
   list(relDir: string): Promise<string[]> {
     return this.store.list(relDir);
   }
