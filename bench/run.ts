@@ -7,10 +7,8 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { WorkflowEngine } from '../src/core/engine';
-import { createAnthropicClient } from '../src/core/llm/anthropicClient';
+import { createWorkflow } from '../src/core/factory';
 import { silentLogger } from '../src/core/log';
-import { FilePromptSource } from '../src/core/prompts';
 import { STEPS, type StepId } from '../src/core/steps';
 import { startFakeAnthropic } from '../test/fake-anthropic/server';
 
@@ -36,11 +34,11 @@ async function runOnce(url: string, concurrency: number): Promise<RunResult> {
   await fs.copyFile(prd, prdCopy);
   const stepMs: Record<number, number> = {};
   const started = new Map<StepId, number>();
-  const engine = new WorkflowEngine({
+  const engine = createWorkflow({
     outputDir: path.join(dir, 'docs', 'architecture'),
     prdPath: prdCopy,
-    llm: createAnthropicClient({ apiKey: 'bench-key', baseURL: url }),
-    prompts: new FilePromptSource(path.join(repo, 'prompts')),
+    connection: { provider: 'anthropic', apiKey: 'bench-key', baseURL: url },
+    prompts: { builtinDir: path.join(repo, 'prompts') },
     settings: { model: 'claude-opus-5-5', maxTokens: 16000, concurrency },
     resolveConflict: async () => 'overwrite',
     log: silentLogger,

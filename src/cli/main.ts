@@ -3,14 +3,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ApprovalError, recordApproval } from '../core/approval';
 import { DEFAULT_CONCURRENCY, DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_OUTPUT_FOLDER } from '../core/config';
-import { type RunSummary, WorkflowEngine, readWorkflowView } from '../core/engine';
+import type { RunSummary } from '../core/engine';
 import type { ConflictResolver, EngineEvent } from '../core/events';
 import type { ExitReport } from '../core/exitCriteria';
-import { createAnthropicClient } from '../core/llm/anthropicClient';
+import { createWorkflow } from '../core/factory';
 import type { Logger } from '../core/log';
-import { FilePromptSource } from '../core/prompts';
-import { type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
-import { readSnapshot } from '../core/snapshot';
+import { STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
+import { readSnapshot, readWorkflowView } from '../core/snapshot';
+import { cliCriterionReasons, cliErrorText } from './messages';
 
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
@@ -86,7 +86,9 @@ function parseSteps(v: string | true | undefined): StepId[] | 'all' {
   if (v === true) throw new UsageError('--steps needs a list such as 1,3');
   const ids = v.split(',').map((x) => {
     const id = parseStepId(x);
-    if (!id) throw new UsageError(`--steps: "${x}" is not a step number 1-8`);
+    if (!id) {
+      throw new UsageError(`--steps: "${x}" is not a step number ${STEP_IDS[0]}-${STEP_IDS[STEP_IDS.length - 1]}`);
+    }
     return id;
   });
   return [...new Set(ids)].sort();
@@ -128,7 +130,7 @@ function progress(e: EngineEvent): void {
       );
       break;
     case 'step-failed':
-      out(`✖ ${stepTitle(e.step)}: ${e.message}`);
+      out(`✖ ${stepTitle(e.step)}: ${cliErrorText(e.error)}`);
       break;
     case 'file-kept':
       out(`  kept your edit of ${e.file}${e.besideFile ? `; Archflow's version is in ${e.besideFile}` : ''}`);
@@ -160,11 +162,11 @@ async function design(p: Parsed): Promise<number> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const engine = new WorkflowEngine({
+  const engine = createWorkflow({
     outputDir,
     prdPath: path.resolve(prd),
-    llm: createAnthropicClient({ apiKey, baseURL: process.env.ANTHROPIC_BASE_URL }),
-    prompts: new FilePromptSource(promptsDir, overrideDir),
+    connection: { provider: 'anthropic', apiKey, baseURL: process.env.ANTHROPIC_BASE_URL },
+    prompts: { builtinDir: promptsDir, overrideDir },
     settings: {
       model: String(p.flags.get('model') ?? DEFAULT_MODEL),
       maxTokens: intFlag(p, 'max-tokens', DEFAULT_MAX_TOKENS, 1024, 128000),
@@ -254,7 +256,7 @@ async function check(p: Parsed): Promise<number> {
   } else {
     for (const c of report.criteria) {
       process.stdout.write(`${c.met ? '✔ met    ' : '✖ not met'}  ${c.title}\n`);
-      for (const r of c.reasons) process.stdout.write(`           ${terminalText(r)}\n`);
+      for (const r of cliCriterionReasons(c)) process.stdout.write(`           ${terminalText(r)}\n`);
     }
   }
   return report.allMet ? 0 : 1;
@@ -318,7 +320,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`archflow: ${err.message}\n\n${USAGE}\n`);
       return 2;
     }
-    process.stderr.write(`archflow: ${(err as Error).message}\n`);
+    process.stderr.write(`archflow: ${cliErrorText(err)}\n`);
     return 1;
   }
 }

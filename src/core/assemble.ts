@@ -1,25 +1,23 @@
 /** ARCHITECTURE.md: the System Architecture Document, assembled by code from the step documents. */
+import { adrNumberText } from './adr/slug';
 import type { Bundle } from './bundle';
 import { componentView, containerView, contextView } from './c4/mermaid';
 import { demoteHeadings, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { C4Model } from './model';
-import { STEPS, type StepId, stepById, stepTitle } from './steps';
+import { ARCHITECTURE_SECTIONS, type AppendixPart, type ArchitectureSection } from './architectureOutline';
+import {
+  type Placement,
+  STEPS,
+  type StepId,
+  stepById,
+  stepList,
+  stepTitle,
+  stepWithBlock,
+  stepsPlacedInto,
+} from './steps';
 import { renderTraceabilityMatrix, traceRequirements } from './traceability';
 
-/** The eleven sections, in order (SPEC §3). */
-export const ARCHITECTURE_SECTIONS = [
-  'Executive Summary',
-  'Architecture Drivers',
-  'High-Level Architecture',
-  'Component Design',
-  'Data Architecture',
-  'Infrastructure Architecture',
-  'Security Architecture',
-  'Observability Architecture',
-  'Deployment Architecture',
-  'Architecture Decision Records',
-  'Appendices',
-] as const;
+export { ARCHITECTURE_SECTIONS } from './architectureOutline';
 
 /** Replaces the C4 Mermaid blocks of a document by views generated from the current model. */
 export function refreshC4Blocks(text: string, model: C4Model | undefined): string {
@@ -44,7 +42,7 @@ export function refreshC4Blocks(text: string, model: C4Model | undefined): strin
 }
 
 /** The body of a step document (no H1), with the given H2 sections left out or kept. */
-function body(doc: string | undefined, filter?: { only?: string[]; except?: string[] }): string | undefined {
+function body(doc: string | undefined, filter?: Pick<Placement, 'only' | 'except'>): string | undefined {
   if (doc === undefined) return undefined;
   const { preamble, sections } = splitSections(doc);
   const keep = sections.filter((s) => {
@@ -62,7 +60,7 @@ function missing(step: StepId): string {
 }
 
 /** A step document's part for one ARCHITECTURE.md section: headings shifted under the section. */
-function part(bundle: Bundle, step: StepId, filter?: { only?: string[]; except?: string[] }): string {
+function part(bundle: Bundle, step: StepId, filter?: Pick<Placement, 'only' | 'except'>): string {
   const text = body(bundle.documents[step], filter);
   if (text === undefined) return missing(step);
   const source = `_Source: [${stepById(step).document}](${stepById(step).document})_`;
@@ -70,11 +68,11 @@ function part(bundle: Bundle, step: StepId, filter?: { only?: string[]; except?:
 }
 
 function adrSection(bundle: Bundle): string {
-  if (bundle.adrs.length === 0) return missing(8);
+  if (bundle.adrs.length === 0) return missing(stepWithBlock('adrs').id);
   return renderTable(
     ['ADR', 'Title', 'Status', 'Date'],
     bundle.adrs.map((a) => [
-      `[${a.record.number !== undefined ? String(a.record.number).padStart(4, '0') : a.file}](${encodeURI(a.file)})`,
+      `[${a.record.number !== undefined ? adrNumberText(a.record.number) : a.file}](${encodeURI(a.file)})`,
       a.record.title ?? '',
       a.record.status ? a.record.status.charAt(0).toUpperCase() + a.record.status.slice(1) : '',
       a.record.date ?? '',
@@ -101,44 +99,78 @@ export interface AssembleOptions {
   exitCriteria?: string;
 }
 
+/** What the steps placed into `into`, in table order, each with the placement that put it there. */
+function placed(into: Placement['into']): { step: StepId; placement: Placement }[] {
+  return stepsPlacedInto(into).flatMap((s) =>
+    s.placement.filter((p) => p.into === into).map((placement) => ({ step: s.id, placement })),
+  );
+}
+
+/** A section made of step documents: each placed part, or what to run for it. */
+function placedSection(bundle: Bundle, section: ArchitectureSection): string {
+  return placed(section)
+    .map(({ step, placement }) => part(bundle, step, placement))
+    .join('\n\n');
+}
+
+/** An appendix part made of step documents' sections; undefined when none has it yet. */
+function appendixPart(bundle: Bundle, into: AppendixPart): string | undefined {
+  const parts = placed(into)
+    .map(({ step, placement }) => body(bundle.documents[step], placement))
+    .filter((x): x is string => x !== undefined)
+    .map((x) => demoteHeadings(x, 2));
+  return parts.length ? parts.join('\n\n') : undefined;
+}
+
+/** The system's name, from the H1 of the step whose title names it ("High-Level Architecture — Shop" → "Shop"). */
+function systemTitle(bundle: Bundle): string | undefined {
+  const step = STEPS.find((s) => s.systemTitlePrefix !== undefined);
+  const doc = step && bundle.documents[step.id];
+  const title = doc ? splitSections(doc).title : undefined;
+  if (!step?.systemTitlePrefix || title === undefined) return title;
+  const prefix = step.systemTitlePrefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return title.replace(new RegExp(`^${prefix}\\s*[—:-]\\s*`, 'i'), '');
+}
+
+function appendices(bundle: Bundle, options: AssembleOptions): string {
+  const trace = traceRequirements(bundle.requirements, bundle.documents, bundle.adrs);
+  const from = (into: AppendixPart): string => stepList(stepsPlacedInto(into).map((s) => s.id));
+  return [
+    '### A. Requirement Traceability Matrix',
+    'Every requirement of the inventory and the design sections and ADRs that address it.',
+    renderTraceabilityMatrix(trace),
+    '### B. Glossary',
+    appendixPart(bundle, 'glossary') ?? `_No glossary yet (${from('glossary')})._`,
+    '### C. Risks',
+    appendixPart(bundle, 'risks') ?? `_No risks recorded yet (${from('risks')})._`,
+    '### D. Exit-Criteria Status',
+    options.exitCriteria ?? '_The exit criteria have not been computed for this document._',
+    'Stakeholder approval is recorded in `archflow.json` against the hash of this document; any edit voids it.',
+    '### E. Run Metadata',
+    `PRD: \`${options.prdName}\`${bundle.state.prd ? ` (${bundle.state.prd.hash.slice(0, 19)})` : ''}. Timings and token usage per step are in \`archflow.json\`.`,
+    runMetadata(bundle),
+  ].join('\n\n');
+}
+
+/** One section's content: computed (ADRs, appendices) or placed from the step documents. */
+function sectionContent(bundle: Bundle, section: ArchitectureSection, options: AssembleOptions): string {
+  switch (section) {
+    case 'Architecture Decision Records':
+      return `${adrSection(bundle)}\n\nThe full index is [adr/README.md](adr/README.md).`;
+    case 'Appendices':
+      return appendices(bundle, options);
+    default:
+      return placedSection(bundle, section);
+  }
+}
+
 /** Assembles ARCHITECTURE.md from the bundle: exactly the eleven numbered sections. */
 export function assembleArchitecture(bundle: Bundle, options: AssembleOptions): string {
-  const title = bundle.documents[2] ? splitSections(bundle.documents[2]).title : undefined;
-  const trace = traceRequirements(bundle.requirements, bundle.documents, bundle.adrs);
-  const risks = [body(bundle.documents[1], { only: ['Risks'] }), body(bundle.documents[8], { only: ['Top Risks'] })]
-    .filter((x): x is string => x !== undefined)
-    .map((x) => demoteHeadings(x, 2))
-    .join('\n\n');
-  const glossary = body(bundle.documents[1], { only: ['Glossary'] });
-  const content: Record<(typeof ARCHITECTURE_SECTIONS)[number], string> = {
-    'Executive Summary': part(bundle, 8),
-    'Architecture Drivers': part(bundle, 1, { except: ['Risks', 'Glossary'] }),
-    'High-Level Architecture': part(bundle, 2),
-    'Component Design': part(bundle, 3),
-    'Data Architecture': part(bundle, 4),
-    'Infrastructure Architecture': part(bundle, 5, { except: ['Deployment Architecture'] }),
-    'Security Architecture': part(bundle, 6),
-    'Observability Architecture': part(bundle, 7),
-    'Deployment Architecture': part(bundle, 5, { only: ['Deployment Architecture'] }),
-    'Architecture Decision Records': `${adrSection(bundle)}\n\nThe full index is [adr/README.md](adr/README.md).`,
-    Appendices: [
-      '### A. Requirement Traceability Matrix',
-      'Every requirement of the inventory and the design sections and ADRs that address it.',
-      renderTraceabilityMatrix(trace),
-      '### B. Glossary',
-      glossary ? demoteHeadings(glossary, 2) : '_No glossary yet (step 1)._',
-      '### C. Risks',
-      risks || '_No risks recorded yet (steps 1 and 8)._',
-      '### D. Exit-Criteria Status',
-      options.exitCriteria ?? '_Run `archflow check` to compute the exit criteria._',
-      'Stakeholder approval is recorded in `archflow.json` against the hash of this document; any edit voids it.',
-      '### E. Run Metadata',
-      `PRD: \`${options.prdName}\`${bundle.state.prd ? ` (${bundle.state.prd.hash.slice(0, 19)})` : ''}. Timings and token usage per step are in \`archflow.json\`.`,
-      runMetadata(bundle),
-    ].join('\n\n'),
-  };
-  const sections = ARCHITECTURE_SECTIONS.map((name, i) => `## ${i + 1}. ${name}\n\n${content[name].trim()}`);
-  const heading = `# System Architecture Document${title ? ` — ${title.replace(/^High-Level Architecture\s*[—:-]\s*/i, '')}` : ''}`;
+  const title = systemTitle(bundle);
+  const sections = ARCHITECTURE_SECTIONS.map(
+    (name, i) => `## ${i + 1}. ${name}\n\n${sectionContent(bundle, name, options).trim()}`,
+  );
+  const heading = `# System Architecture Document${title ? ` — ${title}` : ''}`;
   const note =
     '> Generated by Archflow from the step documents in this folder. Edit those documents (or re-run a step) rather than this file; Archflow asks before it overwrites an edit.';
   return `${heading}\n\n${note}\n\n${sections.join('\n\n')}\n`;

@@ -6,8 +6,8 @@ import { parseFindingsTable } from './findings';
 import type { AdrRecord, C4Model, Finding, Requirement } from './model';
 import { parseRequirementsTable } from './requirements';
 import { type ArchflowState, loadState } from './state';
-import { LAYOUT, STEPS, type StepId } from './steps';
-import type { ArtifactStore } from './store';
+import { LAYOUT, STEPS, type StepId, stepWithBlock } from './steps';
+import type { FolderReader } from './store';
 
 /** One ADR file as read from disk. */
 export interface AdrFile {
@@ -54,8 +54,23 @@ export function adrRecordsOf(bundle: Bundle): AdrRecord[] {
     }));
 }
 
+/** The C4 model file's text as a model (absent arrays empty) and why it cannot be used, if it cannot. */
+export function parseC4File(text: string): { model: C4Model; errors: string[] } {
+  const r = parseC4Json(text);
+  return {
+    model: {
+      people: r.model.people ?? [],
+      systems: r.model.systems ?? [],
+      containers: r.model.containers ?? [],
+      components: r.model.components ?? [],
+      relationships: r.model.relationships ?? [],
+    },
+    errors: r.errors.map((e) => `${LAYOUT.c4Model}: ${e}`),
+  };
+}
+
 /** Reads every file of the design from the output folder. */
-export async function loadBundle(store: ArtifactStore): Promise<Bundle> {
+export async function loadBundle(store: FolderReader): Promise<Bundle> {
   const state = await loadState(store);
   const documents: Partial<Record<StepId, string>> = {};
   for (const s of STEPS) {
@@ -66,15 +81,9 @@ export async function loadBundle(store: ArtifactStore): Promise<Bundle> {
   const c4Errors: string[] = [];
   const c4Text = await store.read(LAYOUT.c4Model);
   if (c4Text !== undefined) {
-    const r = parseC4Json(c4Text);
-    if (r.errors.length) c4Errors.push(...r.errors.map((e) => `${LAYOUT.c4Model}: ${e}`));
-    c4 = {
-      people: r.model.people ?? [],
-      systems: r.model.systems ?? [],
-      containers: r.model.containers ?? [],
-      components: r.model.components ?? [],
-      relationships: r.model.relationships ?? [],
-    };
+    const r = parseC4File(c4Text);
+    c4 = r.model;
+    c4Errors.push(...r.errors);
   }
   const adrs: AdrFile[] = [];
   for (const name of (await store.list(LAYOUT.adrDir)).filter((n) => isAdrFileName(`${LAYOUT.adrDir}/${n}`)).sort()) {
@@ -83,13 +92,15 @@ export async function loadBundle(store: ArtifactStore): Promise<Bundle> {
     const parsed = parseAdrFile(text, file);
     adrs.push({ file, text, record: parsed.record ?? {}, missing: parsed.missing });
   }
+  const inventory = documents[stepWithBlock('requirements').id];
+  const review = documents[stepWithBlock('findings').id];
   return {
     state,
     documents,
-    requirements: documents[1] ? parseRequirementsTable(documents[1]) : [],
+    requirements: inventory ? parseRequirementsTable(inventory) : [],
     c4,
     c4Errors,
-    findings: documents[6] ? parseFindingsTable(documents[6]) : [],
+    findings: review ? parseFindingsTable(review) : [],
     adrs,
     adrIndex: await store.read(LAYOUT.adrIndex),
     architecture: await store.read(LAYOUT.architecture),

@@ -1,5 +1,5 @@
 /** What the workflow engine reports while it runs, and the status it derives from disk. */
-import type { Usage } from './llm/types';
+import type { UsageTotals } from './llm/types';
 import type { StepId } from './steps';
 
 /** The status of a step shown to users. */
@@ -14,7 +14,7 @@ export interface StepView {
   /** Output files relative to the output folder, that exist on disk. */
   files: string[];
   model?: string;
-  usage?: Usage;
+  usage?: UsageTotals;
   durationMs?: number;
   finishedAt?: string;
 }
@@ -35,8 +35,9 @@ export type EngineEvent =
   | { type: 'step-text'; step: StepId; text: string }
   | { type: 'step-retry'; step: StepId; attempt: number; delayMs: number; reason: string }
   | { type: 'step-repair'; step: StepId; errors: string[] }
-  | { type: 'step-done'; step: StepId; usage: Usage; files: string[] }
-  | { type: 'step-failed'; step: StepId; message: string }
+  | { type: 'step-done'; step: StepId; usage: UsageTotals; files: string[] }
+  /** `message` is the cause in host-neutral words; a host words the remedy from `error` (an LlmError, a StepError, …). */
+  | { type: 'step-failed'; step: StepId; message: string; error: Error }
   | { type: 'file-written'; file: string }
   | { type: 'file-kept'; file: string; besideFile?: string }
   | { type: 'run-finished'; done: StepId[]; failed: StepId[]; skipped: StepId[]; cancelled: boolean };

@@ -11,10 +11,13 @@ import type { StepView, WorkflowView } from './events';
 import { renderFindings } from './findings';
 import { parseTable } from './markdown';
 import { type C4Model, type Finding, PERFORMANCE_CATEGORIES } from './model';
-import { LAYOUT, type StepId, stepById, stepTitle } from './steps';
+import { LAYOUT, type StepDef, stepForC4Level, stepTitle, stepWithBlock } from './steps';
 import { type TraceRow, traceRequirements } from './traceability';
 
 export type CriterionId = 'diagrams' | 'security' | 'performance' | 'adrs' | 'approval';
+
+/** What the user does to meet a criterion, where a host has a command for it (each host words it). */
+export type CriterionAction = 'record-approval';
 
 /** One criterion: met or not, and for an unmet one every reason (which NFR, which rule, which finding). */
 export interface CriterionResult {
@@ -22,6 +25,8 @@ export interface CriterionResult {
   title: string;
   met: boolean;
   reasons: string[];
+  /** Present when a host command meets it; the host appends its own wording to the reasons. */
+  action?: CriterionAction;
 }
 
 export interface ExitReport {
@@ -51,17 +56,18 @@ export function evaluateExitCriteria(bundle: Bundle, view: WorkflowView): ExitRe
     result('security', securityReasons(bundle, view)),
     result('performance', performanceReasons(bundle, trace)),
     result('adrs', adrReasons(bundle, view)),
-    result('approval', approvalReasons(bundle)),
+    approvalResult(bundle),
   ];
   return { criteria, allMet: criteria.every((c) => c.met), trace };
 }
 
-function result(id: CriterionId, reasons: string[]): CriterionResult {
+function result(id: CriterionId, reasons: string[], action?: CriterionAction): CriterionResult {
   const capped =
     reasons.length > MAX_REASONS
       ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more`]
       : reasons;
-  return { id, title: CRITERION_TITLES[id], met: reasons.length === 0, reasons: capped };
+  const out: CriterionResult = { id, title: CRITERION_TITLES[id], met: reasons.length === 0, reasons: capped };
+  return action && !out.met ? { ...out, action } : out;
 }
 
 /** A sentence without its final period, so it can be followed by more text. */
@@ -82,7 +88,9 @@ function isEmptyModel(m: C4Model): boolean {
 function diagramReasons(bundle: Bundle): string[] {
   const model = bundle.c4;
   if (model === undefined) {
-    return [`${LAYOUT.c4Model} does not exist: run ${stepTitle(2)} and ${stepTitle(3)} to create the C4 model`];
+    const steps = new Set(([1, 2, 3] as const).map((level) => stepForC4Level(level)));
+    const titles = [...steps].map((s) => stepTitle(s.id)).join(' and ');
+    return [`${LAYOUT.c4Model} does not exist: run ${titles} to create the C4 model`];
   }
   // loadBundle prefixes the file name; the parser speaks of a "block" (it also reads model output).
   const reasons = bundle.c4Errors.map((e) =>
@@ -95,17 +103,19 @@ function diagramReasons(bundle: Bundle): string[] {
   if (!model.systems.some((s) => !s.external)) {
     missingLevel.add(1);
     reasons.push(
-      `Level 1 (System Context) is missing: the model has no software system in scope (run ${stepTitle(2)})`,
+      `Level 1 (System Context) is missing: the model has no software system in scope (run ${stepTitle(stepForC4Level(1).id)})`,
     );
   }
   if (model.containers.length === 0) {
     missingLevel.add(2);
-    reasons.push(`Level 2 (Container) is missing: the model has no containers (run ${stepTitle(3)})`);
+    reasons.push(
+      `Level 2 (Container) is missing: the model has no containers (run ${stepTitle(stepForC4Level(2).id)})`,
+    );
   }
   if (componentViewIds(model).length === 0) {
     missingLevel.add(3);
     reasons.push(
-      `Level 3 (Component) is missing: no container of the model has components; detail at least one container (run ${stepTitle(3)})`,
+      `Level 3 (Component) is missing: no container of the model has components; detail at least one container (run ${stepTitle(stepForC4Level(3).id)})`,
     );
   }
   for (const issue of checkC4(model)) {
@@ -119,21 +129,16 @@ function diagramReasons(bundle: Bundle): string[] {
 // ---------------------------------------------------------------------------------------------
 // Step status (security review, ADRs)
 
-/** What a step's staleness is measured against, for "changed since …". */
-const SINCE: Partial<Record<StepId, string>> = {
-  6: 'the security review ran',
-  8: 'the ADRs were written',
-};
-
 /** Why a step is not done and up to date, or undefined when it is. */
-function stepProblem(view: WorkflowView, id: StepId): string | undefined {
+function stepProblem(view: WorkflowView, def: StepDef): string | undefined {
+  const id = def.id;
   const step: StepView | undefined = view.steps.find((s) => s.id === id);
   const why = step?.reason?.trim();
   switch (step?.status) {
     case 'done':
       return undefined;
     case 'stale':
-      return `Step ${id} is stale: ${why ? clause(why.replace(/since this step ran\.?$/, `since ${SINCE[id] ?? 'it ran'}`)) : 'run it again'}`;
+      return `Step ${id} is stale: ${why ? clause(why.replace(/since this step ran\.?$/, `since ${def.since ?? 'it ran'}`)) : 'run it again'}`;
     case 'failed':
       return `Step ${id} failed${why ? `: ${clause(why)}` : ''}; run ${stepTitle(id)} again`;
     case 'running':
@@ -179,17 +184,18 @@ function findingProblem(f: Finding, adrs: readonly AdrFile[]): string | undefine
   return undefined;
 }
 
-/** Step 6 done and up to date; no critical or high finding open (hand edits of the table count). */
+/** The security review done and up to date; no critical or high finding open (hand edits of the table count). */
 function securityReasons(bundle: Bundle, view: WorkflowView): string[] {
   const reasons: string[] = [];
-  const step = stepProblem(view, 6);
+  const def = stepWithBlock('findings');
+  const step = stepProblem(view, def);
   if (step) reasons.push(step);
-  const review = bundle.documents[6];
+  const review = bundle.documents[def.id];
   // A review whose findings table was deleted by hand must not pass as "no findings".
   const noFindings = renderFindings({ verdict: 'pass', findings: [] });
   if (review !== undefined && parseTable(review, 'ID') === undefined && !review.includes(noFindings)) {
     reasons.push(
-      `${stepById(6).document} has no findings table (ID | Severity | Finding | … | Status), so its findings cannot be checked`,
+      `${def.document} has no findings table (ID | Severity | Finding | … | Status), so its findings cannot be checked`,
     );
   }
   for (const f of bundle.findings) {
@@ -203,13 +209,14 @@ function securityReasons(bundle: Bundle, view: WorkflowView): string[] {
 // ---------------------------------------------------------------------------------------------
 // Performance
 
-/** Every performance-type NFR of step 1 is referenced by a design section (steps 2-7) or an ADR. */
+/** Every performance-type NFR of the inventory is referenced by a design section or an ADR. */
 function performanceReasons(bundle: Bundle, trace: TraceRow[]): string[] {
-  if (bundle.documents[1] === undefined) {
-    return [`${stepTitle(1)} has not produced its document yet: there is no requirement inventory to trace`];
+  const inventory = stepWithBlock('requirements');
+  if (bundle.documents[inventory.id] === undefined) {
+    return [`${stepTitle(inventory.id)} has not produced its document yet: there is no requirement inventory to trace`];
   }
   if (bundle.requirements.length === 0) {
-    return ['01-architecture-context.md has no requirement inventory table (ID | Requirement | Category | Target | …)'];
+    return [`${inventory.document} has no requirement inventory table (ID | Requirement | Category | Target | …)`];
   }
   const reasons: string[] = [];
   for (const row of trace) {
@@ -226,10 +233,10 @@ function performanceReasons(bundle: Bundle, trace: TraceRow[]): string[] {
 
 const ADR_FILE_NAME = /^\d{4}-[a-z0-9-]+\.md$/;
 
-/** Step 8 done; at least one ADR; every ADR complete; index and files agree both ways. */
+/** The decision step done; at least one ADR; every ADR complete; index and files agree both ways. */
 function adrReasons(bundle: Bundle, view: WorkflowView): string[] {
   const reasons: string[] = [];
-  const step = stepProblem(view, 8);
+  const step = stepProblem(view, stepWithBlock('adrs'));
   if (step) reasons.push(step);
   if (bundle.adrs.length === 0)
     reasons.push(`There is no ADR in ${LAYOUT.adrDir}/ (files named ${LAYOUT.adrDir}/NNNN-<slug>.md)`);
@@ -260,20 +267,20 @@ function adrReasons(bundle: Bundle, view: WorkflowView): string[] {
 // ---------------------------------------------------------------------------------------------
 // Approval
 
-function approvalReasons(bundle: Bundle): string[] {
+function approvalResult(bundle: Bundle): CriterionResult {
   if (bundle.architecture === undefined) {
-    return [`${LAYOUT.architecture} does not exist yet: run the workflow to assemble it, then record the approval`];
+    return result('approval', [
+      `${LAYOUT.architecture} does not exist yet: run the workflow to assemble it, then record the approval`,
+    ]);
   }
   const { current, voided } = approvalStatus(bundle);
-  if (current) return [];
+  if (current) return result('approval', []);
   if (voided) {
-    return [
+    return result('approval', [
       `${LAYOUT.architecture} changed since ${voided.name} (${voided.role}) approved it on ${voided.date.slice(0, 10)}`,
-    ];
+    ]);
   }
-  return [
-    `No stakeholder approval is recorded for ${LAYOUT.architecture} (command "Archflow: Record Stakeholder Approval", or \`archflow approve\`)`,
-  ];
+  return result('approval', [`No stakeholder approval is recorded for ${LAYOUT.architecture}`], 'record-approval');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 /** Prompt files and the layout of a step's request (shared context first, so it caches). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { adrNumberText } from './adr/slug';
 import type { LlmRequest, PromptBlock } from './llm/types';
 import { type StepDef, type StepId, stepById, stepTitle } from './steps';
 
@@ -46,7 +47,7 @@ export interface StepPromptInput {
   prdName: string;
   prdText: string;
   upstream: ContextDocument[];
-  /** Step 8: the decisions recorded so far, so their keys keep their numbers. */
+  /** The decisions recorded so far (for a step that reads them), so their keys keep their numbers. */
   existingDecisions?: { key: string; number: number; title: string }[];
   model: string;
   maxTokens: number;
@@ -82,19 +83,19 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
   const step = stepById(input.step);
   const [format, persona, task] = await Promise.all(promptFilesFor(step).map((n) => source.read(n)));
   const decisions = (input.existingDecisions ?? [])
-    .map((d) => `- \`${d.key}\` — ADR ${String(d.number).padStart(4, '0')}: ${d.title}`)
+    .map((d) => `- \`${d.key}\` — ADR ${adrNumberText(d.number)}: ${d.title}`)
     .join('\n');
   const values: Record<string, string> = {
     step: String(step.id),
     stepTitle: stepTitle(step.id),
     prdName: input.prdName,
     sections: step.sections.map((s) => `- \`## ${s}\``).join('\n'),
-    existingDecisions: decisions || '(none yet: this is the first run of step 8)',
+    existingDecisions: decisions || `(none yet: this is the first run of step ${step.id})`,
   };
   const system: PromptBlock[] = [{ text: fillPlaceholders(format.text, values, format.origin), cache: true }];
-  const blocks: PromptBlock[] = [
-    { text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true },
-  ];
+  const blocks: PromptBlock[] = step.reads.prd
+    ? [{ text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true }]
+    : [];
   if (input.upstream.length > 0) {
     blocks.push({ text: input.upstream.map(documentBlock).join('\n\n'), cache: true });
   }

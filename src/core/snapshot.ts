@@ -1,10 +1,24 @@
 /** One read of an output folder: the step view, the design on disk and its exit criteria, together. */
+import * as path from 'node:path';
 import { type Bundle, loadBundle } from './bundle';
-import { readWorkflowView } from './engine';
-import type { StepId } from './steps';
 import type { WorkflowView } from './events';
 import { type ExitReport, evaluateExitCriteria } from './exitCriteria';
+import { readPrd } from './prd';
+import { deriveView, loadState } from './state';
+import type { StepId } from './steps';
 import { ArtifactStore } from './store';
+
+/** Reads the workflow view of an output folder without an engine (for the tree and `status`). */
+export async function readWorkflowView(
+  outputDir: string,
+  running: ReadonlySet<StepId> = new Set(),
+): Promise<WorkflowView> {
+  const store = new ArtifactStore(outputDir);
+  const state = await loadState(store);
+  const prdPath = state.prd ? path.resolve(outputDir, state.prd.path) : undefined;
+  const prd = prdPath ? await readPrd(prdPath).catch(() => undefined) : undefined;
+  return deriveView(store, state, prd?.text, running);
+}
 
 /** What every projection of a folder (the tree, the preview, `status`, `check`) is computed from. */
 export interface Snapshot {

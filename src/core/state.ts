@@ -2,9 +2,9 @@
 import * as path from 'node:path';
 import type { StepStatus, StepView, WorkflowView } from './events';
 import { hashText } from './hash';
-import type { Usage } from './llm/types';
+import type { UsageTotals } from './llm/types';
 import { LAYOUT, STEPS, type StepId, stepById, stepTitle } from './steps';
-import type { ArtifactStore } from './store';
+import { ArtifactStore, type FolderReader } from './store';
 
 export const STATE_VERSION = 1;
 
@@ -16,7 +16,7 @@ export interface StepRecord {
   /** Files the step wrote, relative to the output folder. */
   files: string[];
   model?: string;
-  usage?: Usage;
+  usage?: UsageTotals;
   attempts?: number;
   startedAt?: string;
   finishedAt?: string;
@@ -60,33 +60,46 @@ export function emptyState(): ArchflowState {
   return { version: STATE_VERSION, tool: 'archflow', steps: {}, files: {}, adrs: [], approvals: [] };
 }
 
-/** archflow.json could not be read; the message says how to recover. */
-export class StateError extends Error {}
+/** Why archflow.json cannot be used: not JSON, not Archflow's, or written by a newer Archflow. */
+export type StateErrorKind = 'invalid-json' | 'not-archflow' | 'too-new';
 
-/** Parses archflow.json text; throws StateError with a remedy on a broken file. */
+/** archflow.json could not be read. The message says why; a host adds how to recover (`kind`). */
+export class StateError extends Error {
+  constructor(
+    readonly kind: StateErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StateError';
+  }
+}
+
+/** Parses archflow.json text; throws StateError on a broken file. */
 export function parseState(text: string): ArchflowState {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new StateError(
-      `archflow.json is not valid JSON (${(err as Error).message}). Undo the edit to it, or run "Archflow: Reset Run" to start the run state afresh (documents are kept).`,
-    );
+    throw new StateError('invalid-json', `${LAYOUT.state} is not valid JSON (${(err as Error).message}).`);
   }
   if (typeof raw !== 'object' || raw === null || (raw as { tool?: unknown }).tool !== 'archflow') {
-    throw new StateError('archflow.json was not written by Archflow. Move it away or choose another output folder.');
+    throw new StateError(
+      'not-archflow',
+      `${LAYOUT.state} was not written by Archflow. Move it away or choose another output folder.`,
+    );
   }
   const s = { ...emptyState(), ...(raw as Partial<ArchflowState>) };
   if (typeof s.version !== 'number' || s.version > STATE_VERSION) {
     throw new StateError(
-      `archflow.json has version ${String(s.version)}, newer than this Archflow understands. Update Archflow.`,
+      'too-new',
+      `${LAYOUT.state} has version ${String(s.version)}, newer than this Archflow understands. Update Archflow.`,
     );
   }
   return s;
 }
 
 /** Reads archflow.json from the store; an empty state when there is none. */
-export async function loadState(store: ArtifactStore): Promise<ArchflowState> {
+export async function loadState(store: FolderReader): Promise<ArchflowState> {
   const text = await store.read(LAYOUT.state);
   return text === undefined ? emptyState() : parseState(text);
 }
@@ -96,14 +109,11 @@ export function serializeState(state: ArchflowState): string {
   return JSON.stringify(state, null, 2) + '\n';
 }
 
-/** The names and hashes of a step's inputs as they are now: the PRD and upstream documents. */
-export async function currentInputs(
-  store: ArtifactStore,
-  step: StepId,
-  prdHash: string,
-): Promise<Record<string, string>> {
-  const inputs: Record<string, string> = { PRD: prdHash };
-  for (const n of stepById(step).needs) {
+/** The names and hashes of a step's inputs as they are now: the PRD (when it reads it) and upstream documents. */
+export async function currentInputs(store: FolderReader, id: StepId, prdHash: string): Promise<Record<string, string>> {
+  const step = stepById(id);
+  const inputs: Record<string, string> = step.reads.prd ? { PRD: prdHash } : {};
+  for (const n of step.needs) {
     const doc = stepById(n).document;
     const text = await store.read(doc);
     inputs[doc] = text === undefined ? 'missing' : hashText(text);
@@ -122,7 +132,7 @@ export function changedInputs(recorded: Record<string, string>, now: Record<stri
  * done and up to date.
  */
 export async function deriveView(
-  store: ArtifactStore,
+  store: FolderReader,
   state: ArchflowState,
   prdText: string | undefined,
   running: ReadonlySet<StepId> = new Set(),
@@ -178,4 +188,13 @@ export async function deriveView(
   }
   const prdPath = state.prd ? path.resolve(store.root, state.prd.path) : undefined;
   return { outputDir: store.root, prdPath, steps: views, empty: Object.keys(state.steps).length === 0 };
+}
+
+/** Forgets the step records of archflow.json; documents, file hashes, ADR numbers and approvals stay. */
+export async function resetRun(outputDir: string): Promise<void> {
+  const store = new ArtifactStore(outputDir);
+  const state = await loadState(store);
+  state.steps = {};
+  delete state.security;
+  await store.write(LAYOUT.state, serializeState(state));
 }

@@ -5,10 +5,11 @@ import { mergeLevel1, mergeLevel23 } from './c4/merge';
 import { componentView, componentViewIds, containerView, contextView, stripInitDirectives } from './c4/mermaid';
 import { parseC4Json } from './c4/parse';
 import { parseFindingsJson, renderFindings, renderVerdict } from './findings';
+import { mentionedRequirementIds } from './mentions';
 import { fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { AdrDraft, C4Model, Requirement, SecurityReview } from './model';
 import { parseRequirementsJson, renderRequirementsTable } from './requirements';
-import { type BlockKind, type StepId, stepById } from './steps';
+import { type BlockKind, type C4Level, type StepId, stepById } from './steps';
 
 /** A step's output once it passed validation. */
 export interface ParsedStep {
@@ -17,7 +18,7 @@ export interface ParsedStep {
   /** The model's text from the H1 on. */
   text: string;
   requirements?: Requirement[];
-  /** Steps 2 and 3: the whole C4 model after this step. */
+  /** Steps with a C4 block: the whole C4 model after this step. */
   c4?: C4Model;
   review?: SecurityReview;
   adrs?: AdrDraft[];
@@ -27,9 +28,9 @@ export interface ParsedStep {
 
 /** What a step's output is checked against. */
 export interface StepContext {
-  /** The C4 model as it stands before this step (steps 3+). */
+  /** The C4 model as it stands before this step (read by the steps with a C4 block). */
   c4?: C4Model;
-  /** Requirement ids of the inventory (steps 2+), to flag unknown citations. */
+  /** Requirement ids of the inventory (steps after it), to flag unknown citations. */
   requirementIds?: Set<string>;
 }
 
@@ -107,15 +108,16 @@ export function parseStepOutput(
         const r = parseC4Json(body);
         errors.push(...r.errors);
         if (r.errors.length > 0) break;
-        if (stepId === 2) {
+        const levels = step.c4Levels ?? [];
+        if (levels.includes(1)) {
           parsed.c4 = mergeLevel1(ctx.c4 ?? emptyModel(), r.model);
         } else {
           const merged = mergeLevel23(level1Of(ctx.c4 ?? emptyModel()), r.model);
           errors.push(...merged.errors);
           parsed.c4 = merged.model;
         }
-        // After step 2 only level 1 exists; levels 2 and 3 are step 3's to add.
-        errors.push(...checkC4(parsed.c4, { upToLevel: stepId === 2 ? 1 : 3 }).map((i) => i.message));
+        // The model is checked up to the levels this step adds: the lower ones are later steps' to add.
+        errors.push(...checkC4(parsed.c4, { upToLevel: Math.max(...levels) as C4Level }).map((i) => i.message));
         break;
       }
       case 'findings': {
@@ -141,8 +143,7 @@ export function parseStepOutput(
     }
   }
   if (ctx.requirementIds && ctx.requirementIds.size > 0) {
-    const cited = new Set(text.match(/\b(?:FR|NFR)-\d+\b/g) ?? []);
-    const unknown = [...cited].filter((id) => !ctx.requirementIds!.has(id));
+    const unknown = mentionedRequirementIds(text).filter((id) => !ctx.requirementIds!.has(id));
     if (unknown.length) warnings.push(`cites requirement ids that are not in the inventory: ${unknown.join(', ')}`);
   }
   return errors.length ? { errors } : { parsed, errors };
@@ -216,9 +217,14 @@ function afterHeading(text: string, section: string, insert: string): string {
   return text.slice(0, at) + '\n\n' + insert + '\n' + text.slice(at);
 }
 
+/** Whether the step's C4 block adds `level` of the model (so its document shows that level's views). */
+function addsLevel(parsed: ParsedStep, level: C4Level): boolean {
+  return stepById(parsed.step).c4Levels?.includes(level) ?? false;
+}
+
 /**
  * The document written to disk: structured blocks replaced by the tables and diagrams code makes
- * from them, Mermaid init directives removed. `adrLinks` renders step 8's list of recorded ADRs.
+ * from them, Mermaid init directives removed. `adrLinks` renders the decision step's list of recorded ADRs.
  */
 export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): string {
   const blocks = fencedBlocks(parsed.text);
@@ -231,10 +237,9 @@ export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): strin
     if (info.includes('archflow-requirements') && parsed.requirements) {
       out += renderRequirementsTable(parsed.requirements);
     } else if (info.includes('archflow-c4') && parsed.c4) {
-      out +=
-        parsed.step === 2
-          ? `${mermaidBlock(contextView(parsed.c4))}\n\n${contextTable(parsed.c4)}`
-          : `${mermaidBlock(containerView(parsed.c4))}\n\n${containerTable(parsed.c4)}`;
+      out += addsLevel(parsed, 2)
+        ? `${mermaidBlock(containerView(parsed.c4))}\n\n${containerTable(parsed.c4)}`
+        : `${mermaidBlock(contextView(parsed.c4))}\n\n${contextTable(parsed.c4)}`;
     } else if (info.includes('archflow-findings') && parsed.review) {
       out += renderFindings(parsed.review);
     } else if (info.includes('archflow-adrs')) {
@@ -246,8 +251,8 @@ export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): strin
     }
   }
   out += parsed.text.slice(last);
-  if (parsed.step === 3 && parsed.c4) out = placeComponentViews(out, parsed.c4);
-  if (parsed.step === 6 && parsed.review) {
+  if (addsLevel(parsed, 3) && parsed.c4) out = placeComponentViews(out, parsed.c4);
+  if (parsed.review) {
     // The model's own one-line verdict gives way to the computed one (which may disagree with it).
     out = out.replace(/^[*_\s]*Verdict[*_]*\s*:?\s*[*_]*(pass|fail)[*_.]*\s*$\n?/gim, '');
     out = afterHeading(out, 'Verdict', renderVerdict(parsed.review));

@@ -1,4 +1,9 @@
-/** The eight steps of the design workflow: one typed table, the only place step metadata lives. */
+/**
+ * The eight steps of the design workflow: one typed table, the only place step metadata lives.
+ * Everything else (the engine, the prompts, parsing, assembly, the exit criteria, the hosts) asks
+ * the table, never a step number.
+ */
+import type { AppendixPart, ArchitectureSection } from './architectureOutline';
 
 export type AgentId =
   | 'architect-review'
@@ -22,22 +27,68 @@ export type StepId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 /** A structured part a step must emit as a fenced block (see docs/adr/0002-model-output-format.md). */
 export type BlockKind = 'requirements' | 'c4' | 'findings' | 'adrs';
 
+/** A level of the C4 model: 1 System Context, 2 Container, 3 Component. */
+export type C4Level = 1 | 2 | 3;
+
+/** What a step reads besides the documents of the steps it needs. */
+export interface StepReads {
+  /** The PRD. Its hash is one of the step's inputs (an edit makes the step stale). */
+  prd: boolean;
+  /** The C4 model file (diagrams/c4-model.json), as a context document. */
+  c4Model: boolean;
+  /** Its own previous document, so a re-run keeps the ids later documents already cite. */
+  previous: boolean;
+  /** The decisions recorded so far (keys, numbers, titles), so a re-run keeps their numbers. */
+  decisions: boolean;
+}
+
+/** Where part of a step's document lands in ARCHITECTURE.md. */
+export interface Placement {
+  /** One of the eleven sections, or an appendix part. */
+  into: ArchitectureSection | AppendixPart;
+  /** Only these H2 sections of the document (by heading), or all but these. */
+  only?: string[];
+  except?: string[];
+}
+
 export interface StepDef {
   id: StepId;
   /** Short name, used in titles ("Step 3 — Service Design"). */
   name: string;
   agent: AgentId;
-  /** Steps whose documents this step reads. */
+  /** Steps whose documents this step reads (its inputs, and its edges in the DAG). */
   needs: StepId[];
+  reads: StepReads;
   /** Primary document, relative to the output folder. */
   document: string;
   /** H2 headings the document must contain, in this order. */
   sections: string[];
-  /** Fenced structured blocks the output must contain. */
+  /**
+   * Fenced structured blocks the output must contain. They also name the step's role: the step
+   * with `requirements` is the requirement inventory, `findings` the security review, `adrs` the
+   * decision records.
+   */
   blocks: BlockKind[];
+  /**
+   * The C4 levels its `c4` block adds (present exactly when `blocks` has `c4`). A step that adds
+   * level 1 replaces the model's level 1 and drops the rest; one that adds levels 2-3 keeps level 1
+   * and replaces the levels below it. Its document shows the view of its highest level.
+   */
+  c4Levels?: C4Level[];
+  /** Its sections are design sections: requirement ids cited there count in the traceability matrix. */
+  traced: boolean;
+  /** Where its document goes in ARCHITECTURE.md, in order. */
+  placement: Placement[];
+  /** Its H1 names the system in ARCHITECTURE.md's title, after this prefix ("High-Level Architecture — Shop"). */
+  systemTitlePrefix?: string;
+  /** How the exit criteria say what a stale step is measured against ("since the security review ran"). */
+  since?: string;
   /** Task prompt file name under prompts/steps/. */
   prompt: string;
 }
+
+/** What most steps read: the PRD, and the C4 model once it exists. */
+const READS: StepReads = { prd: true, c4Model: true, previous: false, decisions: false };
 
 export const STEPS: readonly StepDef[] = [
   {
@@ -57,7 +108,14 @@ export const STEPS: readonly StepDef[] = [
       'Open Questions',
       'Glossary',
     ],
+    reads: { ...READS, c4Model: false, previous: true },
     blocks: ['requirements'],
+    traced: false,
+    placement: [
+      { into: 'Architecture Drivers', except: ['Risks', 'Glossary'] },
+      { into: 'glossary', only: ['Glossary'] },
+      { into: 'risks', only: ['Risks'] },
+    ],
     prompt: '1-context-analysis.md',
   },
   {
@@ -67,7 +125,12 @@ export const STEPS: readonly StepDef[] = [
     needs: [1],
     document: '02-high-level-architecture.md',
     sections: ['Summary', 'Pattern Selection', 'System Boundary', 'System Context', 'Major Components'],
+    reads: { ...READS, c4Model: false },
     blocks: ['c4'],
+    c4Levels: [1],
+    traced: true,
+    placement: [{ into: 'High-Level Architecture' }],
+    systemTitlePrefix: 'High-Level Architecture',
     prompt: '2-high-level-design.md',
   },
   {
@@ -77,7 +140,11 @@ export const STEPS: readonly StepDef[] = [
     needs: [1, 2],
     document: '03-service-architecture.md',
     sections: ['Summary', 'Service Boundaries', 'API Contracts', 'Communication', 'Container View', 'Component Views'],
+    reads: READS,
     blocks: ['c4'],
+    c4Levels: [2, 3],
+    traced: true,
+    placement: [{ into: 'Component Design' }],
     prompt: '3-service-design.md',
   },
   {
@@ -87,7 +154,10 @@ export const STEPS: readonly StepDef[] = [
     needs: [1, 2, 3],
     document: '04-data-architecture.md',
     sections: ['Summary', 'Data Model', 'Storage Choices', 'Data Flows', 'Retention and Recovery', 'Migration Plan'],
+    reads: READS,
     blocks: [],
+    traced: true,
+    placement: [{ into: 'Data Architecture' }],
     prompt: '4-data-architecture.md',
   },
   {
@@ -104,7 +174,13 @@ export const STEPS: readonly StepDef[] = [
       'Deployment Architecture',
       'Cost Estimate',
     ],
+    reads: READS,
     blocks: [],
+    traced: true,
+    placement: [
+      { into: 'Infrastructure Architecture', except: ['Deployment Architecture'] },
+      { into: 'Deployment Architecture', only: ['Deployment Architecture'] },
+    ],
     prompt: '5-infrastructure.md',
   },
   {
@@ -114,7 +190,11 @@ export const STEPS: readonly StepDef[] = [
     needs: [1, 2, 3, 4, 5],
     document: '06-security-architecture.md',
     sections: ['Summary', 'Threat Model', 'Security Controls', 'Findings', 'Verdict'],
+    reads: READS,
     blocks: ['findings'],
+    traced: true,
+    placement: [{ into: 'Security Architecture' }],
+    since: 'the security review ran',
     prompt: '6-security-review.md',
   },
   {
@@ -124,7 +204,10 @@ export const STEPS: readonly StepDef[] = [
     needs: [1, 2, 3, 4, 5],
     document: '07-observability-design.md',
     sections: ['Summary', 'Logging', 'Metrics', 'Tracing', 'SLOs and Alerts', 'Dashboards'],
+    reads: READS,
     blocks: [],
+    traced: true,
+    placement: [{ into: 'Observability Architecture' }],
     prompt: '7-observability.md',
   },
   {
@@ -134,7 +217,11 @@ export const STEPS: readonly StepDef[] = [
     needs: [1, 2, 3, 4, 5, 6, 7],
     document: '08-executive-summary.md',
     sections: ['Problem', 'Chosen Architecture', 'Top Risks', 'Decisions Needed'],
+    reads: { ...READS, decisions: true },
     blocks: ['adrs'],
+    traced: false,
+    placement: [{ into: 'Executive Summary' }, { into: 'risks', only: ['Top Risks'] }],
+    since: 'the ADRs were written',
     prompt: '8-adrs.md',
   },
 ];
@@ -153,10 +240,35 @@ export function stepTitle(id: StepId): string {
   return `Step ${id} — ${stepById(id).name}`;
 }
 
-/** Parses a step id from user input ("3"); undefined when it is not 1-8. */
+/** Parses a step id from user input ("3"); undefined when no step has it. */
 export function parseStepId(text: string): StepId | undefined {
   const n = Number(text.trim());
-  return Number.isInteger(n) && n >= 1 && n <= 8 ? (n as StepId) : undefined;
+  return STEP_IDS.find((id) => id === n);
+}
+
+/** The step whose output carries a structured block of this kind (its role); throws when none does. */
+export function stepWithBlock(kind: BlockKind): StepDef {
+  const s = STEPS.find((x) => x.blocks.includes(kind));
+  if (!s) throw new Error(`No step produces the ${kind} block`);
+  return s;
+}
+
+/** The step whose C4 block adds `level` of the model; throws when none does. */
+export function stepForC4Level(level: C4Level): StepDef {
+  const s = STEPS.find((x) => x.c4Levels?.includes(level));
+  if (!s) throw new Error(`No step adds C4 level ${level}`);
+  return s;
+}
+
+/** The steps that place part of their document into `into`, in table order. */
+export function stepsPlacedInto(into: Placement['into']): StepDef[] {
+  return STEPS.filter((s) => s.placement.some((p) => p.into === into));
+}
+
+/** "step 1", "steps 1 and 8", "steps 2, 3 and 4": how prose names a few steps. */
+export function stepList(ids: readonly StepId[]): string {
+  if (ids.length <= 1) return `step ${ids.join('')}`;
+  return `steps ${ids.slice(0, -1).join(', ')} and ${ids[ids.length - 1]}`;
 }
 
 /** Every step that (transitively) depends on `id`, in table order. */

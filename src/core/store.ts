@@ -24,8 +24,18 @@ export function checkRelativePath(rel: string): string {
   return parts.join('/');
 }
 
+/** What reading the design needs of a folder: its files by relative path. */
+export interface FolderReader {
+  /** The absolute path of the folder. */
+  readonly root: string;
+  /** A file's text; undefined when it does not exist. */
+  read(rel: string): Promise<string | undefined>;
+  /** File names in a folder of the store; empty when it does not exist. */
+  list(relDir: string): Promise<string[]>;
+}
+
 /** The output folder as a store of text files addressed by relative paths. */
-export class ArtifactStore {
+export class ArtifactStore implements FolderReader {
   private realRoot: string | undefined;
 
   constructor(readonly root: string) {}

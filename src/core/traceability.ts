@@ -1,8 +1,10 @@
 /** Requirement traceability: where each requirement of step 1 is addressed (design sections, ADRs). */
 import type { AdrFile } from './bundle';
+import { adrNumberText } from './adr/slug';
 import { renderTable, splitSections } from './markdown';
+import { mentionsId } from './mentions';
 import type { Requirement } from './model';
-import { STEPS, type StepId } from './steps';
+import { STEPS, type StepId, stepWithBlock } from './steps';
 
 /** One place a requirement is referenced. */
 export interface TraceRef {
@@ -17,13 +19,9 @@ export interface TraceRow {
   refs: TraceRef[];
 }
 
-function mentions(text: string, id: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9-])${id}(?![0-9])`).test(text);
-}
-
 /**
- * For every requirement, the design sections (steps 2-7) and ADRs that cite its id. Step 1 itself
- * and step 8's summary are not design sections, so they do not count.
+ * For every requirement, the design sections (of the steps the table marks `traced`) and ADRs that
+ * cite its id. The inventory itself and the executive summary are not design sections.
  */
 export function traceRequirements(
   requirements: Requirement[],
@@ -31,7 +29,7 @@ export function traceRequirements(
   adrs: AdrFile[],
 ): TraceRow[] {
   const sections: { label: string; file: string; text: string }[] = [];
-  for (const step of STEPS.filter((s) => s.id >= 2 && s.id <= 7)) {
+  for (const step of STEPS.filter((s) => s.traced)) {
     const doc = documents[step.id];
     if (!doc) continue;
     for (const sec of splitSections(doc).sections) {
@@ -41,12 +39,12 @@ export function traceRequirements(
   return requirements.map((requirement) => {
     const refs: TraceRef[] = [];
     for (const s of sections) {
-      if (mentions(s.text, requirement.id)) refs.push({ label: s.label, file: s.file, kind: 'section' });
+      if (mentionsId(s.text, requirement.id)) refs.push({ label: s.label, file: s.file, kind: 'section' });
     }
     for (const a of adrs) {
       const listed = a.record.requirements?.includes(requirement.id) ?? false;
-      if (listed || mentions(a.text, requirement.id)) {
-        const n = a.record.number !== undefined ? String(a.record.number).padStart(4, '0') : a.file;
+      if (listed || mentionsId(a.text, requirement.id)) {
+        const n = a.record.number !== undefined ? adrNumberText(a.record.number) : a.file;
         refs.push({ label: `ADR ${n}`, file: a.file, kind: 'adr' });
       }
     }
@@ -70,7 +68,7 @@ function groupedRefs(refs: TraceRef[]): string {
 
 /** The traceability matrix as a Markdown table (paths relative to the output folder). */
 export function renderTraceabilityMatrix(rows: TraceRow[]): string {
-  if (rows.length === 0) return '_No requirement inventory yet (step 1)._';
+  if (rows.length === 0) return `_No requirement inventory yet (step ${stepWithBlock('requirements').id})._`;
   return renderTable(
     ['Requirement', 'Category', 'Target', 'Addressed by'],
     rows.map((r) => [

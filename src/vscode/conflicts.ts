@@ -5,7 +5,7 @@ import type { ConflictChoice, ConflictResolver } from '../core/events';
 import type { OutputFolder } from './config';
 import type { ExtensionLog } from './log';
 import { MemoryDocuments } from './memoryDocuments';
-import { SerialQueue } from './serialQueue';
+import { SerialQueue } from '../core/serialQueue';
 
 export const PROPOSED_SCHEME = 'archflow-proposed';
 

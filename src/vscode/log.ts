@@ -1,6 +1,7 @@
 /** The "Archflow" log channel: the core Logger port over a VS Code LogOutputChannel. */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
+import { vscodeErrorText } from './messages';
 
 const SECRET_PATTERNS: readonly RegExp[] = [
   /sk-ant-[A-Za-z0-9_-]*/g,
@@ -20,9 +21,9 @@ export function redactSecrets(text: string): string {
   );
 }
 
-/** The message of any thrown value, for the user and the log. */
+/** The message of any thrown value, for the user and the log: the core's cause with the extension's remedy. */
 export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+  return vscodeErrorText(err);
 }
 
 export class ExtensionLog implements Logger, vscode.Disposable {

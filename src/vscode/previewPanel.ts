@@ -16,7 +16,7 @@ import { type HostToWebview, type WebviewToHost, assertNever, isWebviewMessage }
 import { isSafeRelativePath } from '../shared/paths';
 import { type OutputFolder, outputFolderOf } from './config';
 import { type ExtensionLog, errorMessage } from './log';
-import { SerialQueue } from './serialQueue';
+import { SerialQueue } from '../core/serialQueue';
 import type { HostSession, SessionChange } from './session/session';
 
 export const PREVIEW_VIEW_TYPE = 'archflow.preview';

@@ -6,8 +6,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CriterionResult, ExitReport } from '../core/exitCriteria';
 import type { StepStatus, StepView } from '../core/events';
-import type { Usage } from '../core/llm/types';
+import type { UsageTotals } from '../core/llm/types';
 import { type StepId, stepById, stepTitle } from '../core/steps';
+import { vscodeCriterionReasons } from './messages';
 import type { HostSession } from './session/session';
 
 export const PROGRESS_VIEW_ID = 'archflow.progress';
@@ -89,7 +90,7 @@ export function formatDuration(ms: number): string {
   return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
 }
 
-function usageTable(usage: Usage): string {
+function usageTable(usage: UsageTotals): string {
   const n = (x: number): string => x.toLocaleString('en-US');
   return [
     '| Tokens | |',
@@ -147,7 +148,7 @@ function criterionItem(c: CriterionResult): vscode.TreeItem {
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.appendMarkdown(`**${c.title}**: ${c.met ? 'met' : 'not met'}\n\n`);
-  for (const r of c.reasons.slice(0, 12)) md.appendText(`• ${r}\n`);
+  for (const r of vscodeCriterionReasons(c).slice(0, 12)) md.appendText(`• ${r}\n`);
   if (c.reasons.length > 12) md.appendText(`… and ${c.reasons.length - 12} more (see the preview)\n`);
   item.tooltip = md;
   item.contextValue = `criterion.${c.met ? 'met' : 'unmet'}`;

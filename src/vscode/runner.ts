@@ -5,12 +5,11 @@
  * the outcome.
  */
 import * as vscode from 'vscode';
-import { type Plan, type RunSummary, StepError, WorkflowEngine } from '../core/engine';
+import { type Plan, type RunSummary, StepError, type WorkflowEngine } from '../core/engine';
 import type { EngineEvent } from '../core/events';
-import { createAnthropicClient } from '../core/llm/anthropicClient';
+import { createWorkflow } from '../core/factory';
 import { LlmError } from '../core/llm/types';
 import { readPrd } from '../core/prd';
-import { FilePromptSource } from '../core/prompts';
 import { LAYOUT, type StepId, stepById, stepTitle } from '../core/steps';
 import { type OutputFolder, outputFolderOf, readBaseUrl, readEngineSettings } from './config';
 import type { ConflictPrompts } from './conflicts';
@@ -58,6 +57,8 @@ interface Failure {
   message: string;
   /** An LlmErrorKind when the engine knows it ('auth' offers Set API Key). */
   kind?: string;
+  /** The error, for the extension's wording of its remedy. */
+  error?: Error;
 }
 
 const NO_KEY =
@@ -145,14 +146,14 @@ export class Runner {
   private createEngine(prd: vscode.Uri, output: OutputFolder, apiKey: string): WorkflowEngine {
     const { extensionUri, log, conflicts } = this.deps;
     const baseURL = readBaseUrl();
-    return new WorkflowEngine({
+    return createWorkflow({
       outputDir: output.dir,
       prdPath: prd.fsPath,
-      llm: createAnthropicClient(baseURL ? { apiKey, baseURL } : { apiKey }),
-      prompts: new FilePromptSource(
-        vscode.Uri.joinPath(extensionUri, 'prompts').fsPath,
-        vscode.Uri.joinPath(output.folder.uri, '.archflow', 'prompts').fsPath,
-      ),
+      connection: { provider: 'anthropic', apiKey, baseURL },
+      prompts: {
+        builtinDir: vscode.Uri.joinPath(extensionUri, 'prompts').fsPath,
+        overrideDir: vscode.Uri.joinPath(output.folder.uri, '.archflow', 'prompts').fsPath,
+      },
       settings: readEngineSettings(output.folder),
       resolveConflict: conflicts.resolverFor(output),
       log,
@@ -197,7 +198,8 @@ export class Runner {
       log.failure('Run failed', err);
       const kind = err instanceof LlmError || err instanceof StepError ? err.kind : undefined;
       const step = err instanceof StepError ? err.step : undefined;
-      return { summary, failures: [{ step, message: errorMessage(err), kind }] };
+      const error = err instanceof Error ? err : undefined;
+      return { summary, failures: [{ step, message: errorMessage(err), kind, error }] };
     }
   }
 
@@ -221,7 +223,7 @@ export class Runner {
           : '';
       const auth = failed.some(isAuthFailure);
       const choice = await vscode.window.showErrorMessage(
-        `Archflow: ${where}: ${first.message}${more}${skipped}`,
+        `Archflow: ${where}: ${first.error ? errorMessage(first.error) : first.message}${more}${skipped}`,
         RETRY,
         ...(auth ? [SET_API_KEY] : []),
         SHOW_LOG,

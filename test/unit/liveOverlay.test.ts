@@ -5,12 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StepView, WorkflowView } from '../../src/core/events';
-import type { Usage } from '../../src/core/llm/types';
+import type { UsageTotals } from '../../src/core/llm/types';
 import type { StepId } from '../../src/core/steps';
 import { LiveOverlay } from '../../src/vscode/session/overlay';
 import { RunProgress } from '../../src/vscode/session/runProgress';
 
-const USAGE: Usage = { input: 10, output: 20, cacheRead: 0, cacheWrite: 0 };
+const USAGE: UsageTotals = { input: 10, output: 20, cacheRead: 0, cacheWrite: 0 };
 
 function view(steps: Partial<Record<StepId, Omit<StepView, 'id'>>>, empty = false): WorkflowView {
   return {
@@ -57,7 +57,15 @@ describe('live overlay', () => {
 
   it('shows a failure of this session (the state file records none) until the step starts again', () => {
     const overlay = new LiveOverlay();
-    overlay.apply({ type: 'step-failed', step: 3, message: 'The model stopped at max_tokens.' }, false);
+    overlay.apply(
+      {
+        type: 'step-failed',
+        step: 3,
+        message: 'The model stopped at max_tokens.',
+        error: new Error('The model stopped at max_tokens.'),
+      },
+      false,
+    );
     const disk = view({ 3: { status: 'not-started', files: [] } });
     overlay.settle(disk);
     const failed = overlay.steps(disk, new Set())[2];
@@ -72,7 +80,7 @@ describe('live overlay', () => {
 
   it('treats the failure of a step a cancel stopped as a stop: the disk shows', () => {
     const overlay = new LiveOverlay();
-    overlay.apply({ type: 'step-failed', step: 3, message: 'Cancelled.' }, true);
+    overlay.apply({ type: 'step-failed', step: 3, message: 'Cancelled.', error: new Error('Cancelled.') }, true);
     assert.equal(overlay.size, 0);
     assert.equal(overlay.steps(view({}), new Set())[2].status, 'not-started');
   });
@@ -94,7 +102,7 @@ describe('run progress', () => {
     assert.deepEqual([...run.running], [4, 5]);
     run.apply({ type: 'step-text', step: 4, text: 'x' }, false);
     run.apply({ type: 'step-done', step: 4, usage: USAGE, files: [] }, false);
-    run.apply({ type: 'step-failed', step: 5, message: 'overloaded' }, false);
+    run.apply({ type: 'step-failed', step: 5, message: 'overloaded', error: new Error('overloaded') }, false);
     assert.deepEqual(
       { planned: run.planned, finished: run.finished, running: [...run.running] },
       {
@@ -110,7 +118,7 @@ describe('run progress', () => {
     run.apply({ type: 'run-started', steps: [6, 7] }, false);
     run.apply({ type: 'step-started', step: 6, attempt: 1 }, false);
     run.apply({ type: 'step-started', step: 7, attempt: 1 }, false);
-    run.apply({ type: 'step-failed', step: 6, message: 'Cancelled.' }, true);
+    run.apply({ type: 'step-failed', step: 6, message: 'Cancelled.', error: new Error('Cancelled.') }, true);
     assert.equal(run.finished, 0);
     assert.deepEqual([...run.running], [7]);
     run.end();

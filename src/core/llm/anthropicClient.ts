@@ -1,6 +1,16 @@
 /** The Anthropic implementation of the LLM port: the only file that knows the SDK and its events. */
 import Anthropic from '@anthropic-ai/sdk';
-import { LlmError, type LlmChunk, type LlmClient, type LlmRequest, type PromptBlock, type Usage } from './types';
+import {
+  LlmError,
+  apiSaid,
+  type LlmChunk,
+  type LlmClient,
+  type LlmErrorKind,
+  type LlmRequest,
+  type PromptBlock,
+  type StopReason,
+  type UsageTotals,
+} from './types';
 
 export interface AnthropicClientOptions {
   apiKey: string;
@@ -23,9 +33,21 @@ export function createAnthropicClient(options: AnthropicClientOptions): LlmClien
     timeout: options.timeoutMs ?? 10 * 60 * 1000,
   });
   return {
+    provider: PROVIDER,
     stream: (request, signal) => streamMessage(client, request, signal),
   };
 }
+
+/** How messages name this provider. */
+const PROVIDER = 'the Anthropic API';
+
+/** The API's stop reasons in the port's words. */
+const STOP_REASONS: Readonly<Record<string, StopReason>> = {
+  end_turn: 'end',
+  max_tokens: 'max-tokens',
+  stop_sequence: 'stop-sequence',
+  refusal: 'refusal',
+};
 
 function toBlocks(blocks: PromptBlock[]): Anthropic.TextBlockParam[] {
   return blocks.map((b) =>
@@ -34,7 +56,7 @@ function toBlocks(blocks: PromptBlock[]): Anthropic.TextBlockParam[] {
 }
 
 async function* streamMessage(client: Anthropic, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmChunk> {
-  const usage: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  const usage: UsageTotals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let stopReason: string | null = null;
   let model = request.model;
   let stopped = false;
@@ -79,14 +101,15 @@ async function* streamMessage(client: Anthropic, request: LlmRequest, signal: Ab
   if (!stopped) {
     throw new LlmError(
       'stream-dropped',
+      { provider: PROVIDER },
       'The connection to the Anthropic API closed before the answer was complete. Archflow retries a few times; if it keeps happening, check your network or proxy and run the step again.',
     );
   }
-  yield { type: 'done', stopReason: stopReason ?? 'end_turn', usage, model };
+  yield { type: 'done', stopReason: STOP_REASONS[stopReason ?? 'end_turn'] ?? 'other', usage, model };
 }
 
 function cancelled(): LlmError {
-  return new LlmError('cancelled', 'Cancelled.');
+  return new LlmError('cancelled', { provider: PROVIDER });
 }
 
 /** Seconds from a retry-after header, when present and sane. */
@@ -100,80 +123,59 @@ function retryAfter(headers: unknown): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, (date - Date.now()) / 1000);
 }
 
-/** Maps anything the SDK throws to an LlmError whose message names the cause and the remedy. */
+/** The API's error kinds by HTTP status and by the error type of its body. */
+const BY_STATUS: Readonly<Record<number, LlmErrorKind>> = {
+  400: 'bad-request',
+  401: 'auth',
+  403: 'permission',
+  404: 'not-found',
+  413: 'bad-request',
+  429: 'rate-limit',
+  529: 'overloaded',
+};
+const BY_TYPE: Readonly<Record<string, LlmErrorKind>> = {
+  invalid_request_error: 'bad-request',
+  authentication_error: 'auth',
+  permission_error: 'permission',
+  not_found_error: 'not-found',
+  rate_limit_error: 'rate-limit',
+  overloaded_error: 'overloaded',
+};
+
+/** Maps anything the SDK throws to an LlmError: a kind and the facts the API gave. */
 export function mapError(err: unknown, signal?: AbortSignal): LlmError {
   if (err instanceof LlmError) return err;
   if (signal?.aborted || err instanceof Anthropic.APIUserAbortError) return cancelled();
-  if (err instanceof Anthropic.APIConnectionTimeoutError) {
-    return new LlmError(
-      'timeout',
-      'The Anthropic API did not answer in time. Check your network or proxy, then run the step again.',
-    );
-  }
+  if (err instanceof Anthropic.APIConnectionTimeoutError) return new LlmError('timeout', { provider: PROVIDER });
   if (err instanceof Anthropic.APIConnectionError) {
-    return new LlmError(
-      'network',
-      `Could not reach the Anthropic API (${err.message}). Check your network, proxy or the archflow.anthropic.baseUrl setting, then run the step again.`,
-    );
+    return new LlmError('network', { provider: PROVIDER, cause: err.message });
   }
   if (err instanceof Anthropic.APIError) {
-    const detail = err.apiMessage ? ` The API said: ${err.apiMessage}` : '';
-    const wait = retryAfter(err.headers);
-    const status = err.status;
-    if (status === 401 || err.type === 'authentication_error') {
-      return new LlmError(
-        'auth',
-        `The Anthropic API rejected the API key (401).${detail} Set a valid key with "Archflow: Set API Key" or the ANTHROPIC_API_KEY environment variable.`,
-      );
+    const facts = {
+      provider: PROVIDER,
+      ...(err.status !== undefined ? { status: err.status } : {}),
+      ...(err.apiMessage ? { apiMessage: err.apiMessage } : {}),
+    };
+    const kind =
+      (err.status !== undefined ? BY_STATUS[err.status] : undefined) ?? (err.type ? BY_TYPE[err.type] : undefined);
+    if (kind === 'rate-limit' || kind === 'overloaded') {
+      const wait = retryAfter(err.headers);
+      return new LlmError(kind, wait !== undefined ? { ...facts, retryAfterSec: wait } : facts);
     }
-    if (status === 403 || err.type === 'permission_error') {
-      return new LlmError(
-        'permission',
-        `The API key may not use this model or endpoint (403).${detail} Check the key's workspace permissions or choose another model in archflow.model.`,
-      );
-    }
-    if (status === 404 || err.type === 'not_found_error') {
-      return new LlmError(
-        'not-found',
-        `The model or endpoint was not found (404).${detail} Check the archflow.model setting and archflow.anthropic.baseUrl.`,
-      );
-    }
-    if (status === 429 || err.type === 'rate_limit_error') {
-      return new LlmError(
-        'rate-limit',
-        `The Anthropic API rate limit was reached (429).${detail} Archflow waited and retried; wait a minute or lower archflow.concurrency, then run again.`,
-        wait,
-      );
-    }
-    if (status === 529 || err.type === 'overloaded_error') {
-      return new LlmError(
-        'overloaded',
-        `The Anthropic API is overloaded (529).${detail} Archflow retried; try again in a few minutes.`,
-        wait,
-      );
-    }
-    if (status === 400 || status === 413 || err.type === 'invalid_request_error') {
-      return new LlmError(
-        'bad-request',
-        `The Anthropic API refused the request (${status ?? 'invalid request'}).${detail} If the PRD is very large, shorten it or split it.`,
-      );
-    }
-    if (status === undefined) {
+    if (kind) return new LlmError(kind, facts);
+    if (err.status === undefined) {
       // An `event: error` inside the stream: the API failed mid-answer.
       return new LlmError(
         'stream-dropped',
-        `The Anthropic API stopped the answer with an error.${detail} Archflow retries; run the step again if it persists.`,
+        facts,
+        `The Anthropic API stopped the answer with an error.${apiSaid(err.apiMessage)} Archflow retries; run the step again if it persists.`,
       );
     }
-    return new LlmError(
-      'server',
-      `The Anthropic API failed (${status}).${detail} Archflow retried; try again later.`,
-      wait,
-    );
+    const wait = retryAfter(err.headers);
+    return new LlmError('server', wait !== undefined ? { ...facts, retryAfterSec: wait } : facts);
   }
-  const message = err instanceof Error ? err.message : String(err);
-  return new LlmError(
-    'stream-dropped',
-    `The answer stream broke (${message}). Archflow retries; check your network if it persists.`,
-  );
+  return new LlmError('stream-dropped', {
+    provider: PROVIDER,
+    cause: err instanceof Error ? err.message : String(err),
+  });
 }

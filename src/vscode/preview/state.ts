@@ -10,8 +10,10 @@ import type { StepView, WorkflowView } from '../../core/events';
 import { type ExitReport, evaluateExitCriteria } from '../../core/exitCriteria';
 import { approvalStatus } from '../../core/approval';
 import { fencedBlocks } from '../../core/markdown';
+import { mentionedRequirementIds, mentionsId } from '../../core/mentions';
 import type { C4Model } from '../../core/model';
 import { LAYOUT, STEPS, stepById, stepTitle } from '../../core/steps';
+import { vscodeCriterionReasons } from '../messages';
 import type {
   HostToWebview,
   PreviewAdr,
@@ -149,17 +151,6 @@ function buildDiagrams(model: C4Model): PreviewDiagram[] {
   });
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Whether `text` names identifier `id` as a whole word. */
-function mentionsId(text: string, id: string): boolean {
-  return new RegExp(`(^|[^A-Za-z0-9_])${escapeRegExp(id)}(?![A-Za-z0-9_])`).test(text);
-}
-
-const REQUIREMENT_IDS = /\b(?:FR|NFR)-\d+\b/g;
-
 /** FR-2 before FR-10, FR before NFR. */
 function compareRequirementIds(a: string, b: string): number {
   const [ka, na] = a.split('-');
@@ -174,7 +165,7 @@ function buildElements(bundle: Bundle): Record<string, PreviewElement> {
   const add = (e: Omit<PreviewElement, 'requirements' | 'adrs' | 'findings' | 'name'> & { name: string }): void => {
     // First definition wins, as in the diagrams.
     if (Object.prototype.hasOwnProperty.call(out, e.id)) return;
-    const requirements = new Set<string>(e.description.match(REQUIREMENT_IDS) ?? []);
+    const requirements = new Set<string>(mentionedRequirementIds(e.description));
     const adrs: PreviewElement['adrs'] = [];
     for (const a of bundle.adrs) {
       const listed = a.record.elements?.includes(e.id) ?? false;
@@ -295,7 +286,12 @@ function buildExit(
     return {
       kind: 'report',
       allMet: report.allMet,
-      criteria: report.criteria.map((c) => ({ id: c.id, title: c.title, met: c.met, reasons: [...c.reasons] })),
+      criteria: report.criteria.map((c) => ({
+        id: c.id,
+        title: c.title,
+        met: c.met,
+        reasons: vscodeCriterionReasons(c),
+      })),
     };
   } catch (err) {
     return { kind: 'unavailable', message: `The exit criteria could not be evaluated: ${errorText(err)}` };

@@ -14,7 +14,7 @@ import { type Snapshot, readSnapshot } from '../../core/snapshot';
 import type { StepId } from '../../core/steps';
 import { type OutputFolder, affectsOutputFolder, outputFolderOf } from '../config';
 import { type ExtensionLog, errorMessage } from '../log';
-import { SerialQueue } from '../serialQueue';
+import { SerialQueue } from '../../core/serialQueue';
 import { LiveOverlay } from './overlay';
 import { SessionRun } from './run';
 import { FolderWatchers } from './watchers';

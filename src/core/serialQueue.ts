@@ -1,8 +1,4 @@
-/**
- * The host's one promise serialiser (disk reads of the session, preview posts, conflict questions).
- * TODO(issue 7): the same class as src/core/serialQueue.ts on the core's branch; import that one
- * and delete this file once both are merged.
- */
+/** One promise serialiser: async critical sections that must not interleave run one after another. */
 
 /**
  * Runs tasks one at a time, in the order they were queued. A task that fails rejects its own

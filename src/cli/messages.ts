@@ -1,0 +1,33 @@
+/** How the CLI words what the core reports: the core's cause, then the remedy in command-line terms. */
+import type { CriterionResult } from '../core/exitCriteria';
+import { type Remedies, explain, reasonsWithAction } from '../core/problems';
+
+/** The remedy for each kind of problem, as a command-line user acts on it. */
+const REMEDIES: Remedies = {
+  'llm:auth': 'Export a valid key as ANTHROPIC_API_KEY (in VS Code: "Archflow: Set API Key") and run again.',
+  'llm:permission': "Check the key's workspace permissions or choose another model with --model.",
+  'llm:not-found': 'Check --model and ANTHROPIC_BASE_URL.',
+  'llm:rate-limit': 'Wait a minute or lower --concurrency, then run again.',
+  'llm:network': 'Check your network, proxy or ANTHROPIC_BASE_URL, then run again.',
+  'llm:max-tokens': 'Raise --max-tokens (archflow.maxTokens in VS Code) and run the step again.',
+  'step:malformed':
+    'If it keeps failing, check a prompt override in the --prompts folder (default .archflow/prompts/).',
+  'step:prerequisites': 'Or pass --with-prerequisites to run them too.',
+  'state:invalid-json':
+    'Undo the edit to it, or run "Archflow: Reset Run" in VS Code to start the run state afresh (documents are kept).',
+};
+
+/** What a criterion's action is called on the command line. */
+const ACTIONS = {
+  'record-approval': '(command "Archflow: Record Stakeholder Approval", or `archflow approve`)',
+};
+
+/** An error as the CLI prints it. */
+export function cliErrorText(err: unknown): string {
+  return explain(err, REMEDIES);
+}
+
+/** A criterion's reasons as `archflow check` prints them. */
+export function cliCriterionReasons(criterion: CriterionResult): string[] {
+  return reasonsWithAction(criterion, ACTIONS);
+}

@@ -1,0 +1,153 @@
+/**
+ * Running one agent step, and nothing else: build its request, call the model, check the answer,
+ * and ask for one repair when it does not validate. Stateless: it reads no file and writes none.
+ */
+import type { EngineEvent } from './events';
+import { LlmError, type LlmClient, type LlmRequest, type UsageTotals, addUsage } from './llm/types';
+import type { Logger } from './log';
+import { type PromptSource, buildStepRequest, repairTurnText } from './prompts';
+import { type ParsedStep, parseStepOutput } from './stepOutput';
+import type { StepInputs } from './stepInputs';
+import { StepError } from './stepError';
+import { type StepDef, stepTitle } from './steps';
+
+/** What the agent step is given besides its inputs. */
+export interface AgentStepDeps {
+  llm: LlmClient;
+  prompts: PromptSource;
+  log: Logger;
+  /** Receives the step's text as it streams, its retries and its repair round. */
+  emit: (event: EngineEvent) => void;
+  signal: AbortSignal;
+}
+
+/** The request's parts that do not come from the folder. */
+export interface AgentStepRequest {
+  prd: { name: string; text: string };
+  model: string;
+  maxTokens: number;
+}
+
+/** What the calls cost so far; kept up to date as calls finish, so a failed step still records it. */
+export interface CallTally {
+  usage: UsageTotals;
+  /** Model calls made, retries included. */
+  attempts: number;
+}
+
+/** A validated answer, with the model that gave it. */
+export interface AgentStepResult {
+  parsed: ParsedStep;
+  model: string;
+}
+
+/** At most this many validation errors are named in a failure message. */
+const ERRORS_SHOWN = 8;
+
+/**
+ * Runs the step's agent: one call, and one repair round when its answer does not validate. Throws
+ * an LlmError when a call fails and a `malformed` StepError when the repaired answer fails too.
+ */
+export async function runAgentStep(
+  def: StepDef,
+  inputs: StepInputs,
+  request: AgentStepRequest,
+  deps: AgentStepDeps,
+  tally: CallTally,
+): Promise<AgentStepResult> {
+  const first = await buildStepRequest(deps.prompts, {
+    step: def.id,
+    prdName: request.prd.name,
+    prdText: request.prd.text,
+    upstream: inputs.upstream,
+    existingDecisions: inputs.existingDecisions,
+    model: request.model,
+    maxTokens: request.maxTokens,
+  });
+  const ctx = { c4: inputs.c4, requirementIds: inputs.requirementIds };
+  let answer = await call(def, first, deps, tally);
+  let result = parseStepOutput(def.id, answer.text, ctx);
+  if (!result.parsed) {
+    deps.log.warn(`${stepTitle(def.id)}: output did not validate; asking for a repair: ${result.errors.join(' | ')}`);
+    deps.emit({ type: 'step-repair', step: def.id, errors: result.errors });
+    const repair: LlmRequest = {
+      ...first,
+      turns: [
+        ...first.turns,
+        { role: 'assistant', content: [{ text: answer.text }] },
+        { role: 'user', content: [{ text: repairTurnText(result.errors) }] },
+      ],
+    };
+    answer = await call(def, repair, deps, tally);
+    result = parseStepOutput(def.id, answer.text, ctx);
+  }
+  if (!result.parsed) {
+    const errors = result.errors;
+    const more = errors.length > ERRORS_SHOWN ? ` (and ${errors.length - ERRORS_SHOWN} more)` : '';
+    throw new StepError(
+      def.id,
+      'malformed',
+      `The agent's answer for ${stepTitle(def.id)} did not follow the required format, even after one repair round: ${errors.slice(0, ERRORS_SHOWN).join(' ')}${more} Run the step again.`,
+      { errors },
+    );
+  }
+  for (const w of result.parsed.warnings) deps.log.warn(`${stepTitle(def.id)}: ${w}`);
+  return { parsed: result.parsed, model: answer.model };
+}
+
+/**
+ * One model call: its text streamed to listeners as it arrives. A restart (the client retrying)
+ * voids the text so far. An answer cut off at the output limit fails: it cannot be used.
+ */
+async function call(
+  def: StepDef,
+  request: LlmRequest,
+  deps: AgentStepDeps,
+  tally: CallTally,
+): Promise<{ text: string; model: string }> {
+  let text = '';
+  let attempts = 1;
+  try {
+    for await (const chunk of deps.llm.stream(request, deps.signal)) {
+      switch (chunk.type) {
+        case 'text':
+          text += chunk.text;
+          deps.emit({ type: 'step-text', step: def.id, text: chunk.text });
+          break;
+        case 'restart':
+          text = '';
+          attempts = chunk.attempt;
+          deps.log.warn(
+            `${stepTitle(def.id)}: attempt ${chunk.attempt - 1} failed (${chunk.reason.kind}); retrying in ${chunk.delayMs} ms.`,
+          );
+          deps.emit({
+            type: 'step-retry',
+            step: def.id,
+            attempt: chunk.attempt,
+            delayMs: chunk.delayMs,
+            reason: chunk.reason.message,
+          });
+          break;
+        case 'done':
+          if (chunk.stopReason === 'max-tokens') {
+            throw new LlmError(
+              'max-tokens',
+              { provider: deps.llm.provider, limit: request.maxTokens },
+              `The answer for ${stepTitle(def.id)} was cut off at the output limit (${request.maxTokens} tokens).`,
+            );
+          }
+          tally.usage = addUsage(tally.usage, chunk.usage);
+          tally.attempts += attempts;
+          return { text, model: chunk.model };
+      }
+    }
+  } catch (err) {
+    if (deps.signal.aborted) throw new LlmError('cancelled', { provider: deps.llm.provider });
+    throw err;
+  }
+  throw new LlmError(
+    'stream-dropped',
+    { provider: deps.llm.provider },
+    'The answer stream ended without a final message.',
+  );
+}

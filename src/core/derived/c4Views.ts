@@ -1,0 +1,27 @@
+/** The C4 views as Mermaid files (diagrams/*.mmd), one per view of a model that is consistent enough to draw. */
+import { renderC4Views } from '../c4/mermaid';
+import { LAYOUT } from '../steps';
+import type { DerivedWriter } from './types';
+
+const DIAGRAMS = LAYOUT.c4Model.slice(0, LAYOUT.c4Model.lastIndexOf('/'));
+const COMPONENT_PREFIX = LAYOUT.c4ComponentPrefix.slice(DIAGRAMS.length + 1);
+
+/** Writes the context, container and component views; removes component views of containers no longer detailed. */
+export const c4ViewFiles: DerivedWriter = {
+  name: 'C4 views',
+  async produce({ bundle, list }) {
+    const files = new Map<string, string>();
+    if (bundle.c4 && bundle.c4Errors.length === 0) {
+      for (const v of renderC4Views(bundle.c4)) {
+        if (v.level === 2 && bundle.c4.containers.length === 0) continue;
+        files.set(v.file, v.text + '\n');
+      }
+    }
+    // Component views of containers no longer detailed.
+    const obsolete = (await list(DIAGRAMS))
+      .filter((name) => name.startsWith(COMPONENT_PREFIX) && name.endsWith('.mmd'))
+      .map((name) => `${DIAGRAMS}/${name}`)
+      .filter((rel) => !files.has(rel));
+    return { files, obsolete };
+  },
+};

@@ -1,0 +1,29 @@
+/** Why a step failed other than its model call (see LlmError for those): a kind and its facts. */
+import type { StepId } from './steps';
+
+/**
+ * `prerequisites`: an upstream document is missing or out of date; `malformed`: the agent's answer
+ * did not validate, even after the repair round; `assembly`: the derived files could not be built.
+ */
+export type StepErrorKind = 'prerequisites' | 'malformed' | 'assembly';
+
+/** What is known about a step failure. */
+export interface StepErrorFacts {
+  /** The steps that must run first (prerequisites). */
+  missing?: StepId[];
+  /** What code found wrong with the answer (malformed). */
+  errors?: string[];
+}
+
+/** A step failed. `message` names the cause in host-neutral words; a host words the remedy from `kind`. */
+export class StepError extends Error {
+  constructor(
+    readonly step: StepId,
+    readonly kind: StepErrorKind,
+    message: string,
+    readonly facts: StepErrorFacts = {},
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}

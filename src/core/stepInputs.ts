@@ -1,0 +1,76 @@
+/** What a step reads, gathered as its row of the step table says, from the run's view of the folder. */
+import { parseC4File } from './bundle';
+import type { C4Model } from './model';
+import type { ContextDocument } from './prompts';
+import { parseRequirementsTable } from './requirements';
+import type { RunFiles } from './runFiles';
+import type { ArchflowState } from './state';
+import { currentInputs } from './state';
+import { LAYOUT, type StepDef, stepById, stepTitle, stepWithBlock } from './steps';
+import { StepError } from './stepError';
+
+/** The PRD of a run: read and checked once, when the run starts. */
+export interface RunPrd {
+  /** The file name, as prompts and ARCHITECTURE.md name it. */
+  name: string;
+  text: string;
+  hash: string;
+}
+
+/** Everything one step's agent is given, and the hashes its record keeps. */
+export interface StepInputs {
+  /** Upstream documents (and the step's previous document, and the C4 model file), in prompt order. */
+  upstream: ContextDocument[];
+  /** The decisions recorded so far, for a step that reads them. */
+  existingDecisions?: { key: string; number: number; title: string }[];
+  /** The C4 model before the step, for a step with a C4 block (its block is merged into it). */
+  c4?: C4Model;
+  /** The inventory's requirement ids, for a step after it (to flag citations of unknown ids). */
+  requirementIds: Set<string>;
+  /** The hash of each input as the step saw it (staleness is measured against these). */
+  inputs: Record<string, string>;
+}
+
+/** Gathers a step's inputs; throws a `prerequisites` StepError when an upstream document is missing. */
+export async function gatherStepInputs(
+  def: StepDef,
+  files: RunFiles,
+  prd: RunPrd,
+  state: ArchflowState,
+): Promise<StepInputs> {
+  const upstream: ContextDocument[] = [];
+  for (const n of def.needs) {
+    const d = stepById(n);
+    const text = await files.read(d.document);
+    if (text === undefined) {
+      throw new StepError(
+        def.id,
+        'prerequisites',
+        `${stepTitle(def.id)} needs ${d.document}; run ${stepTitle(n)} first.`,
+        {
+          missing: [n],
+        },
+      );
+    }
+    upstream.push({ name: d.document, text, step: n });
+  }
+  if (def.reads.previous) {
+    // A re-run keeps the ids that later documents and ADRs already cite.
+    const previous = await files.read(def.document);
+    if (previous !== undefined) upstream.push({ name: def.document, text: previous, step: def.id });
+  }
+  const c4Text = def.reads.c4Model || def.c4Levels ? await files.read(LAYOUT.c4Model) : undefined;
+  if (def.reads.c4Model && c4Text !== undefined) upstream.push({ name: LAYOUT.c4Model, text: c4Text });
+
+  const inventory = stepWithBlock('requirements');
+  const inventoryText = def.needs.includes(inventory.id) ? await files.read(inventory.document) : undefined;
+  return {
+    upstream,
+    existingDecisions: def.reads.decisions
+      ? state.adrs.map((a) => ({ key: a.key, number: a.number, title: a.title }))
+      : undefined,
+    c4: def.c4Levels && c4Text !== undefined ? parseC4File(c4Text).model : undefined,
+    requirementIds: new Set(inventoryText ? parseRequirementsTable(inventoryText).map((r) => r.id) : []),
+    inputs: await currentInputs(files, def.id, prd.hash),
+  };
+}

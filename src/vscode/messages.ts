@@ -1,0 +1,34 @@
+/**
+ * How the extension words what the core reports: the core's cause, then the remedy in VS Code
+ * terms (commands, settings). Pure (no vscode import), so plain Node tests read it.
+ */
+import type { CriterionResult } from '../core/exitCriteria';
+import { type Remedies, explain, reasonsWithAction } from '../core/problems';
+
+/** The remedy for each kind of problem, as a VS Code user acts on it. */
+const REMEDIES: Remedies = {
+  'llm:auth': 'Set a valid key with "Archflow: Set API Key" or the ANTHROPIC_API_KEY environment variable.',
+  'llm:permission': "Check the key's workspace permissions or choose another model in archflow.model.",
+  'llm:not-found': 'Check the archflow.model setting and archflow.anthropic.baseUrl.',
+  'llm:rate-limit': 'Wait a minute or lower archflow.concurrency, then run again.',
+  'llm:network': 'Check your network, proxy or the archflow.anthropic.baseUrl setting, then run the step again.',
+  'llm:max-tokens': 'Raise archflow.maxTokens and run the step again.',
+  'step:malformed': 'If it keeps failing, check a prompt override in .archflow/prompts/.',
+  'state:invalid-json':
+    'Undo the edit to it, or run "Archflow: Reset Run" to start the run state afresh (documents are kept).',
+};
+
+/** What a criterion's action is called in VS Code. */
+const ACTIONS = {
+  'record-approval': '(command "Archflow: Record Stakeholder Approval")',
+};
+
+/** An error as the extension shows it. */
+export function vscodeErrorText(err: unknown): string {
+  return explain(err, REMEDIES);
+}
+
+/** A criterion's reasons as the Workflow view and the preview show them. */
+export function vscodeCriterionReasons(criterion: CriterionResult): string[] {
+  return reasonsWithAction(criterion, ACTIONS);
+}
