@@ -8,8 +8,9 @@
 //   npm start -- --fake            no key needed: a local fake Anthropic server answers
 //   npm start -- --port 9000       another port (default 8080, or a free one when it is taken)
 //   npm start -- --workspace DIR   another folder to open (default .cache/sample-workspace)
+//   npm start -- --vscode 1.100    another VS Code of the e2e matrix (default: the current one, 1.139)
 //
-// State (user settings, installed extension, logs) lives in .cache/code-server/ (gitignored);
+// State (user settings, installed extension, logs) lives in .cache/code-server-<version>/ (gitignored);
 // code-server itself is cached in ~/.cache/archflow-e2e (or $ARCHFLOW_E2E_CACHE).
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -24,12 +25,12 @@ const compiled = (p) => path.join(repoRoot, 'out', 'test', ...p.split('/'));
 
 function usage(message) {
   if (message) console.error(`start: ${message}`);
-  console.error('Usage: npm start [-- --fake] [-- --port N] [-- --workspace DIR]');
+  console.error('Usage: npm start [-- --fake] [-- --port N] [-- --workspace DIR] [-- --vscode VERSION]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { fake: false, port: undefined, workspace: undefined };
+  const options = { fake: false, port: undefined, workspace: undefined, vscode: undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--fake') options.fake = true;
@@ -40,6 +41,9 @@ function parseArgs(argv) {
     } else if (arg === '--workspace') {
       if (!argv[i + 1]) usage('--workspace needs a folder.');
       options.workspace = path.resolve(argv[++i]);
+    } else if (arg === '--vscode') {
+      if (!argv[i + 1]) usage('--vscode needs a version (1.100, 1.139).');
+      options.vscode = argv[++i];
     } else if (arg === '--help' || arg === '-h') usage();
     else usage(`unknown argument ${arg}`);
   }
@@ -61,11 +65,19 @@ async function main() {
   }
   const cs = require(compiled('e2e/codeServer.js'));
   const setup = require(compiled('e2e/setup.js'));
+  const targets = require(compiled('e2e/targets.js'));
 
+  let target;
+  try {
+    target = options.vscode ? targets.targetNamed(options.vscode) : targets.CURRENT;
+  } catch (err) {
+    usage(err.message);
+  }
   const vsix = await setup.freshVsix();
-  const install = await cs.ensureCodeServer((line) => console.log(`[code-server] ${line}`));
+  const install = await cs.ensureCodeServer(target, (line) => console.log(`[code-server] ${line}`));
 
-  const state = path.join(repoRoot, '.cache', 'code-server');
+  // One state folder per VS Code: user data of a newer one may not suit an older one.
+  const state = path.join(repoRoot, '.cache', `code-server-${target.name}`);
   const dirs = { userDataDir: path.join(state, 'user-data'), extensionsDir: path.join(state, 'extensions') };
   await mkdir(state, { recursive: true });
   await setup.writeUserSettings(dirs.userDataDir, setup.WORKBENCH_SETTINGS);
@@ -104,7 +116,7 @@ async function main() {
       ? 'your ANTHROPIC_API_KEY from this shell (a key set with "Archflow: Set API Key" takes precedence)'
       : 'the key in VS Code\'s SecretStorage; without one, Archflow asks for it on the first run ("Archflow: Set API Key")';
   console.log(`
-Archflow ${require(path.join(repoRoot, 'package.json')).version} is running in VS Code ${cs.VSCODE_VERSION} (code-server ${install.version}).
+Archflow ${require(path.join(repoRoot, 'package.json')).version} is running in VS Code ${target.vscode} (code-server ${install.version}).
 
   Open:  ${server.folderUrl(workspace)}
 

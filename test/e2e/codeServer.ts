@@ -1,129 +1,92 @@
 /**
- * code-server (VS Code 1.100 in a browser) for the end-to-end tests and `npm start`: installed
- * from the npm registry with the recipe of SPEC §9 into a cache outside git (idempotent, guarded
- * by a marker file and a lock), started on 127.0.0.1 with its own user data and extensions.
+ * code-server (VS Code in a browser) for the end-to-end tests and `npm start`, one per target of
+ * the version matrix (targets.ts): installed from the npm registry with the recipe of SPEC §9/§13
+ * into the e2e cache (idempotent, guarded by a marker file and a lock), built for and started with
+ * the Node the target needs, on 127.0.0.1 with its own user data and extensions.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { type Log, ensureCached, runCapture, runLogged } from './cache';
+import { type NodeRuntime, currentNode, ensureNode } from './nodeRuntime';
+import type { VscodeTarget } from './targets';
 
-export const CODE_SERVER_VERSION = '4.100.3';
-/** The VS Code inside it. */
-export const VSCODE_VERSION = '1.100.3';
-/** Bump when the recipe below changes, so caches made by an older recipe are rebuilt. */
-const RECIPE = 1;
-const MARKER = '.archflow-e2e-installed.json';
-/** Native modules of VS Code's server that npm 11 does not build by itself (install scripts skipped). */
-const VSCODE_NATIVE = [
-  'kerberos',
-  '@vscode/spdlog',
-  'node-pty',
-  'native-watchdog',
-  '@parcel/watcher',
-  '@vscode/deviceid',
-];
-const LOCK_STALE_MS = 20 * 60_000;
+export { cacheRoot } from './cache';
+export type { Log } from './cache';
 
-export type Log = (line: string) => void;
 const defaultLog: Log = (line) => process.stderr.write(`[code-server] ${line}\n`);
-
-/** The cache folder: $ARCHFLOW_E2E_CACHE, else ~/.cache/archflow-e2e. */
-export function cacheRoot(): string {
-  return process.env.ARCHFLOW_E2E_CACHE || path.join(os.homedir(), '.cache', 'archflow-e2e');
-}
 
 /** A usable code-server installation. */
 export interface CodeServerInstall {
+  target: VscodeTarget;
   /** The npm project holding node_modules/code-server. */
   dir: string;
-  /** node_modules/code-server/out/node/entry.js, run with this Node. */
+  /** node_modules/code-server/out/node/entry.js, run with `node`. */
   entry: string;
+  /** The Node executable that runs it (its native modules are built for it). */
+  node: string;
   version: string;
-  /** True when this call installed it (false: taken from the cache). */
+  /** True when this call installed code-server or its Node (false: both taken from the cache). */
   installedNow: boolean;
   /** Time this call took. */
   ms: number;
-}
-
-interface Marker {
-  version: string;
-  recipe: number;
-  /** Native modules are built for one Node ABI. */
-  modules: string;
-  finishedAt: string;
 }
 
 function entryOf(dir: string): string {
   return path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 }
 
-async function readMarker(dir: string): Promise<Marker | undefined> {
-  try {
-    return JSON.parse(await fs.readFile(path.join(dir, MARKER), 'utf8')) as Marker;
-  } catch {
-    return undefined;
-  }
-}
-
-function markerFits(m: Marker | undefined): boolean {
-  return m?.version === CODE_SERVER_VERSION && m.recipe === RECIPE && m.modules === process.versions.modules;
-}
-
 /**
- * Installs code-server into the cache unless a complete installation is there already; safe to
- * call from several processes at once (the first installs, the others wait).
+ * Installs the target's Node and code-server into the cache unless complete installations are
+ * there already; safe to call from several processes at once (the first installs, the others wait).
  */
-export async function ensureCodeServer(log: Log = defaultLog): Promise<CodeServerInstall> {
+export async function ensureCodeServer(target: VscodeTarget, log: Log = defaultLog): Promise<CodeServerInstall> {
   const started = Date.now();
-  const root = cacheRoot();
-  const dir = path.join(root, `code-server-${CODE_SERVER_VERSION}`);
-  const done = (installedNow: boolean): CodeServerInstall => ({
+  const runtime = target.node ? await ensureNode(target.node, log) : currentNode();
+  const { dir, built } = await ensureCached(
+    {
+      name: `code-server-${target.codeServer}`,
+      // Native modules are built for one Node ABI: another Node means another build.
+      marker: { version: target.codeServer, recipe: target.recipe, modules: runtime.modules },
+      sentinel: path.join('node_modules', 'code-server', 'out', 'node', 'entry.js'),
+      build: async (staging, logFile) => {
+        log(
+          `installing code-server ${target.codeServer} (VS Code ${target.vscode}, Node ${runtime.version}) ` +
+            `into the cache (once; about 1-2 minutes; log: ${logFile})`,
+        );
+        await installInto(target, runtime, staging, logFile, log);
+        log(`code-server ${target.codeServer} installed in ${Math.round((Date.now() - started) / 1000)} s`);
+      },
+    },
+    log,
+  );
+  return {
+    target,
     dir,
     entry: entryOf(dir),
-    version: CODE_SERVER_VERSION,
-    installedNow,
+    node: runtime.node,
+    version: target.codeServer,
+    installedNow: built || runtime.installedNow,
     ms: Date.now() - started,
-  });
-  if (markerFits(await readMarker(dir)) && existsSync(entryOf(dir))) return done(false);
-
-  await fs.mkdir(root, { recursive: true });
-  const release = await lock(path.join(root, `code-server-${CODE_SERVER_VERSION}.lock`), log);
-  try {
-    // Another process may have finished while we waited for the lock.
-    if (markerFits(await readMarker(dir)) && existsSync(entryOf(dir))) return done(false);
-    const staging = `${dir}.partial-${process.pid}`;
-    await fs.rm(staging, { recursive: true, force: true });
-    await fs.mkdir(staging, { recursive: true });
-    const logFile = path.join(root, `install-${CODE_SERVER_VERSION}.log`);
-    await fs.writeFile(logFile, `code-server ${CODE_SERVER_VERSION} install, ${new Date().toISOString()}\n`);
-    log(`installing code-server ${CODE_SERVER_VERSION} into ${dir} (once; about 1-2 minutes; log: ${logFile})`);
-    await installInto(staging, logFile, log);
-    const marker: Marker = {
-      version: CODE_SERVER_VERSION,
-      recipe: RECIPE,
-      modules: process.versions.modules,
-      finishedAt: new Date().toISOString(),
-    };
-    await fs.writeFile(path.join(staging, MARKER), JSON.stringify(marker, null, 2));
-    await fs.rm(dir, { recursive: true, force: true });
-    await fs.rename(staging, dir);
-    log(`code-server ${CODE_SERVER_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s`);
-    return done(true);
-  } finally {
-    await release();
-  }
+  };
 }
 
-/** The recipe of SPEC §9, step by step, into `dir`. */
-async function installInto(dir: string, logFile: string, log: Log): Promise<void> {
+/** The recipe of SPEC §9 (and §13 for another Node), step by step, into `dir`. */
+async function installInto(
+  target: VscodeTarget,
+  runtime: NodeRuntime,
+  dir: string,
+  logFile: string,
+  log: Log,
+): Promise<void> {
   const vscodeDir = path.join(dir, 'node_modules', 'code-server', 'lib', 'vscode');
   const quiet = ['--no-audit', '--no-fund', '--loglevel=error'];
+  const env = npmEnv(runtime);
   const step = async (what: string, cwd: string, args: string[]): Promise<void> => {
     const t = Date.now();
-    await runLogged('npm', args, cwd, logFile);
+    await runLogged('npm', args, cwd, logFile, env);
     log(`  ${what}: ${((Date.now() - t) / 1000).toFixed(1)} s`);
   };
   await fs.writeFile(
@@ -134,17 +97,20 @@ async function installInto(dir: string, logFile: string, log: Log): Promise<void
     'install',
     '--ignore-scripts',
     ...quiet,
-    `code-server@${CODE_SERVER_VERSION}`,
+    `code-server@${target.codeServer}`,
   ]);
   await step('VS Code server dependencies', vscodeDir, ['install', '--omit=dev', '--ignore-scripts', ...quiet]);
-  // VS Code's server loads its modules from node_modules.asar; ripgrep's postinstall would download.
+  // VS Code's server loads its modules from node_modules.asar.
   await fs.rm(path.join(vscodeDir, 'node_modules.asar'), { recursive: true, force: true });
   await fs.symlink('node_modules', path.join(vscodeDir, 'node_modules.asar'), 'dir');
-  const rgDir = path.join(vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin');
-  await fs.mkdir(rgDir, { recursive: true });
-  await fs.rm(path.join(rgDir, 'rg'), { force: true });
-  await fs.symlink(await which('rg'), path.join(rgDir, 'rg'));
-  await step('native modules (node-gyp)', vscodeDir, ['rebuild', ...VSCODE_NATIVE]);
+  if (target.ripgrepBin) {
+    // ripgrep's postinstall would download it: Debian's takes its place.
+    const rg = path.join(vscodeDir, ...target.ripgrepBin.split('/'));
+    await fs.mkdir(path.dirname(rg), { recursive: true });
+    await fs.rm(rg, { force: true });
+    await fs.symlink(await which('rg'), rg);
+  }
+  await step('native modules (node-gyp)', vscodeDir, ['rebuild', ...target.nativeModules]);
   await step('built-in extensions dependencies', path.join(vscodeDir, 'extensions'), [
     'install',
     '--omit=dev',
@@ -152,54 +118,35 @@ async function installInto(dir: string, logFile: string, log: Log): Promise<void
     ...quiet,
   ]);
   await step('argon2', dir, ['rebuild', 'argon2']);
-  const version = await runCapture(process.execPath, [entryOf(dir), '--version'], dir, {
+  const version = await runCapture(runtime.node, [entryOf(dir), '--version'], dir, {
     ...process.env,
     XDG_DATA_HOME: path.join(dir, '.xdg-data'),
   });
-  if (!version.includes(CODE_SERVER_VERSION)) throw new Error(`code-server --version printed: ${version}`);
+  if (!version.includes(target.codeServer)) throw new Error(`code-server --version printed: ${version}`);
 }
 
-/** The environment for npm: yes to prompts, and Node's own headers for node-gyp when npm has none set. */
-function npmEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, npm_config_yes: 'true', npm_config_update_notifier: 'false' };
-  if (!env.npm_config_nodedir) {
-    const prefix = path.resolve(path.dirname(process.execPath), '..');
-    if (existsSync(path.join(prefix, 'include', 'node', 'node.h'))) env.npm_config_nodedir = prefix;
+/**
+ * The environment for npm: yes to prompts, the runtime's Node first on PATH (npm and node-gyp run
+ * with it, so native modules are built for its ABI) and its headers for node-gyp (nothing to download).
+ */
+function npmEnv(runtime: NodeRuntime): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: [path.dirname(runtime.node), process.env.PATH].filter(Boolean).join(path.delimiter),
+    npm_config_yes: 'true',
+    npm_config_update_notifier: 'false',
+  };
+  // A nodedir the user set is kept for the Node running the tests; another Node needs its own headers.
+  if (runtime.node !== process.execPath || !env.npm_config_nodedir) {
+    if (!existsSync(path.join(runtime.prefix, 'include', 'node', 'node.h'))) {
+      throw new Error(
+        `No Node headers in ${runtime.prefix}/include/node: node-gyp would download them (no internet here). ` +
+          'Install a Node that ships its headers (Debian: nodejs with libnode-dev), or set npm_config_nodedir.',
+      );
+    }
+    env.npm_config_nodedir = runtime.prefix;
   }
   return env;
-}
-
-function runLogged(cmd: string, args: string[], cwd: string, logFile: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    void fs.appendFile(logFile, `\n$ (cd ${cwd} && ${cmd} ${args.join(' ')})\n`).then(async () => {
-      const out = await fs.open(logFile, 'a');
-      const child = spawn(cmd, args, { cwd, env: npmEnv(), stdio: ['ignore', out.fd, out.fd] });
-      child.on('error', (err) => {
-        void out.close();
-        reject(err);
-      });
-      child.on('close', (code) => {
-        void out.close().then(async () => {
-          if (code === 0) return resolve();
-          const tail = (await fs.readFile(logFile, 'utf8')).split('\n').slice(-40).join('\n');
-          reject(new Error(`${cmd} ${args.join(' ')} failed (exit ${code}) in ${cwd}:\n${tail}`));
-        });
-      });
-    }, reject);
-  });
-}
-
-function runCapture(cmd: string, args: string[], cwd: string, env?: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${out}`)),
-    );
-  });
 }
 
 async function which(cmd: string): Promise<string> {
@@ -208,40 +155,6 @@ async function which(cmd: string): Promise<string> {
     if (dir && existsSync(p)) return p;
   }
   throw new Error(`${cmd} is not on PATH. Install Debian's ripgrep (apt-get install ripgrep), as .ci/run does.`);
-}
-
-/** A lock folder; a stale one (its owner gone or too old) is taken over. */
-async function lock(lockDir: string, log: Log): Promise<() => Promise<void>> {
-  const deadline = Date.now() + LOCK_STALE_MS;
-  let told = false;
-  for (;;) {
-    try {
-      await fs.mkdir(lockDir);
-      await fs.writeFile(path.join(lockDir, 'pid'), String(process.pid));
-      return () => fs.rm(lockDir, { recursive: true, force: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const owner = Number(await fs.readFile(path.join(lockDir, 'pid'), 'utf8').catch(() => '0'));
-    const age = Date.now() - (await fs.stat(lockDir).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
-    if ((owner > 0 && !alive(owner)) || age > LOCK_STALE_MS || Date.now() > deadline) {
-      log(`taking over a stale install lock (${lockDir})`);
-      await fs.rm(lockDir, { recursive: true, force: true });
-      continue;
-    }
-    if (!told) log(`another process is installing code-server (pid ${owner}); waiting`);
-    told = true;
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A free TCP port on 127.0.0.1 (free now; code-server binds it a moment later). */
@@ -280,7 +193,7 @@ function xdgEnv(dirs: CodeServerDirs): NodeJS.ProcessEnv {
 /** `code-server --install-extension <vsix>` into `dirs`, as a user would install the packaged extension. */
 export async function installExtension(install: CodeServerInstall, dirs: CodeServerDirs, vsix: string): Promise<void> {
   const args = [install.entry, ...(await baseArgs(dirs)), '--force', '--install-extension', vsix];
-  const out = await runCapture(process.execPath, args, install.dir, { ...process.env, ...xdgEnv(dirs) });
+  const out = await runCapture(install.node, args, install.dir, { ...process.env, ...xdgEnv(dirs) });
   if (!/successfully installed/i.test(out)) throw new Error(`Installing ${vsix} into code-server failed:\n${out}`);
 }
 
@@ -332,7 +245,7 @@ export async function startCodeServer(options: StartOptions): Promise<RunningCod
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   // The parent's test runner variables would make node:test machinery activate in children.
   delete env.NODE_TEST_CONTEXT;
-  const child = spawn(process.execPath, args, {
+  const child = spawn(options.install.node, args, {
     cwd: options.install.dir,
     env,
     // Its own process group, so stop() also ends the extension hosts it forks.

@@ -1,7 +1,9 @@
 /**
- * End to end in real VS Code: the packaged .vsix installed into code-server 4.100.3 (VS Code
- * 1.100), driven in Debian's Chromium as a user would, against the fake Anthropic server (run in
- * this process, so the test can stall a step). Screenshots of each stage go to .test-output/e2e/.
+ * End to end in real VS Code: the packaged .vsix installed into code-server, once per VS Code of
+ * the matrix (targets.ts: 1.100, our oldest, and 1.139), driven in Debian's Chromium as a user
+ * would, against the fake Anthropic server (run in this process, so the test can stall a step).
+ * Where extensions can provide chat models, the fake Claude models (test/e2e/fakeLm) are installed
+ * too, answering from the same fake server. Screenshots of each stage go to .test-output/e2e/<version>/.
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -14,11 +16,22 @@ import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server
 import { listFiles } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
 import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
-import { OUTPUT_FOLDER, PRD_NAME, WORKBENCH_SETTINGS, createWorkspace, freshVsix, writeUserSettings } from './setup';
+import { FAKE_LM_URL_ENV } from './fakeLm/models';
+import {
+  FAKE_LM_EXTENSION,
+  OUTPUT_FOLDER,
+  PRD_NAME,
+  WORKBENCH_SETTINGS,
+  buildTestExtensionVsix,
+  createWorkspace,
+  freshVsix,
+  outputDirFor,
+  writeUserSettings,
+} from './setup';
+import { type VscodeTarget, selectedTargets } from './targets';
 import { Screenshots, Workbench, launchChromium } from './workbench';
 import { STEP_DOCS } from '../helpers/layout';
 
-const OUTPUT_ROOT = path.join(repoRoot, '.test-output', 'e2e');
 const MODEL = 'claude-e2e-from-settings';
 const ALL_DONE = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((id) => [id, 'done']));
 
@@ -29,267 +42,280 @@ interface StateFile {
   approvals: { name: string; role: string }[];
 }
 
-describe('Archflow in code-server, end to end', { timeout: 15 * 60_000 }, () => {
-  const shots = new Screenshots(OUTPUT_ROOT);
-  let root: string;
-  let workspace: string;
-  let outDir: string;
-  let fake: FakeAnthropic;
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let wb: Workbench;
-  let ranAll = false;
-  let failed = false;
+for (const target of selectedTargets()) endToEndOn(target);
 
-  const readState = async (): Promise<StateFile> =>
-    JSON.parse(await fs.readFile(path.join(outDir, 'archflow.json'), 'utf8')) as StateFile;
+function endToEndOn(target: VscodeTarget): void {
+  const OUTPUT_ROOT = outputDirFor(target);
 
-  /** Runs a stage; on failure keeps a screenshot of what the user saw. */
-  const stage = async (name: string, body: () => Promise<void>): Promise<void> => {
-    const started = Date.now();
-    try {
-      await body();
-    } catch (err) {
-      failed = true;
-      if (browser) await shots.take(wb.page, `FAILED-${name}`).catch(() => undefined);
-      throw err;
-    } finally {
-      process.stderr.write(`e2e: stage ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-    }
-  };
+  describe(
+    `Archflow in code-server ${target.codeServer} (VS Code ${target.vscode}), end to end`,
+    { timeout: 15 * 60_000 },
+    () => {
+      const shots = new Screenshots(OUTPUT_ROOT);
+      let root: string;
+      let workspace: string;
+      let outDir: string;
+      let fake: FakeAnthropic;
+      let server: RunningCodeServer | undefined;
+      let browser: Browser | undefined;
+      let wb: Workbench;
+      let ranAll = false;
+      let failed = false;
 
-  before(async () => {
-    await shots.reset();
-    const install = await ensureCodeServer();
-    process.stderr.write(
-      `e2e: code-server ${install.version}: ${install.installedNow ? 'installed' : 'cached'} in ${(install.ms / 1000).toFixed(1)} s\n`,
-    );
-    const vsix = await freshVsix();
-    // Short paths: code-server puts a Unix socket in the user data folder.
-    root = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-e2e-'));
-    workspace = path.join(root, 'workspace');
-    outDir = path.join(workspace, ...OUTPUT_FOLDER.split('/'));
-    await createWorkspace(workspace);
-    // Slow enough that a user (and the screenshots) can watch steps run; a full run takes seconds.
-    fake = await startFakeAnthropic({ chunkDelayMs: 8 });
-    const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
-    // The endpoint comes from the user's settings (application scope) and the model too: both are read.
-    await writeUserSettings(dirs.userDataDir, {
-      ...WORKBENCH_SETTINGS,
-      'archflow.anthropic.baseUrl': fake.url,
-      'archflow.model': MODEL,
-    });
-    await installExtension(install, dirs, vsix);
-    server = await startCodeServer({
-      install,
-      ...dirs,
-      env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: undefined },
-      logFile: path.join(OUTPUT_ROOT, 'code-server.log'),
-    });
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-    wb = new Workbench(page);
-    await wb.open(server.folderUrl(workspace), PRD_NAME);
-  });
+      const readState = async (): Promise<StateFile> =>
+        JSON.parse(await fs.readFile(path.join(outDir, 'archflow.json'), 'utf8')) as StateFile;
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    await fake?.close();
-    if (failed) process.stderr.write(`e2e: kept ${root} (user data, workspace) for inspection\n`);
-    else if (root) await fs.rm(root, { recursive: true, force: true });
-    process.stderr.write(`e2e: screenshots: ${shots.taken.length} in ${path.relative(repoRoot, OUTPUT_ROOT)}/\n`);
-  });
-
-  test('right-click the PRD in the Explorer, "Design Architecture": the tree shows all eight steps done', () =>
-    stage('design-architecture', async () => {
-      await wb.page.waitForTimeout(500);
-      await shots.take(wb.page, 'workspace');
-      const entry = await wb.openExplorerContextMenu(PRD_NAME, 'Design Architecture');
-      await shots.take(wb.page, 'explorer-context-menu');
-      await entry.click();
-      await wb.showArchflowView();
-      // A screenshot while steps run (a full run against the fake takes seconds).
-      await wb.waitForTree((rows) => rows.some((r) => r.status === 'running'), 'a running step', 20_000);
-      await shots.take(wb.page, 'run-in-progress');
-      const rows = await wb.waitForSteps(ALL_DONE);
-      assert.equal(rows.length, 8);
-      await wb.expectNotification(/8 steps done/);
-      await shots.take(wb.page, 'all-steps-done');
-      const steps = new Set(fake.requests.map((r) => r.step));
-      assert.deepEqual([...steps].sort(), [1, 2, 3, 4, 5, 6, 7, 8]);
-      assert.ok(
-        fake.requests.every((r) => r.model === MODEL),
-        'every request uses archflow.model from settings',
-      );
-      ranAll = true;
-    }));
-
-  test('every file of SPEC §3 is on disk', () =>
-    stage('files', async () => {
-      assert.ok(ranAll, 'needs the full run');
-      const files = await listFiles(outDir);
-      for (const doc of STEP_DOCS) assert.ok(files.includes(doc), `${doc} missing; have ${files.join(', ')}`);
-      for (const f of [
-        'ARCHITECTURE.md',
-        'archflow.json',
-        'adr/README.md',
-        'diagrams/c4-context.mmd',
-        'diagrams/c4-container.mmd',
-      ]) {
-        assert.ok(files.includes(f), `${f} missing`);
-      }
-      const adrs = files.filter((f) => /^adr\/\d{4}-[a-z0-9-]+\.md$/.test(f));
-      assert.ok(
-        adrs.some((f) => f.startsWith('adr/0001-')),
-        `adr/0001-*.md missing; ADRs: ${adrs.join(', ')}`,
-      );
-      assert.ok(
-        files.some((f) => /^diagrams\/c4-component-[a-z0-9-]+\.mmd$/.test(f)),
-        'a level-3 diagram',
-      );
-      assert.deepEqual(
-        files.filter((f) => path.posix.basename(f).startsWith('.')),
-        [],
-        'no temporary files',
-      );
-      const doc = await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8');
-      const sections = [...doc.matchAll(/^## (\d+)\. /gm)].map((m) => Number(m[1]));
-      assert.deepEqual(sections, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
-      assert.ok(doc.includes('```mermaid'), 'diagrams embedded as mermaid blocks');
-      const state = await readState();
-      for (const id of [1, 2, 3, 4, 5, 6, 7, 8]) {
-        assert.equal(state.steps[id]?.status, 'done', `step ${id} in archflow.json`);
-        assert.equal(state.steps[id]?.model, MODEL, `model of step ${id}`);
-      }
-      // What a user does next: open the document from the notification.
-      const done = await wb.expectNotification(/8 steps done/);
-      await done.getByRole('button', { name: 'Open ARCHITECTURE.md' }).click();
-      await wb.hideNotificationCenter();
-      await wb.page.locator('.tab', { hasText: 'ARCHITECTURE.md' }).first().waitFor();
-      await shots.take(wb.page, 'architecture-md');
-    }));
-
-  let preview: Frame | undefined;
-
-  test('the preview renders C4 levels 1-3 as SVG in the webview and lists the five exit criteria', () =>
-    stage('preview', async () => {
-      assert.ok(ranAll, 'needs the full run');
-      await wb.runCommand('Archflow: Open Preview');
-      const frame = await wb.previewFrame('#canvas svg');
-      preview = frame;
-      for (const level of [1, 2, 3]) {
-        await frame.locator(`vscode-button[data-level="${level}"]`).click();
-        await frame.locator(`vscode-button[data-level="${level}"][aria-pressed="true"]`).waitFor();
-        const svg = frame.locator('#canvas svg');
-        await svg.waitFor();
-        const label = (await svg.getAttribute('aria-label')) ?? '';
-        assert.ok((await frame.locator('#canvas svg g').count()) > 3, `level ${level} SVG has content (${label})`);
-        await shots.take(wb.page, `preview-c4-level-${level}`);
-      }
-      assert.equal(await frame.locator('.render-error').count(), 0, 'no diagram render error');
-      await frame.locator('#tab-criteria').click();
-      const criteria = frame.locator('li.criterion');
-      await criteria.first().waitFor();
-      assert.equal(await criteria.count(), 5);
-      const ids = await Promise.all((await criteria.all()).map((c) => c.getAttribute('data-criterion')));
-      assert.deepEqual(ids, ['diagrams', 'security', 'performance', 'adrs', 'approval']);
-      assert.equal(await frame.locator('li.criterion[data-criterion="approval"].unmet').count(), 1);
-      await shots.take(wb.page, 'preview-exit-criteria');
-    }));
-
-  test('a stakeholder approval recorded through the panel turns its criterion met', () =>
-    stage('approval', async () => {
-      assert.ok(preview, 'needs the preview');
-      const frame = await wb.previewFrame('#approve');
-      await frame.locator('#approve').click();
-      await wb.answerInput(/\(1\/3\)/, 'Dana Reviewer');
-      await wb.answerInput(/\(2\/3\)/, 'Head of Engineering');
-      await wb.answerInput(/\(3\/3\)/, 'Approved in the design review');
-      await wb.expectNotification(/approval by Dana Reviewer/, 15_000);
-      await wb.hideNotificationCenter();
-      const met = await wb.previewFrame('li.criterion[data-criterion="approval"].met', 20_000);
-      assert.match((await met.locator('.approval-status').textContent()) ?? '', /Dana Reviewer/);
-      const state = await readState();
-      assert.equal(state.approvals.at(-1)?.name, 'Dana Reviewer');
-      await shots.take(wb.page, 'approval-met');
-    }));
-
-  test('a single step runs from the command palette', () =>
-    stage('single-step', async () => {
-      assert.ok(ranAll, 'needs the full run');
-      const before = (await readState()).steps[7]?.finishedAt;
-      const requestsBefore = fake.requests.length;
-      await wb.runCommand('Archflow: Run Step 7 — Observability');
-      await wb.expectNotification(/Step 7 — Observability is done/, 60_000);
-      await wb.hideNotificationCenter();
-      const newRequests = fake.requests.slice(requestsBefore);
-      assert.deepEqual(
-        newRequests.map((r) => r.step),
-        [7],
-        'exactly one model call, for step 7',
-      );
-      const after = (await readState()).steps[7]?.finishedAt;
-      assert.ok(after && after !== before, 'step 7 ran again');
-      await wb.showArchflowView();
-      await wb.waitForSteps({ 7: 'done' });
-      await shots.take(wb.page, 'single-step-done');
-    }));
-
-  test('cancelling part-way leaves no partial file and the earlier steps intact', () =>
-    stage('cancel', async () => {
-      assert.ok(ranAll, 'needs the full run');
-      await wb.clearNotifications();
-      // A fresh start in this workspace: step 3 will stall until the user cancels.
-      await fs.rm(outDir, { recursive: true, force: true });
-      fake.setFaults([{ step: 3, kind: 'stall' }]);
-      await wb.showArchflowView();
-      await wb.waitForNoSteps();
-      await wb.showExplorer();
-      await wb.explorerContextMenu(PRD_NAME, 'Design Architecture');
-      await wb.showArchflowView();
-      await wb.waitForSteps({ 1: 'done', 2: 'done', 3: 'running' }, 60_000);
-      const stalled = fake.requests.find((r) => r.step === 3);
-      assert.ok(stalled, 'step 3 reached the model');
-      const toast = wb.notification(/Archflow: Design Architecture/);
-      await shots.take(wb.page, 'cancel-step-3-running');
-      await toast.getByRole('button', { name: 'Cancel' }).click();
-      await wb.expectNotification(/run cancelled/, 20_000);
-      await wb.waitForSteps({ 1: 'done', 2: 'done', 3: 'not started' }, 20_000);
-      await shots.take(wb.page, 'cancelled');
-      fake.clearFaults();
-
-      const state = await readState();
-      assert.deepEqual(Object.keys(state.steps).sort(), ['1', '2'], 'only steps 1 and 2 are recorded');
-      const files = await listFiles(outDir);
-      assert.deepEqual(
-        files.filter((f) => path.posix.basename(f).startsWith('.')),
-        [],
-        'no temporary file left',
-      );
-      assert.ok(!files.includes('03-service-architecture.md'), 'no document of the cancelled step');
-      assert.ok(!files.includes('diagrams/c4-container.mmd'), 'no diagram of the cancelled step');
-      for (const id of ['1', '2']) {
-        for (const file of state.steps[id].files) {
-          const text = await fs.readFile(path.join(outDir, file), 'utf8');
-          assert.equal(hashText(text), state.files[file]?.hashes[0], `${file} is complete (as recorded)`);
+      /** Runs a stage; on failure keeps a screenshot of what the user saw. */
+      const stage = async (name: string, body: () => Promise<void>): Promise<void> => {
+        const started = Date.now();
+        try {
+          await body();
+        } catch (err) {
+          failed = true;
+          if (browser) await shots.take(wb.page, `FAILED-${name}`).catch(() => undefined);
+          throw err;
+        } finally {
+          process.stderr.write(`e2e: ${target.name}: stage ${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
         }
-      }
-    }));
+      };
 
-  test('reloading the window restores the tree and the panel', () =>
-    stage('reload', async () => {
-      assert.ok(ranAll, 'needs the full run');
-      await wb.reloadWindow();
-      await wb.showArchflowView();
-      // As the cancelled run left it.
-      const rows = await wb.waitForSteps({ 1: 'done', 2: 'done', 3: 'not started', 8: 'not started' }, 60_000);
-      assert.equal(rows.length, 8);
-      assert.ok(preview, 'the preview was not open before the reload');
-      const frame = await wb.previewFrame('li.criterion', 60_000);
-      assert.equal(await frame.locator('li.criterion').count(), 5);
-      await frame.locator('#tab-diagrams').click();
-      await frame.locator('#canvas svg').waitFor({ timeout: 20_000 });
-      await shots.take(wb.page, 'after-reload');
-    }));
-});
+      before(async () => {
+        await shots.reset();
+        const install = await ensureCodeServer(target);
+        process.stderr.write(
+          `e2e: code-server ${install.version} (VS Code ${target.vscode}): ${install.installedNow ? 'installed' : 'cached'} in ${(install.ms / 1000).toFixed(1)} s\n`,
+        );
+        const vsix = await freshVsix();
+        // Short paths: code-server puts a Unix socket in the user data folder.
+        root = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-e2e-'));
+        workspace = path.join(root, 'workspace');
+        outDir = path.join(workspace, ...OUTPUT_FOLDER.split('/'));
+        await createWorkspace(workspace);
+        // Slow enough that a user (and the screenshots) can watch steps run; a full run takes seconds.
+        fake = await startFakeAnthropic({ chunkDelayMs: 8 });
+        const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
+        // The endpoint comes from the user's settings (application scope) and the model too: both are read.
+        await writeUserSettings(dirs.userDataDir, {
+          ...WORKBENCH_SETTINGS,
+          'archflow.anthropic.baseUrl': fake.url,
+          'archflow.model': MODEL,
+        });
+        await installExtension(install, dirs, vsix);
+        if (target.languageModelProviders) {
+          await installExtension(install, dirs, await buildTestExtensionVsix(root, FAKE_LM_EXTENSION));
+        }
+        server = await startCodeServer({
+          install,
+          ...dirs,
+          env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: undefined, [FAKE_LM_URL_ENV]: fake.url },
+          logFile: path.join(OUTPUT_ROOT, 'code-server.log'),
+        });
+        browser = await launchChromium();
+        const page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
+        wb = new Workbench(page);
+        await wb.open(server.folderUrl(workspace), PRD_NAME);
+      });
+
+      after(async () => {
+        await browser?.close().catch(() => undefined);
+        await server?.stop();
+        await fake?.close();
+        if (failed) process.stderr.write(`e2e: kept ${root} (user data, workspace) for inspection\n`);
+        else if (root) await fs.rm(root, { recursive: true, force: true });
+        process.stderr.write(`e2e: screenshots: ${shots.taken.length} in ${path.relative(repoRoot, OUTPUT_ROOT)}/\n`);
+      });
+
+      test('right-click the PRD in the Explorer, "Design Architecture": the tree shows all eight steps done', () =>
+        stage('design-architecture', async () => {
+          await wb.page.waitForTimeout(500);
+          await shots.take(wb.page, 'workspace');
+          const entry = await wb.openExplorerContextMenu(PRD_NAME, 'Design Architecture');
+          await shots.take(wb.page, 'explorer-context-menu');
+          await entry.click();
+          await wb.showArchflowView();
+          // A screenshot while steps run (a full run against the fake takes seconds).
+          await wb.waitForTree((rows) => rows.some((r) => r.status === 'running'), 'a running step', 20_000);
+          await shots.take(wb.page, 'run-in-progress');
+          const rows = await wb.waitForSteps(ALL_DONE);
+          assert.equal(rows.length, 8);
+          await wb.expectNotification(/8 steps done/);
+          await shots.take(wb.page, 'all-steps-done');
+          const steps = new Set(fake.requests.map((r) => r.step));
+          assert.deepEqual([...steps].sort(), [1, 2, 3, 4, 5, 6, 7, 8]);
+          assert.ok(
+            fake.requests.every((r) => r.model === MODEL),
+            'every request uses archflow.model from settings',
+          );
+          ranAll = true;
+        }));
+
+      test('every file of SPEC §3 is on disk', () =>
+        stage('files', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          const files = await listFiles(outDir);
+          for (const doc of STEP_DOCS) assert.ok(files.includes(doc), `${doc} missing; have ${files.join(', ')}`);
+          for (const f of [
+            'ARCHITECTURE.md',
+            'archflow.json',
+            'adr/README.md',
+            'diagrams/c4-context.mmd',
+            'diagrams/c4-container.mmd',
+          ]) {
+            assert.ok(files.includes(f), `${f} missing`);
+          }
+          const adrs = files.filter((f) => /^adr\/\d{4}-[a-z0-9-]+\.md$/.test(f));
+          assert.ok(
+            adrs.some((f) => f.startsWith('adr/0001-')),
+            `adr/0001-*.md missing; ADRs: ${adrs.join(', ')}`,
+          );
+          assert.ok(
+            files.some((f) => /^diagrams\/c4-component-[a-z0-9-]+\.mmd$/.test(f)),
+            'a level-3 diagram',
+          );
+          assert.deepEqual(
+            files.filter((f) => path.posix.basename(f).startsWith('.')),
+            [],
+            'no temporary files',
+          );
+          const doc = await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8');
+          const sections = [...doc.matchAll(/^## (\d+)\. /gm)].map((m) => Number(m[1]));
+          assert.deepEqual(sections, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+          assert.ok(doc.includes('```mermaid'), 'diagrams embedded as mermaid blocks');
+          const state = await readState();
+          for (const id of [1, 2, 3, 4, 5, 6, 7, 8]) {
+            assert.equal(state.steps[id]?.status, 'done', `step ${id} in archflow.json`);
+            assert.equal(state.steps[id]?.model, MODEL, `model of step ${id}`);
+          }
+          // What a user does next: open the document from the notification.
+          const done = await wb.expectNotification(/8 steps done/);
+          await done.getByRole('button', { name: 'Open ARCHITECTURE.md' }).click();
+          await wb.hideNotificationCenter();
+          await wb.page.locator('.tab', { hasText: 'ARCHITECTURE.md' }).first().waitFor();
+          await shots.take(wb.page, 'architecture-md');
+        }));
+
+      let preview: Frame | undefined;
+
+      test('the preview renders C4 levels 1-3 as SVG in the webview and lists the five exit criteria', () =>
+        stage('preview', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          await wb.runCommand('Archflow: Open Preview');
+          const frame = await wb.previewFrame('#canvas svg');
+          preview = frame;
+          for (const level of [1, 2, 3]) {
+            await frame.locator(`vscode-button[data-level="${level}"]`).click();
+            await frame.locator(`vscode-button[data-level="${level}"][aria-pressed="true"]`).waitFor();
+            const svg = frame.locator('#canvas svg');
+            await svg.waitFor();
+            const label = (await svg.getAttribute('aria-label')) ?? '';
+            assert.ok((await frame.locator('#canvas svg g').count()) > 3, `level ${level} SVG has content (${label})`);
+            await shots.take(wb.page, `preview-c4-level-${level}`);
+          }
+          assert.equal(await frame.locator('.render-error').count(), 0, 'no diagram render error');
+          await frame.locator('#tab-criteria').click();
+          const criteria = frame.locator('li.criterion');
+          await criteria.first().waitFor();
+          assert.equal(await criteria.count(), 5);
+          const ids = await Promise.all((await criteria.all()).map((c) => c.getAttribute('data-criterion')));
+          assert.deepEqual(ids, ['diagrams', 'security', 'performance', 'adrs', 'approval']);
+          assert.equal(await frame.locator('li.criterion[data-criterion="approval"].unmet').count(), 1);
+          await shots.take(wb.page, 'preview-exit-criteria');
+        }));
+
+      test('a stakeholder approval recorded through the panel turns its criterion met', () =>
+        stage('approval', async () => {
+          assert.ok(preview, 'needs the preview');
+          const frame = await wb.previewFrame('#approve');
+          await frame.locator('#approve').click();
+          await wb.answerInput(/\(1\/3\)/, 'Dana Reviewer');
+          await wb.answerInput(/\(2\/3\)/, 'Head of Engineering');
+          await wb.answerInput(/\(3\/3\)/, 'Approved in the design review');
+          await wb.expectNotification(/approval by Dana Reviewer/, 15_000);
+          await wb.hideNotificationCenter();
+          const met = await wb.previewFrame('li.criterion[data-criterion="approval"].met', 20_000);
+          assert.match((await met.locator('.approval-status').textContent()) ?? '', /Dana Reviewer/);
+          const state = await readState();
+          assert.equal(state.approvals.at(-1)?.name, 'Dana Reviewer');
+          await shots.take(wb.page, 'approval-met');
+        }));
+
+      test('a single step runs from the command palette', () =>
+        stage('single-step', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          const before = (await readState()).steps[7]?.finishedAt;
+          const requestsBefore = fake.requests.length;
+          await wb.runCommand('Archflow: Run Step 7 — Observability');
+          await wb.expectNotification(/Step 7 — Observability is done/, 60_000);
+          await wb.hideNotificationCenter();
+          const newRequests = fake.requests.slice(requestsBefore);
+          assert.deepEqual(
+            newRequests.map((r) => r.step),
+            [7],
+            'exactly one model call, for step 7',
+          );
+          const after = (await readState()).steps[7]?.finishedAt;
+          assert.ok(after && after !== before, 'step 7 ran again');
+          await wb.showArchflowView();
+          await wb.waitForSteps({ 7: 'done' });
+          await shots.take(wb.page, 'single-step-done');
+        }));
+
+      test('cancelling part-way leaves no partial file and the earlier steps intact', () =>
+        stage('cancel', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          await wb.clearNotifications();
+          // A fresh start in this workspace: step 3 will stall until the user cancels.
+          await fs.rm(outDir, { recursive: true, force: true });
+          fake.setFaults([{ step: 3, kind: 'stall' }]);
+          await wb.showArchflowView();
+          await wb.waitForNoSteps();
+          await wb.showExplorer();
+          await wb.explorerContextMenu(PRD_NAME, 'Design Architecture');
+          await wb.showArchflowView();
+          await wb.waitForSteps({ 1: 'done', 2: 'done', 3: 'running' }, 60_000);
+          const stalled = fake.requests.find((r) => r.step === 3);
+          assert.ok(stalled, 'step 3 reached the model');
+          const toast = wb.notification(/Archflow: Design Architecture/);
+          await shots.take(wb.page, 'cancel-step-3-running');
+          await toast.getByRole('button', { name: 'Cancel' }).click();
+          await wb.expectNotification(/run cancelled/, 20_000);
+          await wb.waitForSteps({ 1: 'done', 2: 'done', 3: 'not started' }, 20_000);
+          await shots.take(wb.page, 'cancelled');
+          fake.clearFaults();
+
+          const state = await readState();
+          assert.deepEqual(Object.keys(state.steps).sort(), ['1', '2'], 'only steps 1 and 2 are recorded');
+          const files = await listFiles(outDir);
+          assert.deepEqual(
+            files.filter((f) => path.posix.basename(f).startsWith('.')),
+            [],
+            'no temporary file left',
+          );
+          assert.ok(!files.includes('03-service-architecture.md'), 'no document of the cancelled step');
+          assert.ok(!files.includes('diagrams/c4-container.mmd'), 'no diagram of the cancelled step');
+          for (const id of ['1', '2']) {
+            for (const file of state.steps[id].files) {
+              const text = await fs.readFile(path.join(outDir, file), 'utf8');
+              assert.equal(hashText(text), state.files[file]?.hashes[0], `${file} is complete (as recorded)`);
+            }
+          }
+        }));
+
+      test('reloading the window restores the tree and the panel', () =>
+        stage('reload', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          await wb.reloadWindow();
+          await wb.showArchflowView();
+          // As the cancelled run left it.
+          const rows = await wb.waitForSteps({ 1: 'done', 2: 'done', 3: 'not started', 8: 'not started' }, 60_000);
+          assert.equal(rows.length, 8);
+          assert.ok(preview, 'the preview was not open before the reload');
+          const frame = await wb.previewFrame('li.criterion', 60_000);
+          assert.equal(await frame.locator('li.criterion').count(), 5);
+          await frame.locator('#tab-diagrams').click();
+          await frame.locator('#canvas svg').waitFor({ timeout: 20_000 });
+          await shots.take(wb.page, 'after-reload');
+        }));
+    },
+  );
+}

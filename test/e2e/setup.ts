@@ -1,6 +1,7 @@
 /**
  * What the end-to-end tests and `npm start` prepare around code-server: the packaged .vsix, the
- * test-only host-checks extension, a workspace holding a PRD, user settings, and a CLI run.
+ * test-only extensions (host checks, fake language models), a workspace holding a PRD, user
+ * settings, and a CLI run.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
@@ -8,11 +9,19 @@ import * as path from 'node:path';
 import { createVSIX } from '@vscode/vsce';
 import * as esbuild from 'esbuild';
 import { repoRoot } from '../helpers/paths';
+import { FAKE_LM_VENDOR } from './fakeLm/models';
+import { PROBE_CONTRIBUTIONS } from './hostChecks/probeFixture';
+import type { VscodeTarget } from './targets';
 
 export const SAMPLE_PRD = path.join(repoRoot, 'test', 'e2e', 'fixtures', 'sample-prd.md');
 /** The PRD's name in the workspaces the tests open. */
 export const PRD_NAME = 'PRD.md';
 export const OUTPUT_FOLDER = 'docs/architecture';
+
+/** Where the e2e suites of one VS Code write screenshots, logs and reports: .test-output/e2e/<name>/. */
+export function outputDirFor(target: VscodeTarget): string {
+  return path.join(repoRoot, '.test-output', 'e2e', target.name);
+}
 
 /** The .vsix `npm run vsix` writes. */
 export function vsixPath(): string {
@@ -61,16 +70,56 @@ async function newestMtime(paths: string[]): Promise<{ file: string; mtimeMs: nu
   return best;
 }
 
+/** A test-only extension: its entry module (bundled by esbuild) and its package.json fields. */
+interface TestExtension {
+  /** package.json `name` (publisher archflow-e2e). */
+  name: string;
+  displayName: string;
+  /** Entry module under test/e2e. */
+  entry: string;
+  /** engines.vscode. */
+  vscode: string;
+  activationEvents: string[];
+  contributes?: Record<string, unknown>;
+}
+
 /**
- * Packages test/e2e/hostChecks as a .vsix in `workDir` (bundled by esbuild, so it runs from any
- * folder), for `code-server --install-extension`. It does nothing unless ARCHFLOW_HOST_CHECKS_OUT is set.
+ * The host-checks extension: runs test/e2e/hostChecks in the extension host, and contributes a
+ * chat participant and a language model tool the checks drive (VS Code ignores contribution
+ * points it does not know).
  */
-export async function buildHostChecksVsix(workDir: string): Promise<string> {
-  const staging = path.join(workDir, 'host-checks-extension');
+export const HOST_CHECKS_EXTENSION: TestExtension = {
+  name: 'host-checks',
+  displayName: 'Archflow host checks (tests only)',
+  entry: 'hostChecks/extension.ts',
+  vscode: '^1.95.0',
+  // Not a dependency on archflow.archflow: that would activate Archflow first and defeat the laziness check.
+  activationEvents: ['onStartupFinished'],
+  contributes: PROBE_CONTRIBUTIONS,
+};
+
+/** The fake language model extension (test/e2e/fakeLm), for VS Code versions with the provider API. */
+export const FAKE_LM_EXTENSION: TestExtension = {
+  name: 'fake-language-model',
+  displayName: 'Fake Claude models (tests only)',
+  entry: 'fakeLm/extension.ts',
+  vscode: '^1.104.0',
+  activationEvents: ['onStartupFinished'],
+  contributes: {
+    languageModelChatProviders: [{ vendor: FAKE_LM_VENDOR, displayName: 'Fake Claude (Archflow tests)' }],
+  },
+};
+
+/**
+ * Packages a test-only extension as a .vsix in `workDir` (bundled by esbuild, so it runs from any
+ * folder), for `code-server --install-extension`.
+ */
+export async function buildTestExtensionVsix(workDir: string, ext: TestExtension): Promise<string> {
+  const staging = path.join(workDir, `${ext.name}-extension`);
   await fs.rm(staging, { recursive: true, force: true });
   await fs.mkdir(staging, { recursive: true });
   await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'test', 'e2e', 'hostChecks', 'extension.ts')],
+    entryPoints: [path.join(repoRoot, 'test', 'e2e', ...ext.entry.split('/'))],
     outfile: path.join(staging, 'dist', 'extension.js'),
     bundle: true,
     platform: 'node',
@@ -80,20 +129,20 @@ export async function buildHostChecksVsix(workDir: string): Promise<string> {
     logLevel: 'silent',
   });
   const manifest = {
-    name: 'host-checks',
-    displayName: 'Archflow host checks (tests only)',
+    name: ext.name,
+    displayName: ext.displayName,
     publisher: 'archflow-e2e',
     version: '0.0.1',
     license: 'MIT',
-    engines: { vscode: '^1.95.0' },
+    engines: { vscode: ext.vscode },
     main: './dist/extension.js',
-    // Not a dependency on archflow.archflow: that would activate Archflow first and defeat the laziness check.
-    activationEvents: ['onStartupFinished'],
+    activationEvents: ext.activationEvents,
+    ...(ext.contributes ? { contributes: ext.contributes } : {}),
   };
   await fs.writeFile(path.join(staging, 'package.json'), JSON.stringify(manifest, null, 2));
-  await fs.writeFile(path.join(staging, 'README.md'), 'Test-only extension: runs the Archflow host checks.\n');
+  await fs.writeFile(path.join(staging, 'README.md'), `Test-only extension: ${ext.displayName}.\n`);
   await fs.writeFile(path.join(staging, '.vscodeignore'), '**\n!dist/extension.js\n!package.json\n!README.md\n');
-  const out = path.join(workDir, 'archflow-host-checks.vsix');
+  const out = path.join(workDir, `archflow-e2e-${ext.name}.vsix`);
   // vsce reports on the console; keep the test output for the tests.
   const saved = { log: console.log, info: console.info, warn: console.warn };
   console.log = console.info = console.warn = () => undefined;

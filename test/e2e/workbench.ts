@@ -51,12 +51,29 @@ export class Workbench {
     await this.waitReady(expectFile);
   }
 
-  /** Waits for the workbench, `expectFile` in the Explorer (when given), and Archflow's contributions. */
+  /**
+   * Waits for the workbench, `expectFile` in the Explorer (when given), and Archflow's
+   * contributions; then hides the secondary side bar, so every VS Code shows the same layout
+   * (1.139 opens the Chat view there, holding the focus and a third of the width).
+   */
   async waitReady(expectFile?: string): Promise<void> {
     await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     if (expectFile) await this.explorerItem(expectFile).waitFor({ timeout: 60_000 });
     // The activity bar entry appears once the extension's contributions are registered; menus need them.
     await this.archflowActivity().waitFor({ timeout: 60_000 });
+    await this.hideSecondarySideBar();
+  }
+
+  /** The secondary side bar (VS Code 1.139 shows the Chat view in it at start-up). */
+  secondarySideBar(): Locator {
+    return this.page.locator('[id="workbench.parts.auxiliarybar"]');
+  }
+
+  /** Hides the secondary side bar when it is shown ("View: Hide Secondary Side Bar", in 1.100 and 1.139). */
+  async hideSecondarySideBar(): Promise<void> {
+    if (!(await this.secondarySideBar().isVisible())) return;
+    await this.runCommand('View: Hide Secondary Side Bar');
+    await this.secondarySideBar().waitFor({ state: 'hidden', timeout: 10_000 });
   }
 
   explorerItem(name: string): Locator {
@@ -110,6 +127,47 @@ export class Workbench {
 
   sidebar(): Locator {
     return this.page.locator('[id="workbench.parts.sidebar"]');
+  }
+
+  /** The Chat view (VS Code 1.139 keeps it in the secondary side bar). */
+  chatView(): Locator {
+    return this.secondarySideBar();
+  }
+
+  /** Opens the Chat view (Ctrl+Alt+I) unless it is shown, and waits for its input. */
+  async openChat(): Promise<void> {
+    const input = this.chatView().locator('.interactive-input-editor').first();
+    // The shortcut hides a Chat view that is shown.
+    if (!(await input.isVisible())) await this.page.keyboard.press('Control+Alt+I');
+    await input.waitFor({ timeout: 15_000 });
+  }
+
+  /** Picks the chat model whose name starts with `name` in the Chat view's model picker. */
+  async pickChatModel(name: string): Promise<void> {
+    await this.chatView().locator('.model-picker-split').first().click();
+    await this.page.getByPlaceholder('Search models').fill(name);
+    const option = this.page.getByRole('option', { name: new RegExp(`^${escapeRegExp(name)}`) }).first();
+    await option.click();
+    await this.chatView().locator('.model-picker-split', { hasText: name }).first().waitFor({ timeout: 10_000 });
+  }
+
+  /**
+   * Starts a new chat and sends `text` as a user types it ("@participant /command prompt"): the
+   * chat input is a Monaco editor without a textarea, so it is clicked and typed into.
+   */
+  async sendChat(text: string): Promise<void> {
+    await this.chatView()
+      .getByRole('button', { name: /^New Chat/ })
+      .first()
+      .click();
+    await this.chatView().locator('.interactive-input-editor').first().click();
+    await this.page.keyboard.type(text, { delay: 10 });
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The response in the Chat view that shows `text`. */
+  chatResponse(text: string | RegExp): Locator {
+    return this.chatView().locator('.monaco-list-row', { hasText: text });
   }
 
   /** The step rows of the Workflow tree; their labels read "Step 3 — Service Design, backend-architect, done". */
@@ -243,4 +301,8 @@ export class Workbench {
     await reloaded;
     await this.waitReady();
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

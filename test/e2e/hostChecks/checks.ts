@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import * as vscode from 'vscode';
 import type { ArchflowTestApi } from '../../../src/vscode/extension';
+import { type Probes, apiSurface, runChatChecks } from './chatProbes';
 import { EXPECTED_SETTINGS, type HostCheck, type HostCheckReport } from './fixture';
 
 export const ARCHFLOW_ID = 'archflow.archflow';
@@ -40,8 +41,12 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Runs every check; never throws (a failing check is a result). */
-export async function runHostChecks(): Promise<HostCheckReport> {
+/**
+ * Runs every check; never throws (a failing check is a result). With `probes` (the host-checks
+ * extension registered them) and a VS Code whose extensions can provide chat models, the chat and
+ * language model checks run too.
+ */
+export async function runHostChecks(probes?: Probes): Promise<HostCheckReport> {
   const checks: HostCheck[] = [];
   const check = async (name: string, body: () => Promise<string>): Promise<void> => {
     try {
@@ -53,7 +58,7 @@ export async function runHostChecks(): Promise<HostCheckReport> {
   const ext = vscode.extensions.getExtension<ArchflowTestApi>(ARCHFLOW_ID);
   if (!ext) {
     checks.push({ name: 'Archflow is installed', ok: false, detail: `${ARCHFLOW_ID} not found` });
-    return report(checks);
+    return report(checks, probes);
   }
   const manifest = ext.packageJSON as Manifest;
   const contributed = (manifest.contributes?.commands ?? []).map((c) => c.command);
@@ -148,13 +153,16 @@ export async function runHostChecks(): Promise<HostCheckReport> {
     return 'user and workspace settings as expected (workspace baseUrl ignored); outputFolder change followed live';
   });
 
-  return report(checks);
+  if (probes && apiSurface()['lm.registerLanguageModelChatProvider']) await runChatChecks(check, probes);
+  return report(checks, probes);
 }
 
-function report(checks: HostCheck[]): HostCheckReport {
+function report(checks: HostCheck[], probes?: Probes): HostCheckReport {
   return {
     vscodeVersion: vscode.version,
     appHost: vscode.env.appHost,
+    api: apiSurface(),
+    ...(probes ? { refused: probes.refused } : {}),
     ok: checks.every((c) => c.ok),
     checks,
     finishedAt: new Date().toISOString(),
@@ -162,8 +170,8 @@ function report(checks: HostCheck[]): HostCheckReport {
 }
 
 /** Runs the checks and writes the report to `file` (JSON). */
-export async function runHostChecksTo(file: string): Promise<HostCheckReport> {
-  const result = await runHostChecks();
+export async function runHostChecksTo(file: string, probes?: Probes): Promise<HostCheckReport> {
+  const result = await runHostChecks(probes);
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(`${file}.tmp`, JSON.stringify(result, null, 2));
   await fs.rename(`${file}.tmp`, file);

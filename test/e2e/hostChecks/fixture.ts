@@ -47,6 +47,10 @@ export interface HostCheck {
 export interface HostCheckReport {
   vscodeVersion: string;
   appHost: string;
+  /** Which chat / language model API functions this VS Code offers extensions. */
+  api: Record<string, boolean>;
+  /** Probe registrations the running VS Code refused, by API name, with its message. */
+  refused?: Record<string, string>;
   ok: boolean;
   checks: HostCheck[];
   finishedAt: string;
