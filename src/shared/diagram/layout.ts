@@ -1,0 +1,350 @@
+/**
+ * Lays out a C4 view: element boxes sized from their wrapped text, boundaries as nested ELK nodes,
+ * ELK layered with orthogonal routing around the boxes and edge labels placed by ELK (so labels
+ * never sit on a box or on each other). Both top-down and left-to-right are tried and the one that
+ * fits a wide editor better is kept. Pure and deterministic: the same view gives the same layout.
+ */
+import { type ElkEdge, type ElkNode, type ElkPoint, elkLayout } from './elk';
+import { type TextStyle, textWidth, wrapText } from './text';
+import type { DiagramBoundary, DiagramElement, DiagramRelationship, DiagramView } from './types';
+
+/** Text styles of the diagram (px). The smallest is 13 px, so text stays at 11 px or more down to 85 % zoom. */
+export const STYLE = {
+  title: { size: 18, bold: true },
+  name: { size: 15, bold: true },
+  meta: { size: 13 },
+  description: { size: 13 },
+  label: { size: 13 },
+  technology: { size: 13 },
+  boundaryName: { size: 15, bold: true },
+  boundaryMeta: { size: 13 },
+} as const satisfies Record<string, TextStyle>;
+
+/** Line height as a multiple of the font size. */
+export const LINE = 1.3;
+const PAD_X = 14;
+const PAD_Y = 12;
+const MIN_TEXT = 150;
+const MAX_TEXT = 210;
+const LABEL_MAX = 150;
+const PERSON_HEAD = 28;
+const DB_CAP = 10;
+const QUEUE_CAP = 12;
+const BOUNDARY_TOP = 48;
+const BOUNDARY_PAD = 20;
+/** Room around the drawing. */
+export const MARGIN = 16;
+
+/** One line of text with its style. */
+export interface TextLine {
+  text: string;
+  style: keyof typeof STYLE;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PlacedElement extends Box {
+  element: DiagramElement;
+  /** The text block, top to bottom, and where it starts (below a person's head, a cylinder's cap). */
+  lines: TextLine[];
+  textTop: number;
+}
+
+export interface PlacedBoundary extends Box {
+  boundary: DiagramBoundary;
+  lines: TextLine[];
+  depth: number;
+}
+
+export interface PlacedEdge {
+  relationship: DiagramRelationship;
+  /** The polyline from the source's border to the target's border. */
+  points: ElkPoint[];
+  label?: Box & { lines: TextLine[] };
+}
+
+/** A laid out view, in px, origin at the top left of the drawing. */
+export interface DiagramLayout {
+  view: DiagramView;
+  direction: 'DOWN' | 'RIGHT';
+  width: number;
+  height: number;
+  elements: PlacedElement[];
+  boundaries: PlacedBoundary[];
+  edges: PlacedEdge[];
+}
+
+/** The kind line under an element's name, e.g. "[Container: PostgreSQL 16]". */
+export function metaText(e: DiagramElement): string {
+  const kind =
+    e.kind === 'person'
+      ? 'Person'
+      : e.kind === 'system'
+        ? 'Software System'
+        : e.kind === 'container'
+          ? 'Container'
+          : 'Component';
+  const what = e.external ? `External ${kind}` : kind;
+  return e.technology ? `[${what}: ${e.technology}]` : `[${what}]`;
+}
+
+function lineHeight(style: keyof typeof STYLE): number {
+  return Math.round(STYLE[style].size * LINE);
+}
+
+/** The height of a block of lines (a small gap between name, meta and description). */
+export function blockHeight(lines: readonly TextLine[]): number {
+  let h = 0;
+  let previous: TextLine['style'] | undefined;
+  for (const l of lines) {
+    if (previous !== undefined && previous !== l.style) h += 4;
+    h += lineHeight(l.style);
+    previous = l.style;
+  }
+  return h;
+}
+
+function elementLines(e: DiagramElement, descriptionLines: number): { lines: TextLine[]; width: number } {
+  const meta = metaText(e);
+  const natural = Math.max(textWidth(e.name, STYLE.name), textWidth(meta, STYLE.meta));
+  const width = Math.min(MAX_TEXT, Math.max(MIN_TEXT, Math.ceil(natural)));
+  const lines: TextLine[] = [
+    ...wrapText(e.name, width, STYLE.name, 2).map((text) => ({ text, style: 'name' as const })),
+    ...wrapText(meta, width, STYLE.meta, 2).map((text) => ({ text, style: 'meta' as const })),
+    ...wrapText(e.description, width, STYLE.description, descriptionLines).map((text) => ({
+      text,
+      style: 'description' as const,
+    })),
+  ];
+  return { lines, width };
+}
+
+function sizeElement(
+  e: DiagramElement,
+  descriptionLines: number,
+): { width: number; height: number; lines: TextLine[]; textTop: number } {
+  const { lines, width } = elementLines(e, descriptionLines);
+  const textTop = e.shape === 'person' ? PERSON_HEAD + PAD_Y : e.shape === 'database' ? 2 * DB_CAP + PAD_Y - 4 : PAD_Y;
+  const bottom = e.shape === 'database' ? DB_CAP + PAD_Y - 4 : PAD_Y;
+  const extra = e.shape === 'queue' ? QUEUE_CAP : 0;
+  return {
+    width: width + 2 * PAD_X + extra,
+    height: Math.ceil(textTop + blockHeight(lines) + bottom),
+    lines,
+    textTop,
+  };
+}
+
+function boundaryLines(b: DiagramBoundary): TextLine[] {
+  const kind = b.kind === 'system' ? 'Software System' : 'Container';
+  return [
+    { text: b.name, style: 'boundaryName' },
+    { text: `[${b.external ? `External ${kind}` : kind}]`, style: 'boundaryMeta' },
+  ];
+}
+
+function labelLines(r: DiagramRelationship): TextLine[] {
+  return [
+    ...wrapText(r.label, LABEL_MAX, STYLE.label, 3).map((text) => ({ text, style: 'label' as const })),
+    ...(r.technology
+      ? wrapText(`[${r.technology}]`, LABEL_MAX, STYLE.technology, 2).map((text) => ({
+          text,
+          style: 'technology' as const,
+        }))
+      : []),
+  ];
+}
+
+function linesWidth(lines: readonly TextLine[]): number {
+  return Math.ceil(Math.max(0, ...lines.map((l) => textWidth(l.text, STYLE[l.style]))));
+}
+
+const ROOT_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.randomSeed': '1',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '40',
+  'elk.spacing.nodeNode': '36',
+  'elk.spacing.edgeNode': '24',
+  'elk.spacing.edgeEdge': '16',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '24',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '14',
+  'elk.spacing.edgeLabel': '6',
+  'elk.spacing.labelNode': '8',
+  'elk.edgeLabels.placement': 'CENTER',
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.thoroughness': '7',
+  'elk.padding': '[top=0,left=0,bottom=0,right=0]',
+  'org.eclipse.elk.json.shapeCoords': 'ROOT',
+  'org.eclipse.elk.json.edgeCoords': 'ROOT',
+};
+
+interface Prepared {
+  sizes: Map<string, ReturnType<typeof sizeElement>>;
+  boundaryText: Map<string, TextLine[]>;
+  labels: TextLine[][];
+  relationships: DiagramRelationship[];
+}
+
+/**
+ * How many lines of description a box shows: all three in small views, fewer as views grow, so a
+ * view of 30 elements still fits a wide editor with legible text (the details panel shows the rest).
+ */
+export function descriptionLines(elementCount: number): number {
+  if (elementCount <= 10) return 3;
+  if (elementCount <= 16) return 2;
+  return elementCount <= 22 ? 1 : 0;
+}
+
+function prepare(view: DiagramView): Prepared {
+  const lines = descriptionLines(view.elements.length);
+  const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, lines)] as const));
+  const relationships = view.relationships.filter((r) => sizes.has(r.from) && sizes.has(r.to) && r.from !== r.to);
+  return {
+    sizes,
+    boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
+    labels: relationships.map(labelLines),
+    relationships,
+  };
+}
+
+/** ELK's graph for the view: boundaries nest (by `parent`), elements sit in theirs, edges at the root. */
+function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): ElkNode {
+  const known = new Set(view.boundaries.map((b) => b.id));
+  const nodes = new Map<string, ElkNode>();
+  for (const b of view.boundaries) {
+    const title = linesWidth(p.boundaryText.get(b.id) ?? []) + 2 * BOUNDARY_PAD;
+    nodes.set(`b:${b.id}`, {
+      id: `b:${b.id}`,
+      children: [],
+      layoutOptions: {
+        'elk.padding': `[top=${BOUNDARY_TOP},left=${BOUNDARY_PAD},bottom=${BOUNDARY_PAD},right=${BOUNDARY_PAD}]`,
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        'elk.nodeSize.minimum': `(${title}, 80)`,
+      },
+    });
+  }
+  const root: ElkNode = { id: 'root', layoutOptions: { ...ROOT_OPTIONS, 'elk.direction': direction }, children: [] };
+  const parentOf = (boundary: string | undefined): ElkNode =>
+    boundary !== undefined && known.has(boundary) ? nodes.get(`b:${boundary}`)! : root;
+  for (const b of view.boundaries) {
+    // A parent that does not exist, or a cycle of parents, puts the boundary at the root.
+    const parent = inCycle(view.boundaries, b.id) ? root : parentOf(b.parent);
+    parent.children!.push(nodes.get(`b:${b.id}`)!);
+  }
+  for (const e of view.elements) {
+    const size = p.sizes.get(e.id)!;
+    parentOf(e.boundary).children!.push({ id: `e:${e.id}`, width: size.width, height: size.height });
+  }
+  root.edges = p.relationships.map((r, i): ElkEdge => {
+    const lines = p.labels[i];
+    return {
+      id: `r:${i}`,
+      sources: [`e:${r.from}`],
+      targets: [`e:${r.to}`],
+      labels: lines.length ? [{ text: String(i), width: linesWidth(lines) + 8, height: blockHeight(lines) + 4 }] : [],
+    };
+  });
+  return root;
+}
+
+/** Whether following `parent` links from boundary `id` never ends (a hand-edited cycle). */
+function inCycle(boundaries: readonly DiagramBoundary[], id: string): boolean {
+  const byId = new Map(boundaries.map((b) => [b.id, b.parent] as const));
+  let current = byId.get(id);
+  for (let i = 0; current !== undefined && byId.has(current); i++) {
+    if (current === id || i > boundaries.length) return true;
+    current = byId.get(current);
+  }
+  return false;
+}
+
+function collect(node: ElkNode, out: Map<string, ElkNode>): void {
+  for (const child of node.children ?? []) {
+    out.set(child.id, child);
+    collect(child, out);
+  }
+}
+
+function depthOf(boundaries: readonly DiagramBoundary[], b: DiagramBoundary): number {
+  const byId = new Map(boundaries.map((x) => [x.id, x] as const));
+  let depth = 0;
+  for (let p = b.parent; p !== undefined && depth <= boundaries.length; p = byId.get(p)?.parent) depth++;
+  return depth;
+}
+
+function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): DiagramLayout {
+  const result = elkLayout(elkGraph(view, p, direction));
+  const placed = new Map<string, ElkNode>();
+  collect(result, placed);
+  const box = (n: ElkNode | undefined): Box => ({
+    x: (n?.x ?? 0) + MARGIN,
+    y: (n?.y ?? 0) + MARGIN,
+    width: n?.width ?? 0,
+    height: n?.height ?? 0,
+  });
+  const elements = view.elements.map((element): PlacedElement => {
+    const size = p.sizes.get(element.id)!;
+    return { ...box(placed.get(`e:${element.id}`)), element, lines: size.lines, textTop: size.textTop };
+  });
+  const boundaries = view.boundaries.map((boundary): PlacedBoundary => ({
+    ...box(placed.get(`b:${boundary.id}`)),
+    boundary,
+    lines: p.boundaryText.get(boundary.id) ?? [],
+    depth: depthOf(view.boundaries, boundary),
+  }));
+  const byId = new Map((result.edges ?? []).map((e) => [e.id, e] as const));
+  const edges = p.relationships.map((relationship, i): PlacedEdge => {
+    const e = byId.get(`r:${i}`);
+    const points: ElkPoint[] = [];
+    for (const s of e?.sections ?? []) {
+      points.push(s.startPoint, ...(s.bendPoints ?? []), s.endPoint);
+    }
+    const shifted = points.map((pt) => ({ x: pt.x + MARGIN, y: pt.y + MARGIN }));
+    const edge: PlacedEdge = { relationship, points: shifted };
+    const label = e?.labels?.[0];
+    if (label && p.labels[i].length) {
+      edge.label = {
+        x: (label.x ?? 0) + MARGIN,
+        y: (label.y ?? 0) + MARGIN,
+        width: label.width,
+        height: label.height,
+        lines: p.labels[i],
+      };
+    }
+    return edge;
+  });
+  return {
+    view,
+    direction,
+    width: Math.ceil((result.width ?? 0) + 2 * MARGIN),
+    height: Math.ceil((result.height ?? 0) + 2 * MARGIN),
+    elements,
+    boundaries,
+    edges,
+  };
+}
+
+/** The scale at which a layout fits a viewport of the given aspect ratio (width / height). */
+function fitScore(l: DiagramLayout, aspect: number): number {
+  return Math.min(aspect / l.width, 1 / l.height);
+}
+
+/**
+ * Lays out `view` top-down and left-to-right and keeps the one that can be drawn larger in a
+ * viewport of `aspect` (width / height; a wide editor by default). Ties go to top-down.
+ */
+export function layoutView(view: DiagramView, aspect = 1.7): DiagramLayout {
+  const p = prepare(view);
+  const down = layoutIn(view, p, 'DOWN');
+  if (view.elements.length <= 1) return down;
+  const right = layoutIn(view, p, 'RIGHT');
+  return fitScore(right, aspect) > fitScore(down, aspect) * 1.02 ? right : down;
+}
