@@ -11,10 +11,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Bundle } from '../core/bundle';
 import { readSnapshot } from '../core/snapshot';
-import { checkRelativePath } from '../core/store';
+import { ArtifactStore, checkRelativePath } from '../core/store';
 import { buildPreviewHtml } from '../shared/previewHtml';
 import { buildRunProgress, buildStateMessage, unreadablePreviewState } from '../shared/previewState';
-import { type HostToWebview, type WebviewToHost, assertNever, isWebviewMessage } from '../shared/protocol';
+import {
+  type ExportFormat,
+  type HostToWebview,
+  type WebviewToHost,
+  assertNever,
+  isWebviewMessage,
+} from '../shared/protocol';
 import { isSafeRelativePath } from '../shared/paths';
 import { type OutputFolder, affectsOutputFolder, outputFolderOf } from './config';
 import { type ExtensionLog, errorMessage } from './log';
@@ -49,10 +55,14 @@ export class PreviewPanel implements vscode.Disposable {
   private shownOutput?: string;
   private pendingReveal?: string;
   private lastProgress?: string;
+  /** The `.mmd` files of the views in the last state posted. */
+  private lastDiagramFiles: string[] = [];
   /** The tree snapshot the last full state was scheduled for (a new one means files changed on disk). */
   private treeSnapshot?: Bundle;
   private stateTimer?: NodeJS.Timeout;
   private posting: Promise<void> = Promise.resolve();
+  /** An export of every view the command asked for: the files still expected, and what was written. */
+  private exporting?: { format: ExportFormat; pending: Set<string>; written: string[]; done: () => void };
 
   constructor(private readonly deps: PreviewDeps) {
     this.disposables.push(
@@ -193,9 +203,68 @@ export class PreviewPanel implements vscode.Disposable {
       case 'reportProblem':
         this.deps.log.warn(`Preview: ${message.message}`);
         return;
+      case 'exportDiagram':
+        await this.saveExport(message.file, message.format, message.data);
+        return;
       default:
         assertNever(message, 'webview message');
     }
+  }
+
+  /**
+   * Exports every view of the shown output folder as SVG or PNG beside its `.mmd` file: the panel
+   * draws them (the same renderer as on screen) and sends them back. Resolves with the files written.
+   */
+  async exportViews(format: ExportFormat): Promise<string[]> {
+    if (!vscode.workspace.isTrusted)
+      throw new Error('Exporting writes files, which Archflow does not do in an untrusted workspace.');
+    this.show();
+    const deadline = Date.now() + 30_000;
+    while (!this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (!this.ready) throw new Error('The preview did not open in time to draw the diagrams.');
+    await this.enqueuePost();
+    const files = this.lastDiagramFiles;
+    if (files.length === 0) throw new Error('There is no C4 model to export yet: run steps 2 and 3 first.');
+    const written: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.exporting = undefined;
+        reject(new Error(`The preview exported ${written.length} of ${files.length} views before giving up.`));
+      }, 60_000);
+      this.exporting = {
+        format,
+        pending: new Set(files),
+        written,
+        done: () => {
+          clearTimeout(timer);
+          this.exporting = undefined;
+          resolve();
+        },
+      };
+      void this.post({ type: 'exportViews', format });
+    });
+    return written;
+  }
+
+  /** Writes one exported view beside its `.mmd` file (atomic, inside the output folder). */
+  private async saveExport(file: string, format: ExportFormat, data: string): Promise<void> {
+    const output = this.target();
+    if (!output) throw new Error('No output folder to save the diagram in.');
+    if (!vscode.workspace.isTrusted) throw new Error('Archflow does not write files in an untrusted workspace.');
+    const rel = checkRelativePath(file.replace(/\.mmd$/, `.${format}`));
+    const content = format === 'png' ? Buffer.from(data, 'base64') : data;
+    await new ArtifactStore(output.dir).write(rel, content);
+    this.deps.log.info(`Exported ${output.relative}/${rel}`);
+    const batch = this.exporting;
+    if (batch && batch.format === format && batch.pending.delete(file)) {
+      batch.written.push(rel);
+      if (batch.pending.size === 0) batch.done();
+      return;
+    }
+    const open = 'Open';
+    const choice = await vscode.window.showInformationMessage(`Archflow: saved ${output.relative}/${rel}.`, open);
+    if (choice === open)
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.joinPath(output.uri, ...rel.split('/')));
   }
 
   /** Opens a file of the output folder, after checking again that it is one (symlinks resolved). */
@@ -335,6 +404,7 @@ export class PreviewPanel implements vscode.Disposable {
       this.deps.log.warn(`Preview: could not read ${output.dir}: ${errorMessage(err)}`);
       message = { type: 'state', state: unreadablePreviewState(outputLabel, errorMessage(err), readOnly) };
     }
+    this.lastDiagramFiles = message.type === 'state' ? message.state.diagrams.map((d) => d.file) : [];
     await this.post(message);
     if (this.pendingReveal !== undefined && this.ready) {
       const file = this.pendingReveal;

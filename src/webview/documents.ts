@@ -1,9 +1,12 @@
 /**
  * The Documents tab: the step documents, ARCHITECTURE.md and the ADR files rendered with markdown-it
  * (raw HTML off, see markdown.ts). Relative links ask the host to open the file; ```mermaid blocks
- * render with the panel's Mermaid setup.
+ * that are C4 views are drawn by our renderer (the same pictures as the Diagrams tab), other ones by
+ * the panel's Mermaid setup.
  */
+import type { DiagramView } from '../shared/diagram/types';
 import type { PreviewDocument, PreviewState } from '../shared/protocol';
+import { drawDiagram } from './diagramDraw';
 import { h } from './dom';
 import { createMarkdown, renderMarkdown } from './markdown';
 import { cropSvg, renderMermaid, svgElement } from './mermaidSetup';
@@ -136,12 +139,31 @@ export class DocumentsView {
       );
     }
     this.article.scrollTop = scroll;
-    void this.renderDiagrams(mermaid);
+    void this.renderDiagrams(mermaid, doc);
   }
 
-  private async renderDiagrams(sources: string[]): Promise<void> {
+  /** Draws a C4 block with our renderer; false when it cannot (Mermaid gets a go). */
+  private drawC4(index: number, view: DiagramView): boolean {
+    const slot = this.article.querySelector(`.md-mermaid[data-mermaid-index="${index}"]`);
+    if (!slot) return true;
+    try {
+      const { svg } = drawDiagram(view);
+      svg.classList.add('md-c4');
+      svg.style.setProperty('max-width', '100%');
+      svg.style.setProperty('height', 'auto');
+      slot.replaceChildren(svg);
+      slot.classList.add('rendered');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async renderDiagrams(sources: string[], doc: PreviewDocument): Promise<void> {
     const seq = ++this.renderSeq;
     for (const [index, source] of sources.entries()) {
+      const c4 = doc.c4?.find((b) => b.source.trim() === source.trim());
+      if (c4 && this.drawC4(index, c4.view)) continue;
       const result = await renderMermaid(source);
       if (seq !== this.renderSeq) return;
       const slot = this.article.querySelector(`.md-mermaid[data-mermaid-index="${index}"]`);

@@ -154,7 +154,7 @@ test('the state of a large model: every view, element details, no directive', as
     assert.equal(repo.technology, 'Kotlin');
     const container = state.diagrams.find((d) => d.level === 2)!;
     assert.ok(
-      container.elements.some((e) => e.id === 'shop' && e.label === 'Web Shop'),
+      container.view.boundaries.some((b) => b.id === 'shop' && b.name === 'Web Shop'),
       'boundaries are selectable too',
     );
     assert.equal(state.approval.status, 'none');

@@ -62,11 +62,15 @@ export interface C4ViewData {
 /** Length caps per kind of text, so a runaway description cannot swamp a diagram. */
 export const TEXT_MAX = { title: 120, name: 80, technology: 80, description: 240, label: 120 } as const;
 
-/** Model text as one line of plain text of at most `max` characters (no control characters). */
+/**
+ * Model text as one line of plain text of at most `max` characters: no control characters, and no
+ * "%%" (a Mermaid directive or comment in a label means nothing to a reader, whichever renderer draws it).
+ */
 export function viewText(value: unknown, max: number): string {
   let s = typeof value === 'string' ? value : String(value ?? '');
   s = s
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/%{2,}/g, '%')
     .replace(/\s+/g, ' ')
     .trim();
   if (s.length > max) s = `${s.slice(0, max - 1).trimEnd()}…`;

@@ -203,7 +203,18 @@ export function descriptionLines(elementCount: number): number {
   return elementCount <= 22 ? 1 : 0;
 }
 
+/** Refuses a view ELK would silently mangle: an id used twice (elements and boundaries share one space). */
+function checkIds(view: DiagramView): void {
+  const seen = new Set<string>();
+  for (const { id } of [...view.elements, ...view.boundaries]) {
+    if (seen.has(id))
+      throw new Error(`The view draws the id "${id}" twice; every element and boundary needs its own id.`);
+    seen.add(id);
+  }
+}
+
 function prepare(view: DiagramView): Prepared {
+  checkIds(view);
   const lines = descriptionLines(view.elements.length);
   const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, lines)] as const));
   const relationships = view.relationships.filter((r) => sizes.has(r.from) && sizes.has(r.to) && r.from !== r.to);

@@ -221,7 +221,7 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
       .sort((a, b) => a.depth - b.depth)
       .map(
         (b) =>
-          `<g class="af-boundary" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${textBlock(b.lines, b.x + 16, b.y + 10, true)}</g>`,
+          `<g class="af-boundary" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${textBlock(b.lines, b.x + 16, b.y + 10, true)}</g>`,
       ),
     ...layout.edges.map((e) => edgeSvg(e, marker)),
     ...layout.elements.map(elementSvg),

@@ -24,6 +24,7 @@ export const COMMAND_IDS = [
   'archflow.showLog',
   'archflow.openPreview',
   'archflow.recordApproval',
+  'archflow.exportDiagrams',
 ] as const;
 
 export type StepCommandId = `archflow.runStep${StepId}`;
