@@ -4,6 +4,7 @@
  * keyboard, drag, Ctrl+wheel), export as SVG or PNG, and the selected element's details. Elements are
  * known by the ids in the view data, never by their label text. A view that cannot be drawn shows why.
  */
+import { SMALLEST_TEXT } from '../shared/diagram/layout';
 import { legendItems } from '../shared/diagram/legend';
 import type { DiagramView } from '../shared/diagram/types';
 import type { ExportFormat, PreviewDiagram, PreviewElement, PreviewState } from '../shared/protocol';
@@ -21,6 +22,8 @@ interface ViewBox {
 }
 
 const MIN_SCALE = 0.05;
+/** The zoom at which the diagrams' smallest text (13 px) is drawn at 11 px. */
+const LEGIBLE_SCALE = 11 / SMALLEST_TEXT;
 const MAX_SCALE = 4;
 const PAD = 16;
 const LEVEL_NAMES: Record<1 | 2 | 3, string> = { 1: 'System Context', 2: 'Containers', 3: 'Components' };
@@ -516,13 +519,16 @@ export class DiagramsView {
     saveUiState({ views: { ...(uiState().views ?? {}), [this.current.key]: { ...this.box } } });
   }
 
-  /** Scales the whole diagram into the viewport (never above 100%) and centres it. */
+  /**
+   * Scales the whole diagram into the viewport (never above 100%) and centres it; never below the zoom
+   * at which the smallest text is 11 px, though: a view too big for that opens at its top left, to pan.
+   */
   private fit(remember = true): void {
     const { width, height } = this.svgSize;
     const availableX = this.viewport.clientWidth - 2 * PAD;
     const availableY = this.viewport.clientHeight - 2 * PAD;
     if (width <= 0 || availableX <= 0 || availableY <= 0) return;
-    const scale = Math.min(1, Math.max(MIN_SCALE, Math.min(availableX / width, availableY / height)));
+    const scale = Math.min(1, Math.max(LEGIBLE_SCALE, Math.min(availableX / width, availableY / height)));
     this.box = {
       scale,
       x: PAD + Math.max(0, (availableX - width * scale) / 2),

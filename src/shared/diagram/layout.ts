@@ -20,6 +20,9 @@ export const STYLE = {
   boundaryMeta: { size: 13 },
 } as const satisfies Record<string, TextStyle>;
 
+/** The smallest font size of a diagram (px). */
+export const SMALLEST_TEXT = Math.min(...Object.values(STYLE).map((s) => s.size));
+
 /** Line height as a multiple of the font size. */
 export const LINE = 1.3;
 const PAD_X = 14;
@@ -27,6 +30,7 @@ const PAD_Y = 12;
 const MIN_TEXT = 150;
 const MAX_TEXT = 210;
 const LABEL_MAX = 150;
+const LABEL_WIDE = 210;
 const PERSON_HEAD = 28;
 const DB_CAP = 10;
 const QUEUE_CAP = 12;
@@ -148,11 +152,16 @@ function boundaryLines(b: DiagramBoundary): TextLine[] {
   ];
 }
 
-function labelLines(r: DiagramRelationship): TextLine[] {
+/**
+ * A relationship's label: its text, then its technology in brackets. Top-down layouts put labels
+ * between rows, where height is scarce: wide and short there; left-to-right, narrow and taller.
+ */
+function labelLines(r: DiagramRelationship, direction: 'DOWN' | 'RIGHT'): TextLine[] {
+  const max = direction === 'DOWN' ? LABEL_WIDE : LABEL_MAX;
   return [
-    ...wrapText(r.label, LABEL_MAX, STYLE.label, 3).map((text) => ({ text, style: 'label' as const })),
+    ...wrapText(r.label, max, STYLE.label, 3).map((text) => ({ text, style: 'label' as const })),
     ...(r.technology
-      ? wrapText(`[${r.technology}]`, LABEL_MAX, STYLE.technology, 2).map((text) => ({
+      ? wrapText(`[${r.technology}]`, max, STYLE.technology, 2).map((text) => ({
           text,
           style: 'technology' as const,
         }))
@@ -169,12 +178,12 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.randomSeed': '1',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '40',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '32',
   'elk.spacing.nodeNode': '36',
-  'elk.spacing.edgeNode': '24',
+  'elk.spacing.edgeNode': '18',
   'elk.spacing.edgeEdge': '16',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '24',
-  'elk.layered.spacing.edgeEdgeBetweenLayers': '14',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
   'elk.spacing.edgeLabel': '6',
   'elk.spacing.labelNode': '8',
   'elk.edgeLabels.placement': 'CENTER',
@@ -198,9 +207,9 @@ interface Prepared {
  * view of 30 elements still fits a wide editor with legible text (the details panel shows the rest).
  */
 export function descriptionLines(elementCount: number): number {
-  if (elementCount <= 10) return 3;
-  if (elementCount <= 16) return 2;
-  return elementCount <= 22 ? 1 : 0;
+  if (elementCount <= 6) return 3;
+  if (elementCount <= 12) return 2;
+  return elementCount <= 20 ? 1 : 0;
 }
 
 /** Refuses a view ELK would silently mangle: an id used twice (elements and boundaries share one space). */
@@ -213,7 +222,7 @@ function checkIds(view: DiagramView): void {
   }
 }
 
-function prepare(view: DiagramView): Prepared {
+function prepare(view: DiagramView, direction: 'DOWN' | 'RIGHT'): Prepared {
   checkIds(view);
   const lines = descriptionLines(view.elements.length);
   const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, lines)] as const));
@@ -221,7 +230,7 @@ function prepare(view: DiagramView): Prepared {
   return {
     sizes,
     boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
-    labels: relationships.map(labelLines),
+    labels: relationships.map((r) => labelLines(r, direction)),
     relationships,
   };
 }
@@ -353,9 +362,8 @@ function fitScore(l: DiagramLayout, aspect: number): number {
  * viewport of `aspect` (width / height; a wide editor by default). Ties go to top-down.
  */
 export function layoutView(view: DiagramView, aspect = 1.7): DiagramLayout {
-  const p = prepare(view);
-  const down = layoutIn(view, p, 'DOWN');
+  const down = layoutIn(view, prepare(view, 'DOWN'), 'DOWN');
   if (view.elements.length <= 1) return down;
-  const right = layoutIn(view, p, 'RIGHT');
+  const right = layoutIn(view, prepare(view, 'RIGHT'), 'RIGHT');
   return fitScore(right, aspect) > fitScore(down, aspect) * 1.02 ? right : down;
 }
