@@ -46,6 +46,17 @@ if (existsSync('src/webview/main.ts')) {
     minify: true,
     sourcemap: false,
   });
+  // C4 diagrams in VS Code's own Markdown preview (markdown.previewScripts).
+  builds.push({
+    ...common,
+    entryPoints: ['src/webview/markdownPreview.ts'],
+    outfile: 'dist/markdownPreview.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+  });
 }
 
 if (watch) {

@@ -8,13 +8,16 @@ import { outputFolderOf, readBaseUrl, readEngineSettings } from './config';
 import { ConflictPrompts } from './conflicts';
 import { setContextKey } from './contextKeys';
 import { LiveOutput } from './liveOutput';
+import { extendMarkdownIt } from './markdownPlugin';
 import { PreviewPanel } from './previewPanel';
 import { ExtensionLog } from './log';
 import { ProgressTree } from './progressTree';
 import { Runner } from './runner';
 import { ApiKeyStore } from './secrets';
 
-export function activate(context: vscode.ExtensionContext): ArchflowTestApi {
+export function activate(
+  context: vscode.ExtensionContext,
+): ArchflowTestApi & { extendMarkdownIt: typeof extendMarkdownIt } {
   const log = new ExtensionLog();
   const secrets = new ApiKeyStore(context.secrets);
   const tree = new ProgressTree(log);
@@ -39,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): ArchflowTestApi {
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => tree.requestRefresh(0)));
   tree.start();
   log.info(`Archflow ${String(context.extension.packageJSON.version)} activated.`);
-  return testApi(tree);
+  return { ...testApi(tree), extendMarkdownIt };
 }
 
 /** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */
