@@ -25,8 +25,13 @@ const MIN_SCALE = 0.05;
 /** The zoom at which the diagrams' smallest text (13 px) is drawn at 11 px. */
 const LEGIBLE_SCALE = 11 / SMALLEST_TEXT;
 const MAX_SCALE = 4;
-const PAD = 16;
-const LEVEL_NAMES: Record<1 | 2 | 3, string> = { 1: 'System Context', 2: 'Containers', 3: 'Components' };
+const PAD = 8;
+const LEVEL_NAMES: Record<1 | 2 | 3, string> = { 1: 'Context', 2: 'Containers', 3: 'Components' };
+const LEVEL_TITLES: Record<1 | 2 | 3, string> = {
+  1: 'Level 1 · System Context',
+  2: 'Level 2 · Containers',
+  3: 'Level 3 · Components',
+};
 const KIND_NAMES: Record<PreviewElement['kind'], string> = {
   person: 'Person',
   system: 'Software system',
@@ -58,8 +63,10 @@ export class DiagramsView {
     const levelSwitch = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': 'C4 level' } });
     for (const level of [1, 2, 3] as const) {
       const b = button({
-        label: `Level ${level} · ${LEVEL_NAMES[level]}`,
+        label: `${level} · ${LEVEL_NAMES[level]}`,
         appearance: 'secondary',
+        ariaLabel: LEVEL_TITLES[level],
+        title: LEVEL_TITLES[level],
         onClick: () => this.selectLevel(level),
       });
       b.dataset.level = String(level);

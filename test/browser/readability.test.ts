@@ -47,6 +47,7 @@ interface Measure {
   lowContrast: string[];
   whollyVisible: boolean;
   renderMs: number;
+  viewport: string;
 }
 
 /**
@@ -116,6 +117,7 @@ const MEASURE = `() => {
     minTextPx: Math.round(minText * 100) / 100,
     whollyVisible: s.left >= viewport.left - 1 && s.right <= viewport.right + 1 && s.top >= viewport.top - 1 && s.bottom <= viewport.bottom + 1,
     renderMs: Number(svg.dataset.renderMs || 0),
+    viewport: Math.round(viewport.width) + 'x' + Math.round(viewport.height) + ' at y=' + Math.round(viewport.top) + ', page ' + document.documentElement.scrollHeight,
   };
 }`;
 
@@ -207,7 +209,7 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
       t.diagnostic(
         `${r.subject} ${r.key}: ${m.elements} elements, fit ${Math.round(m.scale * 100)}%, min text ${m.minTextPx} px, ` +
           `label overlaps ${m.labelOverlaps.length}, labels on boxes ${m.labelOnBox.length}, edges through boxes ${m.edgeThroughBox.length}, ` +
-          `whole view visible ${m.whollyVisible ? 'yes' : 'no'}, layout+draw ${m.renderMs} ms`,
+          `whole view visible ${m.whollyVisible ? 'yes' : 'no'}, layout+draw ${m.renderMs} ms (viewport ${m.viewport})`,
       );
     }
   });

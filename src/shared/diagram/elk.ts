@@ -21,6 +21,7 @@ export interface ElkNode {
 
 export interface ElkLabel {
   text?: string;
+  layoutOptions?: Record<string, string>;
   x?: number;
   y?: number;
   width: number;

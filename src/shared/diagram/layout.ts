@@ -24,9 +24,9 @@ export const STYLE = {
 export const SMALLEST_TEXT = Math.min(...Object.values(STYLE).map((s) => s.size));
 
 /** Line height as a multiple of the font size. */
-export const LINE = 1.3;
+export const LINE = 1.25;
 const PAD_X = 14;
-const PAD_Y = 12;
+const PAD_Y = 10;
 const MIN_TEXT = 150;
 const MAX_TEXT = 210;
 const LABEL_MAX = 150;
@@ -34,10 +34,10 @@ const LABEL_WIDE = 210;
 const PERSON_HEAD = 28;
 const DB_CAP = 10;
 const QUEUE_CAP = 12;
-const BOUNDARY_TOP = 48;
-const BOUNDARY_PAD = 20;
+const BOUNDARY_TOP = 44;
+const BOUNDARY_PAD = 16;
 /** Room around the drawing. */
-export const MARGIN = 16;
+export const MARGIN = 10;
 
 /** One line of text with its style. */
 export interface TextLine {
@@ -119,7 +119,7 @@ function elementLines(e: DiagramElement, descriptionLines: number): { lines: Tex
   const width = Math.min(MAX_TEXT, Math.max(MIN_TEXT, Math.ceil(natural)));
   const lines: TextLine[] = [
     ...wrapText(e.name, width, STYLE.name, 2).map((text) => ({ text, style: 'name' as const })),
-    ...wrapText(meta, width, STYLE.meta, 2).map((text) => ({ text, style: 'meta' as const })),
+    ...wrapText(meta, width, STYLE.meta, 1).map((text) => ({ text, style: 'meta' as const })),
     ...wrapText(e.description, width, STYLE.description, descriptionLines).map((text) => ({
       text,
       style: 'description' as const,
@@ -153,18 +153,18 @@ function boundaryLines(b: DiagramBoundary): TextLine[] {
 }
 
 /**
- * A relationship's label: its text, then its technology in brackets. Top-down layouts put labels
- * between rows, where height is scarce: wide and short there; left-to-right, narrow and taller.
+ * A relationship's label: its text, then its technology in brackets, wrapped to `max` px. Top-down
+ * layouts put labels between rows, where height is scarce, so they try wide and short labels too.
  */
-function labelLines(r: DiagramRelationship, direction: 'DOWN' | 'RIGHT'): TextLine[] {
-  const max = direction === 'DOWN' ? LABEL_WIDE : LABEL_MAX;
+function labelLines(r: DiagramRelationship, max: number): TextLine[] {
+  const technology = r.technology ? `[${r.technology}]` : '';
+  // A short label and its technology share one line when they fit.
+  const one = technology ? `${r.label} ${technology}` : r.label;
+  if (r.label && textWidth(one, STYLE.label) <= max) return [{ text: one, style: 'label' }];
   return [
-    ...wrapText(r.label, max, STYLE.label, 3).map((text) => ({ text, style: 'label' as const })),
-    ...(r.technology
-      ? wrapText(`[${r.technology}]`, max, STYLE.technology, 2).map((text) => ({
-          text,
-          style: 'technology' as const,
-        }))
+    ...wrapText(r.label, max, STYLE.label, 2).map((text) => ({ text, style: 'label' as const })),
+    ...(technology
+      ? wrapText(technology, max, STYLE.technology, 1).map((text) => ({ text, style: 'technology' as const }))
       : []),
   ];
 }
@@ -178,13 +178,13 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.randomSeed': '1',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '32',
-  'elk.spacing.nodeNode': '36',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '24',
+  'elk.spacing.nodeNode': '28',
   'elk.spacing.edgeNode': '18',
   'elk.spacing.edgeEdge': '16',
   'elk.layered.spacing.edgeNodeBetweenLayers': '14',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
-  'elk.spacing.edgeLabel': '6',
+  'elk.spacing.edgeLabel': '4',
   'elk.spacing.labelNode': '8',
   'elk.edgeLabels.placement': 'CENTER',
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
@@ -208,8 +208,8 @@ interface Prepared {
  */
 export function descriptionLines(elementCount: number): number {
   if (elementCount <= 6) return 3;
-  if (elementCount <= 12) return 2;
-  return elementCount <= 20 ? 1 : 0;
+  if (elementCount <= 9) return 2;
+  return elementCount <= 14 ? 1 : 0;
 }
 
 /** Refuses a view ELK would silently mangle: an id used twice (elements and boundaries share one space). */
@@ -222,7 +222,7 @@ function checkIds(view: DiagramView): void {
   }
 }
 
-function prepare(view: DiagramView, direction: 'DOWN' | 'RIGHT'): Prepared {
+function prepare(view: DiagramView, labelWidth: number): Prepared {
   checkIds(view);
   const lines = descriptionLines(view.elements.length);
   const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, lines)] as const));
@@ -230,7 +230,7 @@ function prepare(view: DiagramView, direction: 'DOWN' | 'RIGHT'): Prepared {
   return {
     sizes,
     boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
-    labels: relationships.map((r) => labelLines(r, direction)),
+    labels: relationships.map((r) => labelLines(r, labelWidth)),
     relationships,
   };
 }
@@ -269,7 +269,16 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
       id: `r:${i}`,
       sources: [`e:${r.from}`],
       targets: [`e:${r.to}`],
-      labels: lines.length ? [{ text: String(i), width: linesWidth(lines) + 8, height: blockHeight(lines) + 4 }] : [],
+      labels: lines.length
+        ? [
+            {
+              text: String(i),
+              width: linesWidth(lines) + 8,
+              height: blockHeight(lines) + 4,
+              layoutOptions: { 'elk.edgeLabels.inline': 'true' },
+            },
+          ]
+        : [],
     };
   });
   return root;
@@ -358,12 +367,20 @@ function fitScore(l: DiagramLayout, aspect: number): number {
 }
 
 /**
- * Lays out `view` top-down and left-to-right and keeps the one that can be drawn larger in a
- * viewport of `aspect` (width / height; a wide editor by default). Ties go to top-down.
+ * Lays out `view` top-down (with wide and with narrow labels) and left-to-right, and keeps the one
+ * that can be drawn largest in a viewport of `aspect` (width / height; a wide editor by default).
+ * Ties go to the first tried, top-down, so the choice is stable.
  */
 export function layoutView(view: DiagramView, aspect = 1.7): DiagramLayout {
-  const down = layoutIn(view, prepare(view, 'DOWN'), 'DOWN');
-  if (view.elements.length <= 1) return down;
-  const right = layoutIn(view, prepare(view, 'RIGHT'), 'RIGHT');
-  return fitScore(right, aspect) > fitScore(down, aspect) * 1.02 ? right : down;
+  const candidates: [DiagramLayout['direction'], number][] = [
+    ['DOWN', LABEL_WIDE],
+    ['DOWN', LABEL_MAX],
+    ['RIGHT', LABEL_MAX],
+  ];
+  let best: DiagramLayout | undefined;
+  for (const [direction, labelWidth] of view.elements.length <= 1 ? candidates.slice(0, 1) : candidates) {
+    const l = layoutIn(view, prepare(view, labelWidth), direction);
+    if (!best || fitScore(l, aspect) > fitScore(best, aspect) * 1.02) best = l;
+  }
+  return best!;
 }

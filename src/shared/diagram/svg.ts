@@ -6,6 +6,7 @@
  */
 import {
   type DiagramLayout,
+  metaText,
   LINE,
   MARGIN,
   type PlacedEdge,
@@ -109,6 +110,8 @@ function elementSvg(p: PlacedElement): string {
   const label = `${e.name} (${e.kind}${e.external ? ', external' : ''})`;
   return (
     `<g class="${classes}" data-element-id="${escapeXml(e.id)}" role="graphics-symbol" aria-label="${escapeXml(label)}">` +
+    // The whole description on hover: boxes of large views show only its beginning.
+    `<title>${escapeXml([e.name, metaText(e), e.description].filter(Boolean).join('\n'))}</title>` +
     shapeOf(p) +
     textBlock(p.lines, cx, p.y + p.textTop) +
     '</g>'
