@@ -4,7 +4,6 @@
  * creates no markup from the model. Also the exports: a standalone SVG, and a PNG rasterised here.
  */
 import { type DiagramLayout, layoutView } from '../shared/diagram/layout';
-import { diagramCss } from '../shared/diagram/palette';
 import { exportSvg, renderSvg } from '../shared/diagram/svg';
 import type { DiagramView } from '../shared/diagram/types';
 
@@ -20,15 +19,6 @@ export function layoutOf(view: DiagramView): DiagramLayout {
     cache.set(key, layout);
   }
   return layout;
-}
-
-/** Adds the diagrams' theme style sheet to the page once. */
-export function installDiagramStyles(): void {
-  if (document.getElementById('af-diagram-css')) return;
-  const style = document.createElement('style');
-  style.id = 'af-diagram-css';
-  style.textContent = diagramCss();
-  document.head.append(style);
 }
 
 let counter = 0;

@@ -4,11 +4,11 @@
  * keyboard, drag, Ctrl+wheel), export as SVG or PNG, and the selected element's details. Elements are
  * known by the ids in the view data, never by their label text. A view that cannot be drawn shows why.
  */
-import { SMALLEST_TEXT } from '../shared/diagram/layout';
+import { SMALLEST_TEXT } from '../shared/diagram/style';
 import { legendItems } from '../shared/diagram/legend';
 import type { DiagramView } from '../shared/diagram/types';
 import type { ExportFormat, PreviewDiagram, PreviewElement, PreviewState } from '../shared/protocol';
-import { drawDiagram, pngFile, svgFile } from './diagramDraw';
+import { type DiagramModule, diagramModule } from './lazy';
 import { adrNumber, h, nodes } from './dom';
 import { type Dropdown, button, dropdown, setDisabled, setPressed, tag } from './toolkit';
 import { post, saveUiState, uiState } from './vscodeApi';
@@ -58,6 +58,7 @@ export class DiagramsView {
   private svgSize = { width: 0, height: 0 };
   private box: ViewBox = { scale: 1, x: PAD, y: PAD, fit: true };
   private reported = new Set<string>();
+  private renderSeq = 0;
 
   constructor() {
     const levelSwitch = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': 'C4 level' } });
@@ -250,7 +251,7 @@ export class DiagramsView {
     }
     this.elementSelect.setOptions(this.elementOptions(), this.selectedElement()?.id ?? '');
     const signature = JSON.stringify(d.view);
-    if (signature !== this.shown) this.render(d, signature);
+    if (signature !== this.shown) void this.render(d, signature);
     else this.renderDetails(this.selectedElement());
   }
 
@@ -280,14 +281,24 @@ export class DiagramsView {
     );
   }
 
-  private render(d: PreviewDiagram, signature: string): void {
+  private async render(d: PreviewDiagram, signature: string): Promise<void> {
+    const seq = ++this.renderSeq;
     this.shown = signature;
     this.renderLegend(d.view);
-    let drawn: ReturnType<typeof drawDiagram>;
-    const started = performance.now();
+    if (!this.canvas.querySelector('svg')) {
+      this.canvas.replaceChildren(h('p', { className: 'muted rendering', text: 'Drawing the diagram…' }));
+    }
+    this.viewport.setAttribute('aria-busy', 'true');
+    let drawn: ReturnType<DiagramModule['drawDiagram']>;
+    let started = 0;
     try {
-      drawn = drawDiagram(d.view);
+      const renderer = await diagramModule();
+      if (seq !== this.renderSeq) return;
+      started = performance.now();
+      drawn = renderer.drawDiagram(d.view);
     } catch (err) {
+      if (seq !== this.renderSeq) return;
+      this.viewport.removeAttribute('aria-busy');
       const message = err instanceof Error ? err.message : String(err);
       this.svgSize = { width: 0, height: 0 };
       this.canvas.style.transform = '';
@@ -296,6 +307,7 @@ export class DiagramsView {
       this.renderDetails(this.selectedElement());
       return;
     }
+    this.viewport.removeAttribute('aria-busy');
     const { svg, layout } = drawn;
     svg.dataset.diagram = d.key;
     svg.dataset.renderMs = String(Math.round(performance.now() - started));
@@ -364,7 +376,8 @@ export class DiagramsView {
   /** Draws `d` as a standalone file and sends it to the host. */
   async exportDiagram(d: PreviewDiagram, format: ExportFormat): Promise<void> {
     try {
-      const data = format === 'svg' ? svgFile(d.view) : await pngFile(d.view);
+      const renderer = await diagramModule();
+      const data = format === 'svg' ? renderer.svgFile(d.view) : await renderer.pngFile(d.view);
       post({ type: 'exportDiagram', file: d.file, format, data });
     } catch (err) {
       this.reportOnce(`${d.file}: export as ${format} failed: ${err instanceof Error ? err.message : String(err)}`);

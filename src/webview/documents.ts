@@ -6,10 +6,9 @@
  */
 import type { DiagramView } from '../shared/diagram/types';
 import type { PreviewDocument, PreviewState } from '../shared/protocol';
-import { drawDiagram } from './diagramDraw';
 import { h } from './dom';
 import { createMarkdown, renderMarkdown } from './markdown';
-import { cropSvg, renderMermaid, svgElement } from './mermaidSetup';
+import { diagramModule, loadedMermaid, mermaidModule } from './lazy';
 import { type Dropdown, button, dropdown, setDisabled } from './toolkit';
 import { post, saveUiState, uiState } from './vscodeApi';
 
@@ -90,7 +89,10 @@ export class DocumentsView {
 
   /** The tab became visible: diagrams rendered while it was hidden get their size now. */
   becameVisible(): void {
-    for (const svg of this.article.querySelectorAll<SVGSVGElement>('.md-mermaid svg:not([data-cropped])')) cropSvg(svg);
+    const mermaid = loadedMermaid();
+    if (!mermaid) return;
+    for (const svg of this.article.querySelectorAll<SVGSVGElement>('.md-mermaid svg:not([data-cropped])'))
+      mermaid.cropSvg(svg);
   }
 
   private show(file: string): void {
@@ -143,11 +145,11 @@ export class DocumentsView {
   }
 
   /** Draws a C4 block with our renderer; false when it cannot (Mermaid gets a go). */
-  private drawC4(index: number, view: DiagramView): boolean {
+  private async drawC4(index: number, view: DiagramView): Promise<boolean> {
     const slot = this.article.querySelector(`.md-mermaid[data-mermaid-index="${index}"]`);
     if (!slot) return true;
     try {
-      const { svg } = drawDiagram(view);
+      const { svg } = (await diagramModule()).drawDiagram(view);
       svg.classList.add('md-c4');
       svg.style.setProperty('max-width', '100%');
       svg.style.setProperty('height', 'auto');
@@ -163,19 +165,26 @@ export class DocumentsView {
     const seq = ++this.renderSeq;
     for (const [index, source] of sources.entries()) {
       const c4 = doc.c4?.find((b) => b.source.trim() === source.trim());
-      if (c4 && this.drawC4(index, c4.view)) continue;
-      const result = await renderMermaid(source);
+      if (c4 && (await this.drawC4(index, c4.view))) {
+        if (seq !== this.renderSeq) return;
+        continue;
+      }
+      const mermaid = await mermaidModule().catch(() => undefined);
+      if (seq !== this.renderSeq) return;
+      const result = mermaid
+        ? await mermaid.renderMermaid(source)
+        : { ok: false as const, message: 'The Mermaid renderer could not be loaded.' };
       if (seq !== this.renderSeq) return;
       const slot = this.article.querySelector(`.md-mermaid[data-mermaid-index="${index}"]`);
       if (!slot) continue;
-      const svg = result.ok ? svgElement(result.svg) : undefined;
+      const svg = result.ok && mermaid ? mermaid.svgElement(result.svg) : undefined;
       if (svg) {
         svg.setAttribute('role', 'img');
         svg.style.setProperty('max-width', '100%');
         svg.style.setProperty('height', 'auto');
         slot.replaceChildren(svg);
         slot.classList.add('rendered');
-        cropSvg(svg);
+        mermaid?.cropSvg(svg);
       } else if (!result.ok) {
         slot.prepend(
           h(

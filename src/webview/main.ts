@@ -12,11 +12,11 @@ import {
 } from '../shared/protocol';
 import { AdrsView } from './adrs';
 import { CriteriaView } from './criteria';
-import { installDiagramStyles } from './diagramDraw';
+import { installDiagramStyles } from './diagramStyles';
 import { DiagramsView } from './diagrams';
 import { DocumentsView } from './documents';
 import { h } from './dom';
-import { configureMermaid } from './mermaidSetup';
+import { loadedMermaid } from './lazy';
 import { progressRing, registerToolkit, tabs } from './toolkit';
 import { post, saveUiState, uiState } from './vscodeApi';
 
@@ -187,7 +187,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 // VS Code swaps the theme classes on <body>: our diagrams follow through CSS; Mermaid's colours (other
 // diagrams in documents) follow on the next render.
 new MutationObserver(() => {
-  if (configureMermaid()) documents.rerender();
+  if (loadedMermaid()?.configureMermaid()) documents.rerender();
 }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 
 post({ type: 'ready' });

@@ -6,7 +6,8 @@
  * by the renderer like any model text.
  */
 import type { DiagramView } from '../shared/diagram/types';
-import { drawDiagram, installDiagramStyles } from './diagramDraw';
+import { drawDiagram } from './diagramDraw';
+import { installDiagramStyles } from './diagramStyles';
 
 function isView(x: unknown): x is DiagramView {
   if (typeof x !== 'object' || x === null) return false;

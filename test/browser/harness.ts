@@ -22,22 +22,32 @@ import { THEMES, type ThemeName } from './themes';
 export { CHROMIUM_PATH, launchChromium } from '../helpers/chromium';
 export const SCREENSHOT_DIR = path.join(repoRoot, '.test-output', 'screenshots');
 
-/** Builds dist/webview.js from src/webview/main.ts with the options esbuild.mjs uses, into `outDir`. */
+/** The panel's scripts, as esbuild.mjs builds them: the page's own and the parts it loads when needed. */
+export const WEBVIEW_SCRIPTS: Record<string, string> = {
+  'webview.js': 'main.ts',
+  'webview-diagrams.js': 'chunks/diagrams.ts',
+  'webview-mermaid.js': 'chunks/mermaid.ts',
+};
+
+/** Builds the panel's scripts from src/webview with the options esbuild.mjs uses, into `outDir`; returns webview.js. */
 export async function buildWebviewBundle(outDir: string): Promise<string> {
-  const outfile = path.join(outDir, 'webview.js');
-  await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'src', 'webview', 'main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  return outfile;
+  await Promise.all(
+    Object.entries(WEBVIEW_SCRIPTS).map(([name, entry]) =>
+      esbuild.build({
+        entryPoints: [path.join(repoRoot, 'src', 'webview', entry)],
+        outfile: path.join(outDir, name),
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+        minify: true,
+        sourcemap: false,
+        legalComments: 'none',
+        logLevel: 'silent',
+      }),
+    ),
+  );
+  return path.join(outDir, 'webview.js');
 }
 
 /**
@@ -69,7 +79,10 @@ export interface PageServer {
 }
 
 export async function startPageServer(bundlePath: string): Promise<PageServer> {
-  const bundle = await fs.readFile(bundlePath);
+  const scripts = new Map<string, Buffer>();
+  for (const name of Object.keys(WEBVIEW_SCRIPTS)) {
+    scripts.set(`/dist/${name}`, await fs.readFile(path.join(path.dirname(bundlePath), name)));
+  }
   const css = await fs.readFile(path.join(repoRoot, 'media', 'preview.css'));
   let origin = '';
   const server = http.createServer((req, res) => {
@@ -89,8 +102,8 @@ export async function startPageServer(bundlePath: string): Promise<PageServer> {
           styleUri: `${origin}/media/preview.css`,
         }),
       );
-    } else if (url.pathname === '/dist/webview.js') {
-      send('text/javascript; charset=utf-8', bundle);
+    } else if (scripts.has(url.pathname)) {
+      send('text/javascript; charset=utf-8', scripts.get(url.pathname)!);
     } else if (url.pathname === '/media/preview.css') {
       send('text/css; charset=utf-8', css);
     } else {
@@ -103,7 +116,11 @@ export async function startPageServer(bundlePath: string): Promise<PageServer> {
   return {
     origin,
     pageUrl: `${origin}/index.html`,
-    ownUrls: new Set([`${origin}/index.html`, `${origin}/dist/webview.js`, `${origin}/media/preview.css`]),
+    ownUrls: new Set([
+      `${origin}/index.html`,
+      ...[...scripts.keys()].map((p) => `${origin}${p}`),
+      `${origin}/media/preview.css`,
+    ]),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -217,9 +234,18 @@ export async function inPage<T = unknown>(page: Page, fn: string, arg?: unknown,
   }
 }
 
-/** Waits until `fn` (a function expression as text, called with `arg`) returns a truthy value in the page. */
+/**
+ * Waits until `fn` (a function expression as text, called with `arg`) returns a truthy value in the
+ * page. Polls with `inPage` (DevTools evaluation) rather than page.waitForFunction, whose polling
+ * compiles the predicate inside the page, which the panel's CSP (no eval) rightly refuses.
+ */
 export async function waitInPage(page: Page, fn: string, arg?: unknown, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(`(${fn})(${JSON.stringify(arg ?? null)})`, undefined, { timeout });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await inPage<unknown>(page, fn, arg, timeout)) return;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${fn.slice(0, 120)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Sets VS Code's theme variables on <html> and its theme class on <body>, as VS Code does. */

@@ -5,26 +5,10 @@
  * fits a wide editor better is kept. Pure and deterministic: the same view gives the same layout.
  */
 import { type ElkEdge, type ElkNode, type ElkPoint, elkLayout } from './elk';
-import { type TextStyle, textWidth, wrapText } from './text';
+import { LINE, STYLE } from './style';
+import { textWidth, wrapText } from './text';
 import type { DiagramBoundary, DiagramElement, DiagramRelationship, DiagramView } from './types';
 
-/** Text styles of the diagram (px). The smallest is 13 px, so text stays at 11 px or more down to 85 % zoom. */
-export const STYLE = {
-  title: { size: 18, bold: true },
-  name: { size: 15, bold: true },
-  meta: { size: 13 },
-  description: { size: 13 },
-  label: { size: 13 },
-  technology: { size: 13 },
-  boundaryName: { size: 15, bold: true },
-  boundaryMeta: { size: 13 },
-} as const satisfies Record<string, TextStyle>;
-
-/** The smallest font size of a diagram (px). */
-export const SMALLEST_TEXT = Math.min(...Object.values(STYLE).map((s) => s.size));
-
-/** Line height as a multiple of the font size. */
-export const LINE = 1.25;
 const PAD_X = 14;
 const PAD_Y = 10;
 const MIN_TEXT = 150;

@@ -7,15 +7,14 @@
 import {
   type DiagramLayout,
   metaText,
-  LINE,
   MARGIN,
   type PlacedEdge,
   type PlacedElement,
-  STYLE,
   type TextLine,
   blockHeight,
 } from './layout';
 import { type LegendItem, legendItems } from './legend';
+import { LINE, STYLE } from './style';
 import { LIGHT, type Palette, paletteCss } from './palette';
 import { DIAGRAM_FONT, textWidth } from './text';
 
