@@ -277,8 +277,45 @@ function buildDocuments(bundle: Bundle): PreviewDocument[] {
     if (text !== undefined) docs.push(documentOf(s.document, stepTitle(s.id), 'step', text));
   }
   if (bundle.adrIndex !== undefined) docs.push(documentOf(LAYOUT.adrIndex, 'ADR index', 'adr', bundle.adrIndex));
-  for (const a of bundle.adrs) docs.push(documentOf(a.file, adrTitle(a), 'adr', a.text));
+  for (const a of bundle.adrs) {
+    // The YAML front matter is for tools; readers get its facts as a small table instead.
+    const doc = documentOf(a.file, adrTitle(a), 'adr', withoutFrontMatter(a.text));
+    const meta = adrFacts(bundle, a);
+    if (meta.length > 0) doc.meta = meta;
+    docs.push(doc);
+  }
   return docs;
+}
+
+/** Markdown without a leading YAML front matter block. */
+function withoutFrontMatter(text: string): string {
+  return text.replace(/^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/, '');
+}
+
+/** An ADR's facts for the table above it: status, date, requirements, elements, what it supersedes. */
+function adrFacts(bundle: Bundle, a: Bundle['adrs'][number]): { name: string; value: string }[] {
+  const r = a.record;
+  const number = (n: number | null | undefined): string | undefined =>
+    typeof n === 'number' ? `ADR ${String(n).padStart(4, '0')}` : undefined;
+  const status = r.status ? r.status.charAt(0).toUpperCase() + r.status.slice(1) : undefined;
+  const byNumber = number(r.supersededByNumber);
+  const names = (r.elements ?? []).map((id) => {
+    const e = [
+      ...(bundle.c4?.people ?? []),
+      ...(bundle.c4?.systems ?? []),
+      ...(bundle.c4?.containers ?? []),
+      ...(bundle.c4?.components ?? []),
+    ].find((x) => x.id === id);
+    return e ? `${e.name} (${id})` : id;
+  });
+  const rows: [string, string | undefined][] = [
+    ['Status', status && byNumber && r.status === 'superseded' ? `${status} by ${byNumber}` : status],
+    ['Date', r.date],
+    ['Requirements', r.requirements?.length ? r.requirements.join(', ') : undefined],
+    ['Elements', names.length ? names.join(', ') : undefined],
+    ['Supersedes', number(r.supersedesNumber)],
+  ];
+  return rows.flatMap(([name, value]) => (value ? [{ name, value }] : []));
 }
 
 function buildAdrs(bundle: Bundle): PreviewAdr[] {

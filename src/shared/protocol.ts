@@ -84,6 +84,8 @@ export interface PreviewDocument {
   markdown: string;
   /** True when the text was cut at the size limit. */
   truncated?: boolean;
+  /** Facts shown above the text as a small table (an ADR's status, date, requirements, elements). */
+  meta?: { name: string; value: string }[];
   /** The C4 views its ```mermaid blocks draw, with each block's text (blocks that are not C4 are absent). */
   c4?: { source: string; view: DiagramView }[];
 }

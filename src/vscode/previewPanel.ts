@@ -144,7 +144,12 @@ export class PreviewPanel implements vscode.Disposable {
     const { extensionUri } = this.deps;
     const webview = panel.webview;
     webview.options = this.webviewOptions();
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'archflow.svg');
+    // The tab shows the icon as an image, where currentColor is black: one colour per theme kind
+    // (high contrast uses the dark one), so it stays visible on a black tab bar.
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(extensionUri, 'media', 'archflow-light.svg'),
+      dark: vscode.Uri.joinPath(extensionUri, 'media', 'archflow-dark.svg'),
+    };
     webview.html = buildPreviewHtml({
       nonce: randomBytes(18).toString('base64'),
       cspSource: webview.cspSource,

@@ -132,6 +132,7 @@ export class DocumentsView {
     const { html, mermaid } = renderMarkdown(this.md, doc.file, doc.markdown);
     // markdown-it runs with html: false, so the HTML holds only the tags it generates itself.
     this.article.innerHTML = html;
+    if (doc.meta?.length) this.article.prepend(this.metaTable(doc.meta));
     if (doc.truncated) {
       this.article.prepend(
         h('p', {
@@ -142,6 +143,19 @@ export class DocumentsView {
     }
     this.article.scrollTop = scroll;
     void this.renderDiagrams(mermaid, doc);
+  }
+
+  /** A document's facts (an ADR's status, date, …) as a small two-column table. */
+  private metaTable(meta: readonly { name: string; value: string }[]): HTMLElement {
+    return h(
+      'table',
+      { className: 'doc-meta', attrs: { 'aria-label': 'Decision record facts' } },
+      h(
+        'tbody',
+        {},
+        ...meta.map((m) => h('tr', {}, h('th', { text: m.name, attrs: { scope: 'row' } }), h('td', { text: m.value }))),
+      ),
+    );
   }
 
   /** Draws a C4 block with our renderer; false when it cannot (Mermaid gets a go). */

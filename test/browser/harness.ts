@@ -295,3 +295,35 @@ export function runCliAt(
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Text in `selector` (light DOM, visible) whose colour is below `min`:1 against the first opaque
+ * background behind it (WCAG contrast ratio), as "text (ratio)".
+ */
+export function lowContrastText(page: Page, selector: string, min = 4.5): Promise<string[]> {
+  return inPage<string[]>(
+    page,
+    `({ selector, min }) => {
+      const rgba = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
+      const background = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgba(getComputedStyle(e).backgroundColor);
+          if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+        }
+        return rgba(getComputedStyle(document.body).backgroundColor);
+      };
+      const out = [];
+      for (const el of document.querySelectorAll(selector + ' *')) {
+        if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' || el.closest('svg')) continue;
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own || el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+        const c = ratio(rgba(getComputedStyle(el).color), background(el));
+        if (c < min) out.push(el.textContent.trim().slice(0, 40) + ' (' + c.toFixed(2) + ')');
+      }
+      return out;
+    }`,
+    { selector, min },
+  );
+}

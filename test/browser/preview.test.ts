@@ -22,6 +22,7 @@ import {
   buildWebviewBundle,
   inPage,
   launchChromium,
+  lowContrastText,
   openPanel,
   runCliAt,
   screenshot,
@@ -163,6 +164,7 @@ describe('preview panel in headless Chromium', { skip, timeout: 600_000 }, () =>
             }
           }
           await screenshot(page, `cli-${theme}-criteria`);
+          assert.deepEqual(await lowContrastText(page, '#app'), [], `${theme}: panel text below 4.5:1`);
           if (theme === 'light') {
             // A third editor column: nothing may be cut off on the right.
             await page.setViewportSize({ width: 380, height: 800 });
@@ -390,6 +392,99 @@ describe('preview panel in headless Chromium', { skip, timeout: 600_000 }, () =>
         );
         assert.deepEqual(panel.pageErrors, []);
         assert.deepEqual(await panel.cspViolations(), []);
+      } finally {
+        await panel.close();
+      }
+    },
+  );
+
+  test(
+    'the element picker always names the highlighted element, across level switches',
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      const state = stateOf(cliState);
+      const panel = await openPanel(browser, server, 'light');
+      try {
+        const { page } = panel;
+        await panel.send(cliState);
+        await showLevel(page, state, 2);
+        const container = state.diagrams.find((d) => d.level === 2)!.view.elements.find((e) => e.kind === 'container')!;
+        await page.click(`#canvas [data-element-id="${container.id}"]`);
+        await page.waitForSelector('#details h2');
+        const shown = async (): Promise<{ picker: string; ring: string | null; details: string | null }> =>
+          inPage(
+            page,
+            `() => ({
+            picker: document.querySelector('#element-select').value,
+            ring: document.querySelector('#canvas .selection-ring')?.parentElement?.getAttribute('data-element-id') ?? null,
+            details: document.querySelector('.diagram-layout.has-selection #details h2')?.textContent ?? null,
+          })`,
+          );
+        assert.deepEqual(await shown(), { picker: container.id, ring: container.id, details: container.name });
+        for (const level of [1, 3, 2] as const) {
+          await showLevel(page, state, level);
+          await new Promise((r) => setTimeout(r, 100));
+          const now = await shown();
+          const drawn = await page.$$eval('#canvas [data-element-id]', (els) =>
+            els.map((e) => e.getAttribute('data-element-id')),
+          );
+          if (drawn.includes(container.id)) {
+            assert.deepEqual(
+              now,
+              { picker: container.id, ring: container.id, details: container.name },
+              `level ${level}`,
+            );
+          } else {
+            assert.deepEqual(
+              now,
+              { picker: '', ring: null, details: null },
+              `level ${level}: nothing is named or ringed`,
+            );
+          }
+        }
+        // Choosing another element from the list rings and names that one.
+        const other = state.diagrams.find((d) => d.level === 2)!.view.elements.find((e) => e.id !== container.id)!;
+        await page.click('#element-select');
+        await page.locator(`#element-select vscode-option[value="${other.id}"]`).click();
+        await waitInPage(
+          page,
+          `(id) => document.querySelector('#canvas .selection-ring')?.parentElement?.getAttribute('data-element-id') === id`,
+          other.id,
+        );
+        assert.deepEqual(await shown(), { picker: other.id, ring: other.id, details: other.name });
+      } finally {
+        await panel.close();
+      }
+    },
+  );
+
+  test(
+    'an ADR shows its facts as a small table, not its front matter as a heading',
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      const state = stateOf(cliState);
+      const adr = state.documents.find((d) => d.group === 'adr' && /^adr\/\d{4}-/.test(d.file))!;
+      assert.ok(
+        adr.meta?.some((m) => m.name === 'Status'),
+        'the state carries the facts',
+      );
+      assert.ok(!adr.markdown.startsWith('---'), 'the front matter is not in the text shown');
+      const panel = await openPanel(browser, server, 'high-contrast');
+      try {
+        const { page } = panel;
+        await panel.send(cliState);
+        await selectTab(page, 'documents');
+        await page.click('#document-select');
+        await page.locator(`#document-select vscode-option[value="${adr.file}"]`).click();
+        await page.waitForSelector('#document table.doc-meta');
+        const facts = await page.$$eval('#document table.doc-meta th', (ths) => ths.map((t) => t.textContent));
+        assert.ok(facts.includes('Status') && facts.includes('Date'), facts.join(', '));
+        const headings = await page.$$eval('#document h1, #document h2', (hs) => hs.map((x) => x.textContent ?? ''));
+        assert.ok(
+          !headings.some((x) => /archflow-key|number:/.test(x)),
+          `no front matter heading: ${headings.join(' | ')}`,
+        );
+        await screenshot(page, 'adr-facts-high-contrast');
       } finally {
         await panel.close();
       }
