@@ -4,7 +4,7 @@
  * keyboard, drag, Ctrl+wheel), export as SVG or PNG, and the selected element's details. Elements are
  * known by the ids in the view data, never by their label text. A view that cannot be drawn shows why.
  */
-import { SMALLEST_TEXT } from '../shared/diagram/style';
+import { LEGIBLE_SCALE } from '../shared/diagram/style';
 import { legendItems } from '../shared/diagram/legend';
 import type { DiagramView } from '../shared/diagram/types';
 import type { ExportFormat, PreviewDiagram, PreviewElement, PreviewState } from '../shared/protocol';
@@ -22,8 +22,6 @@ interface ViewBox {
 }
 
 const MIN_SCALE = 0.05;
-/** The zoom at which the diagrams' smallest text (13 px) is drawn at 11 px. */
-const LEGIBLE_SCALE = 11 / SMALLEST_TEXT;
 const MAX_SCALE = 4;
 const PAD = 8;
 const LEVEL_NAMES: Record<1 | 2 | 3, string> = { 1: 'Context', 2: 'Containers', 3: 'Components' };

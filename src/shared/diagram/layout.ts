@@ -5,7 +5,7 @@
  * fits a wide editor better is kept. Pure and deterministic: the same view gives the same layout.
  */
 import { type ElkEdge, type ElkNode, type ElkPoint, elkLayout } from './elk';
-import { LINE, STYLE } from './style';
+import { LEGIBLE_SCALE, LINE, STYLE } from './style';
 import { textWidth, wrapText } from './text';
 import type { DiagramBoundary, DiagramElement, DiagramRelationship, DiagramView } from './types';
 
@@ -140,15 +140,18 @@ function boundaryLines(b: DiagramBoundary): TextLine[] {
  * A relationship's label: its text, then its technology in brackets, wrapped to `max` px. Top-down
  * layouts put labels between rows, where height is scarce, so they try wide and short labels too.
  */
-function labelLines(r: DiagramRelationship, max: number): TextLine[] {
+function labelLines(r: DiagramRelationship, max: number, detail: number): TextLine[] {
   const technology = r.technology ? `[${r.technology}]` : '';
   // A short label and its technology share one line when they fit.
   const one = technology ? `${r.label} ${technology}` : r.label;
   if (r.label && textWidth(one, STYLE.label) <= max) return [{ text: one, style: 'label' }];
   return [
-    ...wrapText(r.label, max, STYLE.label, 2).map((text) => ({ text, style: 'label' as const })),
+    ...wrapText(r.label, max, STYLE.label, detail >= 3 ? 3 : 2).map((text) => ({ text, style: 'label' as const })),
     ...(technology
-      ? wrapText(technology, max, STYLE.technology, 1).map((text) => ({ text, style: 'technology' as const }))
+      ? wrapText(technology, max, STYLE.technology, detail >= 3 ? 2 : 1).map((text) => ({
+          text,
+          style: 'technology' as const,
+        }))
       : []),
   ];
 }
@@ -162,11 +165,11 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.randomSeed': '1',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '24',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '20',
   'elk.spacing.nodeNode': '28',
   'elk.spacing.edgeNode': '18',
   'elk.spacing.edgeEdge': '16',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '14',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '12',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
   'elk.spacing.edgeLabel': '4',
   'elk.spacing.labelNode': '8',
@@ -206,15 +209,14 @@ function checkIds(view: DiagramView): void {
   }
 }
 
-function prepare(view: DiagramView, labelWidth: number): Prepared {
+function prepare(view: DiagramView, labelWidth: number, detail: number): Prepared {
   checkIds(view);
-  const lines = descriptionLines(view.elements.length);
-  const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, lines)] as const));
+  const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, detail)] as const));
   const relationships = view.relationships.filter((r) => sizes.has(r.from) && sizes.has(r.to) && r.from !== r.to);
   return {
     sizes,
     boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
-    labels: relationships.map((r) => labelLines(r, labelWidth)),
+    labels: relationships.map((r) => labelLines(r, labelWidth, detail)),
     relationships,
   };
 }
@@ -345,17 +347,24 @@ function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
   };
 }
 
-/** The scale at which a layout fits a viewport of the given aspect ratio (width / height). */
-function fitScore(l: DiagramLayout, aspect: number): number {
-  return Math.min(aspect / l.width, 1 / l.height);
+/** The editor area the layout is made for: a 1280 px wide editor's diagram area, in px. */
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_VIEWPORT: Viewport = { width: 1230, height: 718 };
+
+/** The scale at which a layout fits the viewport. */
+function fitScale(l: DiagramLayout, viewport: Viewport): number {
+  return Math.min(viewport.width / l.width, viewport.height / l.height);
 }
 
 /**
- * Lays out `view` top-down (with wide and with narrow labels) and left-to-right, and keeps the one
- * that can be drawn largest in a viewport of `aspect` (width / height; a wide editor by default).
- * Ties go to the first tried, top-down, so the choice is stable.
+ * The best of three candidate layouts at one level of detail: top-down with wide and with narrow
+ * labels, and left-to-right. Ties go to the first tried, so the choice is stable.
  */
-export function layoutView(view: DiagramView, aspect = 1.7): DiagramLayout {
+function bestAt(view: DiagramView, detail: number, viewport: Viewport): DiagramLayout {
   const candidates: [DiagramLayout['direction'], number][] = [
     ['DOWN', LABEL_WIDE],
     ['DOWN', LABEL_MAX],
@@ -363,8 +372,32 @@ export function layoutView(view: DiagramView, aspect = 1.7): DiagramLayout {
   ];
   let best: DiagramLayout | undefined;
   for (const [direction, labelWidth] of view.elements.length <= 1 ? candidates.slice(0, 1) : candidates) {
-    const l = layoutIn(view, prepare(view, labelWidth), direction);
-    if (!best || fitScore(l, aspect) > fitScore(best, aspect) * 1.02) best = l;
+    const l = layoutIn(view, prepare(view, labelWidth, detail), direction);
+    if (!best || fitScale(l, viewport) > fitScale(best, viewport) * 1.02) best = l;
   }
   return best!;
+}
+
+/**
+ * Lays out `view` for `viewport`. The level of detail (lines of description and of relationship
+ * labels) starts from the view's size; with room to spare it shows more, and when the view does not
+ * fit at a legible zoom it shows less, as long as that helps. Deterministic: same view, same layout.
+ */
+export function layoutView(view: DiagramView, viewport: Viewport = DEFAULT_VIEWPORT): DiagramLayout {
+  const start = descriptionLines(view.elements.length);
+  let best = bestAt(view, start, viewport);
+  let detail = start;
+  while (detail < 3 && fitScale(best, viewport) >= 1) {
+    const richer = bestAt(view, detail + 1, viewport);
+    if (fitScale(richer, viewport) < LEGIBLE_SCALE) break;
+    best = richer;
+    detail++;
+  }
+  while (detail > 0 && detail <= start && fitScale(best, viewport) < LEGIBLE_SCALE) {
+    const leaner = bestAt(view, detail - 1, viewport);
+    if (fitScale(leaner, viewport) <= fitScale(best, viewport)) break;
+    best = leaner;
+    detail--;
+  }
+  return best;
 }

@@ -18,3 +18,6 @@ export const SMALLEST_TEXT = Math.min(...Object.values(STYLE).map((s) => s.size)
 
 /** Line height as a multiple of the font size. */
 export const LINE = 1.25;
+
+/** The zoom at which the smallest text is drawn at 11 px: below it a view is not legible whole. */
+export const LEGIBLE_SCALE = 11 / SMALLEST_TEXT;
