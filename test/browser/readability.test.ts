@@ -71,6 +71,13 @@ const MEASURE = `() => {
     for (let j = i + 1; j < labels.length; j++)
       if (inter(labels[i].box, labels[j].box)) out.labelOverlaps.push(labels[i].id + ' / ' + labels[j].id);
   for (const l of labels) for (const b of boxes) if (inter(l.box, b.box)) out.labelOnBox.push(l.id + ' on ' + b.id);
+  // Boundary names are labels too: never on a box or a relationship label.
+  for (const g of svg.querySelectorAll('g.af-boundary'))
+    for (const t of g.querySelectorAll('text')) {
+      const r = rect(t);
+      for (const b of boxes) if (inter(r, b.box)) out.labelOnBox.push('boundary ' + g.dataset.boundaryId + ' label on ' + b.id);
+      for (const l of labels) if (inter(r, l.box)) out.labelOverlaps.push('boundary ' + g.dataset.boundaryId + ' / ' + l.id);
+    }
   for (const b of boxes)
     for (const t of b.g.querySelectorAll('text')) {
       const r = rect(t);
@@ -236,7 +243,9 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
 
   test(
     'views of up to 30 elements are visible whole at the fit zoom',
-    { todo: 'container and component views of 10+ elements are still too tall or wide for 11 px text at 1280 px' },
+    {
+      todo: 'the densest views (12+ elements with 19+ labelled relationships) do not fit a 1280 px editor whole at 11 px yet',
+    },
     () => {
       const failing = results
         .filter((r) => r.theme === 'light' && r.m.elements <= 30 && !r.m.whollyVisible)

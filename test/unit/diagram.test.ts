@@ -58,7 +58,16 @@ void describe('layout and SVG', () => {
           assert.ok(apart, `${a.element.id} and ${b.element.id} overlap in ${v.key}`);
         }
       }
-      for (const e of l.edges) assert.ok(e.points.length >= 2, `${e.relationship.from}→${e.relationship.to} is routed`);
+      for (const e of l.edges) {
+        assert.ok(e.points.length >= 2, `${e.relationship.from}→${e.relationship.to} is routed`);
+        for (let i = 1; i < e.points.length; i++) {
+          const [a, b] = [e.points[i - 1], e.points[i]];
+          assert.ok(
+            Math.abs(a.x - b.x) < 0.5 || Math.abs(a.y - b.y) < 0.5,
+            `${e.relationship.from}→${e.relationship.to}: segment ${i} is orthogonal`,
+          );
+        }
+      }
     }
   });
 

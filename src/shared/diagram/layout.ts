@@ -12,13 +12,14 @@ import type { DiagramBoundary, DiagramElement, DiagramRelationship, DiagramView 
 const PAD_X = 14;
 const PAD_Y = 10;
 const MIN_TEXT = 150;
-const MAX_TEXT = 210;
+const MAX_TEXT = 230;
 const LABEL_MAX = 150;
 const LABEL_WIDE = 210;
 const PERSON_HEAD = 28;
 const DB_CAP = 10;
 const QUEUE_CAP = 12;
-const BOUNDARY_TOP = 44;
+/** Room above a boundary's contents for its one-line label (name, then kind). */
+export const BOUNDARY_TOP = 38;
 const BOUNDARY_PAD = 16;
 /** Room around the drawing. */
 export const MARGIN = 10;
@@ -156,6 +157,11 @@ function labelLines(r: DiagramRelationship, max: number, detail: number): TextLi
   ];
 }
 
+/** The width of a boundary's label: its name and kind side by side on one line. */
+export function boundaryLabelWidth(lines: readonly TextLine[]): number {
+  return Math.ceil(lines.reduce((w, l) => w + textWidth(l.text, STYLE[l.style]), 0) + 8 * (lines.length - 1));
+}
+
 function linesWidth(lines: readonly TextLine[]): number {
   return Math.ceil(Math.max(0, ...lines.map((l) => textWidth(l.text, STYLE[l.style]))));
 }
@@ -226,7 +232,7 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
   const known = new Set(view.boundaries.map((b) => b.id));
   const nodes = new Map<string, ElkNode>();
   for (const b of view.boundaries) {
-    const title = linesWidth(p.boundaryText.get(b.id) ?? []) + 2 * BOUNDARY_PAD;
+    const title = boundaryLabelWidth(p.boundaryText.get(b.id) ?? []) + 2 * BOUNDARY_PAD;
     nodes.set(`b:${b.id}`, {
       id: `b:${b.id}`,
       children: [],
@@ -320,7 +326,17 @@ function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
     const e = byId.get(`r:${i}`);
     const points: ElkPoint[] = [];
     for (const s of e?.sections ?? []) {
-      points.push(s.startPoint, ...(s.bendPoints ?? []), s.endPoint);
+      const last = points[points.length - 1];
+      const start = s.startPoint;
+      // Sections meet at a boundary's edge, not always at the same point: join them with two right
+      // angles halfway, so the line stays orthogonal.
+      if (last && Math.abs(last.x - start.x) > 0.5 && Math.abs(last.y - start.y) > 0.5) {
+        const vertical = direction === 'DOWN';
+        const mid = vertical ? (last.y + start.y) / 2 : (last.x + start.x) / 2;
+        points.push(vertical ? { x: last.x, y: mid } : { x: mid, y: last.y });
+        points.push(vertical ? { x: start.x, y: mid } : { x: mid, y: start.y });
+      }
+      points.push(start, ...(s.bendPoints ?? []), s.endPoint);
     }
     const shifted = points.map((pt) => ({ x: pt.x + MARGIN, y: pt.y + MARGIN }));
     const edge: PlacedEdge = { relationship, points: shifted };

@@ -76,6 +76,21 @@ function textBlock(lines: readonly TextLine[], cx: number, top: number, left = f
   return out.join('');
 }
 
+/** A boundary's label on one line: its name in bold, then its kind, on the same baseline. */
+function boundaryLabel(lines: readonly TextLine[], x: number, top: number): string {
+  const baseline = top + STYLE.boundaryName.size;
+  let at = x;
+  return lines
+    .map((l) => {
+      const style = STYLE[l.style];
+      const weight = 'bold' in style && style.bold ? ' font-weight="bold"' : '';
+      const text = `<text class="${CLASS[l.style]}" x="${n(at)}" y="${n(baseline)}" font-size="${style.size}"${weight}>${escapeXml(l.text)}</text>`;
+      at += textWidth(l.text, style) + 8;
+      return text;
+    })
+    .join('');
+}
+
 /** The outline of an element's shape. */
 function shapeOf(p: PlacedElement): string {
   const { x, y, width: w, height: h } = p;
@@ -223,7 +238,7 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
       .sort((a, b) => a.depth - b.depth)
       .map(
         (b) =>
-          `<g class="af-boundary" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${textBlock(b.lines, b.x + 16, b.y + 10, true)}</g>`,
+          `<g class="af-boundary" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${boundaryLabel(b.lines, b.x + 16, b.y + 8)}</g>`,
       ),
     ...layout.edges.map((e) => edgeSvg(e, marker)),
     ...layout.elements.map(elementSvg),
