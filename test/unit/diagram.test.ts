@@ -8,6 +8,7 @@ import { legendItems } from '../../src/shared/diagram/legend';
 import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type Palette } from '../../src/shared/diagram/palette';
 import { exportSvg, renderSvg } from '../../src/shared/diagram/svg';
 import { textWidth, wrapText } from '../../src/shared/diagram/text';
+import type { DiagramElement, DiagramView } from '../../src/shared/diagram/types';
 import { FIXTURE_C4 } from '../helpers/bundleFixture';
 
 void describe('view data', () => {
@@ -69,6 +70,53 @@ void describe('layout and SVG', () => {
         }
       }
     }
+  });
+
+  void it('draws nested boundaries inside each other, as a deployment view will need', () => {
+    const el = (id: string, boundary: string): DiagramElement => ({
+      id,
+      kind: 'container',
+      shape: 'box',
+      name: id,
+      technology: 'Docker',
+      description: '',
+      external: false,
+      boundary,
+    });
+    const view: DiagramView = {
+      key: 'nested',
+      kind: 'container',
+      title: 'Nested',
+      elements: [el('api', 'node1'), el('worker', 'node2'), el('db', 'zone')],
+      boundaries: [
+        { id: 'region', kind: 'system', name: 'eu-west-1', external: false },
+        { id: 'zone', kind: 'system', name: 'Zone A', external: false, parent: 'region' },
+        { id: 'node1', kind: 'container', name: 'Node 1', external: false, parent: 'zone' },
+        { id: 'node2', kind: 'container', name: 'Node 2', external: false, parent: 'zone' },
+      ],
+      relationships: [
+        { from: 'api', to: 'db', label: 'Reads', technology: 'SQL' },
+        { from: 'worker', to: 'db', label: 'Writes', technology: 'SQL' },
+      ],
+    };
+    const l = layoutView(view);
+    const box = (id: string) =>
+      l.boundaries.find((b) => b.boundary.id === id) ?? l.elements.find((e) => e.element.id === id)!;
+    const inside = (inner: string, outer: string): boolean => {
+      const [a, b] = [box(inner), box(outer)];
+      return a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
+    };
+    for (const [inner, outer] of [
+      ['zone', 'region'],
+      ['node1', 'zone'],
+      ['node2', 'zone'],
+      ['api', 'node1'],
+      ['worker', 'node2'],
+      ['db', 'zone'],
+    ]) {
+      assert.ok(inside(inner, outer), `${inner} is drawn inside ${outer}`);
+    }
+    assert.equal(l.boundaries.find((b) => b.boundary.id === 'node1')?.depth, 2);
   });
 
   void it('escapes model text: no markup from a label reaches the SVG', () => {
