@@ -35,17 +35,29 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
 ];
+/**
+ * The webview scripts: the panel (dist/webview.js), the parts it loads when first needed (the
+ * diagram renderer with ELK, Mermaid), and the script for VS Code's Markdown preview.
+ */
+const WEBVIEW_ENTRIES = {
+  'dist/webview.js': 'src/webview/main.ts',
+  'dist/webview-diagrams.js': 'src/webview/chunks/diagrams.ts',
+  'dist/webview-mermaid.js': 'src/webview/chunks/mermaid.ts',
+  'dist/markdownPreview.js': 'src/webview/markdownPreview.ts',
+};
 if (existsSync('src/webview/main.ts')) {
-  builds.push({
-    ...common,
-    entryPoints: ['src/webview/main.ts'],
-    outfile: 'dist/webview.js',
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    sourcemap: false,
-  });
+  for (const [outfile, entry] of Object.entries(WEBVIEW_ENTRIES)) {
+    builds.push({
+      ...common,
+      entryPoints: [entry],
+      outfile,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      minify: true,
+      sourcemap: false,
+    });
+  }
 }
 
 if (watch) {

@@ -11,6 +11,7 @@ import { createWorkflow } from '../src/core/factory';
 import { silentLogger } from '../src/core/log';
 import { STEPS, type StepId } from '../src/core/steps';
 import { startFakeAnthropic } from '../test/fake-anthropic/server';
+import { measurePreview } from './preview';
 
 const repo = path.resolve(__dirname, '..', '..');
 const prd = process.argv[2] ?? path.resolve(repo, '..', 'shared', 'prds', 'better-pwa.md');
@@ -116,7 +117,11 @@ async function main(): Promise<void> {
         extension: await size('dist/extension.js'),
         cli: await size('dist/cli.js'),
         webview: await size('dist/webview.js'),
+        webviewRenderer: await size('dist/webview-diagrams.js'),
+        webviewMermaid: await size('dist/webview-mermaid.js'),
+        markdownPreview: await size('dist/markdownPreview.js'),
       },
+      preview: await measurePreview(repo),
     };
     await fs.mkdir(path.join(repo, 'bench', 'results'), { recursive: true });
     await fs.writeFile(path.join(repo, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');

@@ -11,6 +11,7 @@ import type { Logger } from '../core/log';
 import { STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
 import { readSnapshot, readWorkflowView } from '../core/snapshot';
 import { cliCriterionReasons, cliErrorText } from './messages';
+import { exportSvgViews } from './export';
 
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   archflow status <dir> [--json]
   archflow check <dir> [--json]
   archflow approve <dir> --name <name> --role <role> [--comment <text>]
+  archflow export <dir> [--format svg]
 
 Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (optional endpoint).
 design exits 0 only when every requested step is done; an edited file is never overwritten
@@ -26,7 +28,9 @@ check evaluates the five exit criteria from the files on disk, one line each (me
 with its reasons), and exits 0 only when all five are met; --json prints the whole report
 (criteria, allMet and the requirement traceability matrix as "trace").
 approve records the approval of ARCHITECTURE.md as it is now in archflow.json; any later
-change to ARCHITECTURE.md voids it.`;
+change to ARCHITECTURE.md voids it.
+export writes every C4 view as diagrams/<view>.svg (title, legend, the preview's layout); PNG is
+exported from the preview panel or the "Archflow: Export Diagrams" command.`;
 
 /** A usage error: printed with the usage text, exit code 2. */
 class UsageError extends Error {}
@@ -46,6 +50,7 @@ const VALUE_FLAGS = new Set([
   'name',
   'role',
   'comment',
+  'format',
 ]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -294,6 +299,20 @@ async function approve(p: Parsed): Promise<number> {
   return 0;
 }
 
+async function exportViews(p: Parsed): Promise<number> {
+  const format = textFlag(p, 'format') ?? 'svg';
+  if (format === 'png') {
+    throw new UsageError(
+      'PNG needs a browser to rasterise the diagrams, which the CLI does not ship: use --format svg, or export PNG from the preview panel ("Archflow: Export Diagrams")',
+    );
+  }
+  if (format !== 'svg') throw new UsageError(`--format must be svg (or png from the preview), not "${format}"`);
+  const dir = await outputFolder(p);
+  const written = await exportSvgViews(dir);
+  for (const w of written) process.stdout.write(`${w.file} (${w.elements} elements, ${w.ms} ms)\n`);
+  return 0;
+}
+
 /** Runs the CLI; resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -312,6 +331,8 @@ export async function main(argv: string[]): Promise<number> {
         return await check(p);
       case 'approve':
         return await approve(p);
+      case 'export':
+        return await exportViews(p);
       default:
         throw new UsageError(`unknown command "${p.positional[0]}"`);
     }

@@ -1,7 +1,7 @@
 /** ARCHITECTURE.md: the System Architecture Document, assembled by code from the step documents. */
 import { adrNumberText } from './adr/slug';
 import type { Bundle } from './bundle';
-import { componentView, containerView, contextView } from './c4/mermaid';
+import { blockDrawsView, renderC4Views } from './c4/mermaid';
 import { demoteHeadings, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { C4Model } from './model';
 import { ARCHITECTURE_SECTIONS, type AppendixPart, type ArchitectureSection } from './architectureOutline';
@@ -19,23 +19,21 @@ import { renderTraceabilityMatrix, traceRequirements } from './traceability';
 
 export { ARCHITECTURE_SECTIONS } from './architectureOutline';
 
-/** Replaces the C4 Mermaid blocks of a document by views generated from the current model. */
+/**
+ * Replaces the C4 Mermaid blocks of a document by views generated from the current model: each block
+ * is matched to the view it draws (its diagram type and, at level 3, its container boundary); a block
+ * that draws no current view (a container no longer detailed) is left as it is.
+ */
 export function refreshC4Blocks(text: string, model: C4Model | undefined): string {
   if (!model) return text;
+  const views = renderC4Views(model);
   let out = '';
   let last = 0;
   for (const b of fencedBlocks(text)) {
     if (b.info !== 'mermaid') continue;
-    const first = b.body.trimStart();
-    let view: string | undefined;
-    if (first.startsWith('C4Context')) view = contextView(model);
-    else if (first.startsWith('C4Container')) view = containerView(model);
-    else if (first.startsWith('C4Component')) {
-      const id = /Container_Boundary\(\s*([A-Za-z][A-Za-z0-9_]*)/.exec(b.body)?.[1];
-      if (id && model.containers.some((c) => c.id === id)) view = componentView(model, id);
-    }
+    const view = views.find((v) => blockDrawsView(b.body, v));
     if (view === undefined) continue;
-    out += text.slice(last, b.start) + '```mermaid\n' + view.trim() + '\n```';
+    out += text.slice(last, b.start) + '```mermaid\n' + view.text.trim() + '\n```';
     last = b.end;
   }
   return out + text.slice(last);

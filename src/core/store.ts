@@ -70,7 +70,7 @@ export class ArtifactStore implements FolderReader {
    * Writes atomically: a temporary file in the same folder, then rename, so a crash or cancel
    * leaves the old or the new content, never a mix. Refuses to follow a symlink out of the root.
    */
-  async write(rel: string, content: string): Promise<void> {
+  async write(rel: string, content: string | Uint8Array): Promise<void> {
     const target = this.pathOf(rel);
     const dir = path.dirname(target);
     await fs.mkdir(dir, { recursive: true });
@@ -80,7 +80,7 @@ export class ArtifactStore implements FolderReader {
     if (existing?.isDirectory()) throw new UnsafePathError(rel, 'a folder of that name exists');
     const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await fs.writeFile(tmp, content, { encoding: 'utf8', flag: 'wx' });
+      await fs.writeFile(tmp, content, typeof content === 'string' ? { encoding: 'utf8', flag: 'wx' } : { flag: 'wx' });
       await fs.rename(tmp, target);
     } catch (err) {
       await fs.rm(tmp, { force: true });

@@ -12,6 +12,7 @@ import { outputFolderOf, readBaseUrl, readEngineSettings } from './config';
 import { ConflictPrompts } from './conflicts';
 import { ContextKeys } from './contextKeys';
 import { LiveOutput } from './liveOutput';
+import { extendMarkdownIt } from './markdownPlugin';
 import { PreviewPanel } from './previewPanel';
 import { ExtensionLog } from './log';
 import { ProgressTree } from './progressTree';
@@ -19,7 +20,9 @@ import { Runner } from './runner';
 import { ApiKeyStore } from './secrets';
 import { HostSession } from './session/session';
 
-export function activate(context: vscode.ExtensionContext): ArchflowTestApi {
+export function activate(
+  context: vscode.ExtensionContext,
+): ArchflowTestApi & { extendMarkdownIt: typeof extendMarkdownIt } {
   const log = new ExtensionLog();
   const secrets = new ApiKeyStore(context.secrets);
   const session = new HostSession(log);
@@ -42,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): ArchflowTestApi {
 
   session.start();
   log.info(`Archflow ${String(context.extension.packageJSON.version)} activated.`);
-  return testApi(session, tree);
+  return { ...testApi(session, tree), extendMarkdownIt };
 }
 
 /** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */

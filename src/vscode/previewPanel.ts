@@ -9,10 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkRelativePath } from '../core/store';
+import { ArtifactStore, checkRelativePath } from '../core/store';
 import { buildPreviewHtml } from './preview/html';
 import { buildRunProgress, buildStateMessage, unreadablePreviewState } from './preview/state';
-import { type HostToWebview, type WebviewToHost, assertNever, isWebviewMessage } from '../shared/protocol';
+import {
+  type ExportFormat,
+  type HostToWebview,
+  type WebviewToHost,
+  assertNever,
+  isWebviewMessage,
+} from '../shared/protocol';
 import { isSafeRelativePath } from '../shared/paths';
 import { type OutputFolder, outputFolderOf } from './config';
 import { type ExtensionLog, errorMessage } from './log';
@@ -43,6 +49,10 @@ export class PreviewPanel implements vscode.Disposable {
   private stateTimer?: NodeJS.Timeout;
   /** Builds and posts one state at a time, so an older state never overwrites a newer one. */
   private readonly posting = new SerialQueue();
+  /** The `.mmd` files of the views in the last state posted. */
+  private lastDiagramFiles: string[] = [];
+  /** An export of every view the command asked for: the files still expected, and what was written. */
+  private exporting?: { format: ExportFormat; pending: Set<string>; written: string[]; done: () => void };
 
   constructor(private readonly deps: PreviewDeps) {
     this.disposables.push(
@@ -110,7 +120,12 @@ export class PreviewPanel implements vscode.Disposable {
     const { extensionUri } = this.deps;
     const webview = panel.webview;
     webview.options = this.webviewOptions();
-    panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'archflow.svg');
+    // The tab shows the icon as an image, where currentColor is black: one colour per theme kind
+    // (high contrast uses the dark one), so it stays visible on a black tab bar.
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(extensionUri, 'media', 'archflow-light.svg'),
+      dark: vscode.Uri.joinPath(extensionUri, 'media', 'archflow-dark.svg'),
+    };
     webview.html = buildPreviewHtml({
       nonce: randomBytes(18).toString('base64'),
       cspSource: webview.cspSource,
@@ -165,9 +180,68 @@ export class PreviewPanel implements vscode.Disposable {
       case 'reportProblem':
         this.deps.log.warn(`Preview: ${message.message}`);
         return;
+      case 'exportDiagram':
+        await this.saveExport(message.file, message.format, message.data);
+        return;
       default:
         assertNever(message, 'webview message');
     }
+  }
+
+  /**
+   * Exports every view of the shown output folder as SVG or PNG beside its `.mmd` file: the panel
+   * draws them (the same renderer as on screen) and sends them back. Resolves with the files written.
+   */
+  async exportViews(format: ExportFormat): Promise<string[]> {
+    if (!vscode.workspace.isTrusted)
+      throw new Error('Exporting writes files, which Archflow does not do in an untrusted workspace.');
+    this.show();
+    const deadline = Date.now() + 30_000;
+    while (!this.ready && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    if (!this.ready) throw new Error('The preview did not open in time to draw the diagrams.');
+    await this.enqueuePost();
+    const files = this.lastDiagramFiles;
+    if (files.length === 0) throw new Error('There is no C4 model to export yet: run steps 2 and 3 first.');
+    const written: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.exporting = undefined;
+        reject(new Error(`The preview exported ${written.length} of ${files.length} views before giving up.`));
+      }, 60_000);
+      this.exporting = {
+        format,
+        pending: new Set(files),
+        written,
+        done: () => {
+          clearTimeout(timer);
+          this.exporting = undefined;
+          resolve();
+        },
+      };
+      void this.post({ type: 'exportViews', format });
+    });
+    return written;
+  }
+
+  /** Writes one exported view beside its `.mmd` file (atomic, inside the output folder). */
+  private async saveExport(file: string, format: ExportFormat, data: string): Promise<void> {
+    const output = this.deps.session.output();
+    if (!output) throw new Error('No output folder to save the diagram in.');
+    if (!vscode.workspace.isTrusted) throw new Error('Archflow does not write files in an untrusted workspace.');
+    const rel = checkRelativePath(file.replace(/\.mmd$/, `.${format}`));
+    const content = format === 'png' ? Buffer.from(data, 'base64') : data;
+    await new ArtifactStore(output.dir).write(rel, content);
+    this.deps.log.info(`Exported ${output.relative}/${rel}`);
+    const batch = this.exporting;
+    if (batch && batch.format === format && batch.pending.delete(file)) {
+      batch.written.push(rel);
+      if (batch.pending.size === 0) batch.done();
+      return;
+    }
+    const open = 'Open';
+    const choice = await vscode.window.showInformationMessage(`Archflow: saved ${output.relative}/${rel}.`, open);
+    if (choice === open)
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.joinPath(output.uri, ...rel.split('/')));
   }
 
   /** Opens a file of the output folder, after checking again that it is one (symlinks resolved). */
@@ -289,6 +363,7 @@ export class PreviewPanel implements vscode.Disposable {
       return;
     }
     this.postedOutput = output.uri.toString();
+    this.lastDiagramFiles = message.type === 'state' ? message.state.diagrams.map((d) => d.file) : [];
     await this.post(message);
     if (this.pendingReveal !== undefined && this.ready) {
       const file = this.pendingReveal;

@@ -1,11 +1,15 @@
 /**
- * The Diagrams tab: the C4 views of levels 1-3 rendered to SVG, a level switcher, fit-to-width, zoom
- * and pan (buttons, keyboard, drag, Ctrl+wheel), and the selected element's details. A view that
- * Mermaid cannot draw shows Mermaid's message and the offending line, never an empty area.
+ * The Diagrams tab: the C4 views of levels 1-3 laid out and drawn by our renderer (ELK layout, C4
+ * shapes, theme colours), a level switcher, a legend, fit (the whole view), zoom and pan (buttons,
+ * keyboard, drag, Ctrl+wheel), export as SVG or PNG, and the selected element's details. Elements are
+ * known by the ids in the view data, never by their label text. A view that cannot be drawn shows why.
  */
-import type { PreviewDiagram, PreviewElement, PreviewState } from '../shared/protocol';
+import { LEGIBLE_SCALE } from '../shared/diagram/style';
+import { legendItems } from '../shared/diagram/legend';
+import type { DiagramView } from '../shared/diagram/types';
+import type { ExportFormat, PreviewDiagram, PreviewElement, PreviewState } from '../shared/protocol';
+import { type DiagramModule, diagramModule } from './lazy';
 import { adrNumber, h, nodes } from './dom';
-import { cropSvg, renderMermaid, svgElement } from './mermaidSetup';
 import { type Dropdown, button, dropdown, setDisabled, setPressed, tag } from './toolkit';
 import { post, saveUiState, uiState } from './vscodeApi';
 
@@ -19,19 +23,19 @@ interface ViewBox {
 
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 4;
-const PAD = 16;
-const LEVEL_NAMES: Record<1 | 2 | 3, string> = { 1: 'System Context', 2: 'Containers', 3: 'Components' };
+const PAD = 8;
+const LEVEL_NAMES: Record<1 | 2 | 3, string> = { 1: 'Context', 2: 'Containers', 3: 'Components' };
+const LEVEL_TITLES: Record<1 | 2 | 3, string> = {
+  1: 'Level 1 · System Context',
+  2: 'Level 2 · Containers',
+  3: 'Level 3 · Components',
+};
 const KIND_NAMES: Record<PreviewElement['kind'], string> = {
   person: 'Person',
   system: 'Software system',
   container: 'Container',
   component: 'Component',
 };
-
-/** Label text as the SVG shows it: Mermaid wraps long labels into lines, dropping the spaces between. */
-function squash(text: string): string {
-  return text.replace(/\s+/g, '');
-}
 
 export class DiagramsView {
   readonly element: HTMLElement;
@@ -43,21 +47,25 @@ export class DiagramsView {
   private readonly viewport: HTMLElement;
   private readonly canvas: HTMLElement;
   private readonly details: HTMLElement;
+  private readonly legend: HTMLElement;
+  private readonly layoutBox: HTMLElement;
   private state?: PreviewState;
   private current?: PreviewDiagram;
   /** The text and theme the canvas shows, to skip re-rendering unchanged diagrams. */
   private shown?: string;
-  private renderSeq = 0;
   private svgSize = { width: 0, height: 0 };
   private box: ViewBox = { scale: 1, x: PAD, y: PAD, fit: true };
   private reported = new Set<string>();
+  private renderSeq = 0;
 
   constructor() {
     const levelSwitch = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': 'C4 level' } });
     for (const level of [1, 2, 3] as const) {
       const b = button({
-        label: `Level ${level} · ${LEVEL_NAMES[level]}`,
+        label: `${level} · ${LEVEL_NAMES[level]}`,
         appearance: 'secondary',
+        ariaLabel: LEVEL_TITLES[level],
+        title: LEVEL_TITLES[level],
         onClick: () => this.selectLevel(level),
       });
       b.dataset.level = String(level);
@@ -94,9 +102,9 @@ export class DiagramsView {
         onClick: () => this.zoomBy(1.25),
       }),
       button({
-        label: 'Fit width',
+        label: 'Fit',
         appearance: 'secondary',
-        title: 'Fit to width (0)',
+        title: 'Fit the whole view (0)',
         id: 'zoom-fit',
         onClick: () => this.fit(),
       }),
@@ -109,6 +117,26 @@ export class DiagramsView {
         onClick: () => this.actualSize(),
       }),
     );
+    const exports = h(
+      'div',
+      { className: 'export', attrs: { role: 'group', 'aria-label': 'Export' } },
+      button({
+        label: 'SVG',
+        appearance: 'secondary',
+        ariaLabel: 'Export this view as SVG',
+        title: 'Save this view as an SVG file beside its .mmd file',
+        id: 'export-svg',
+        onClick: () => void this.exportCurrent('svg'),
+      }),
+      button({
+        label: 'PNG',
+        appearance: 'secondary',
+        ariaLabel: 'Export this view as PNG',
+        title: 'Save this view as a PNG image beside its .mmd file',
+        id: 'export-png',
+        onClick: () => void this.exportCurrent('png'),
+      }),
+    );
     const toolbar = h(
       'div',
       { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Diagram controls' } },
@@ -116,7 +144,9 @@ export class DiagramsView {
       this.componentSelect.element,
       this.elementSelect.element,
       zoom,
+      exports,
     );
+    this.legend = h('div', { className: 'legend', id: 'legend', attrs: { role: 'list', 'aria-label': 'Legend' } });
     this.issues = h('div', { className: 'issues', hidden: true, attrs: { role: 'status' } });
     this.canvas = h('div', { className: 'canvas', id: 'canvas' });
     this.viewport = h(
@@ -129,7 +159,7 @@ export class DiagramsView {
           role: 'region',
           'aria-roledescription': 'diagram',
           'aria-label':
-            'Diagram. Arrow keys pan, plus and minus zoom, 0 fits the width, 1 shows the actual size, Escape clears the selection.',
+            'Diagram. Arrow keys pan, plus and minus zoom, 0 fits the whole view, 1 shows the actual size, Escape clears the selection.',
         },
       },
       this.canvas,
@@ -144,7 +174,8 @@ export class DiagramsView {
       { className: 'diagrams' },
       toolbar,
       this.issues,
-      h('div', { className: 'diagram-layout' }, this.viewport, this.details),
+      this.legend,
+      (this.layoutBox = h('div', { className: 'diagram-layout' }, this.viewport, this.details)),
     );
     this.details.addEventListener('click', (e) => {
       const link = (e.target as Element | null)?.closest?.('a.doc-link');
@@ -155,8 +186,6 @@ export class DiagramsView {
     });
     this.installInput();
     new ResizeObserver(() => {
-      const svg = this.canvas.querySelector('svg');
-      if (svg && !svg.dataset.cropped) this.sizeSvg(svg);
       if (this.box.fit) this.fit(false);
       else this.apply();
     }).observe(this.viewport);
@@ -177,12 +206,6 @@ export class DiagramsView {
     if (!d) return false;
     this.select(d.key);
     return true;
-  }
-
-  /** Re-renders after a theme change. */
-  rerender(): void {
-    this.shown = undefined;
-    if (this.current) this.show(this.current);
   }
 
   private selectLevel(level: 1 | 2 | 3): void {
@@ -225,7 +248,7 @@ export class DiagramsView {
       this.box = { ...(uiState().views?.[d.key] ?? { scale: 1, x: PAD, y: PAD, fit: true }) };
     }
     this.elementSelect.setOptions(this.elementOptions(), this.selectedElement()?.id ?? '');
-    const signature = `${document.body.className}\u0000${d.mermaid}`;
+    const signature = JSON.stringify(d.view);
     if (signature !== this.shown) void this.render(d, signature);
     else this.renderDetails(this.selectedElement());
   }
@@ -258,48 +281,112 @@ export class DiagramsView {
 
   private async render(d: PreviewDiagram, signature: string): Promise<void> {
     const seq = ++this.renderSeq;
-    this.viewport.setAttribute('aria-busy', 'true');
-    if (!this.canvas.firstChild)
-      this.canvas.replaceChildren(h('p', { className: 'muted rendering', text: 'Rendering…' }));
-    const result = await renderMermaid(d.mermaid);
-    if (seq !== this.renderSeq) return;
-    this.viewport.removeAttribute('aria-busy');
     this.shown = signature;
-    if (!result.ok) {
+    this.renderLegend(d.view);
+    if (!this.canvas.querySelector('svg')) {
+      this.canvas.replaceChildren(h('p', { className: 'muted rendering', text: 'Drawing the diagram…' }));
+    }
+    this.viewport.setAttribute('aria-busy', 'true');
+    let drawn: ReturnType<DiagramModule['drawDiagram']>;
+    let started = 0;
+    try {
+      const renderer = await diagramModule();
+      if (seq !== this.renderSeq) return;
+      started = performance.now();
+      drawn = renderer.drawDiagram(d.view);
+    } catch (err) {
+      if (seq !== this.renderSeq) return;
+      this.viewport.removeAttribute('aria-busy');
+      const message = err instanceof Error ? err.message : String(err);
       this.svgSize = { width: 0, height: 0 };
       this.canvas.style.transform = '';
-      this.canvas.replaceChildren(this.errorBox(d, result.message, result.line, result.lineText));
-      this.reportOnce(`${d.file}: ${result.message}`);
+      this.canvas.replaceChildren(this.errorBox(d, message));
+      this.reportOnce(`${d.file}: ${message}`);
       this.renderDetails(this.selectedElement());
       return;
     }
-    // Mermaid's output in strict mode is sanitised SVG; labels were plain text before they got there.
-    const svg = svgElement(result.svg);
-    if (!svg) return;
+    this.viewport.removeAttribute('aria-busy');
+    const { svg, layout } = drawn;
+    svg.dataset.diagram = d.key;
+    svg.dataset.renderMs = String(Math.round(performance.now() - started));
     this.canvas.replaceChildren(svg);
-    svg.setAttribute('data-diagram', d.key);
-    svg.setAttribute('role', 'img');
-    svg.setAttribute('aria-label', d.title);
-    svg.style.maxWidth = 'none';
-    this.sizeSvg(svg);
-    this.markElements(svg, d);
+    this.svgSize = { width: layout.width, height: layout.height };
+    for (const shape of svg.querySelectorAll<SVGGElement>('[data-element-id]')) {
+      shape.classList.add('selectable');
+      const e = this.state?.elements[shape.dataset.elementId ?? ''];
+      if (e) shape.setAttribute('aria-label', `${KIND_NAMES[e.kind]} ${e.name}`);
+    }
     if (this.box.fit) this.fit(false);
     else this.apply();
     this.renderDetails(this.selectedElement());
   }
 
-  /**
-   * Crops Mermaid's view box to what is drawn (C4 views leave a wide empty band above the title) and
-   * sizes the SVG at 100%. A hidden tab has no layout: the crop then waits until the tab is shown.
-   */
-  private sizeSvg(svg: SVGSVGElement): void {
-    cropSvg(svg);
-    const vb = svg.viewBox.baseVal;
-    const width = vb && vb.width > 0 ? vb.width : svg.getBoundingClientRect().width;
-    const height = vb && vb.height > 0 ? vb.height : svg.getBoundingClientRect().height;
-    this.svgSize = { width, height };
-    svg.setAttribute('width', String(width));
-    svg.setAttribute('height', String(height));
+  /** One entry per kind of element the view draws, with its swatch in the theme's colours. */
+  private renderLegend(view: DiagramView): void {
+    const items = legendItems(view);
+    this.legend.replaceChildren(
+      h('span', { className: 'legend-title', text: 'Legend' }),
+      ...items.map((item) => {
+        const swatch = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+        swatch.setAttribute('class', 'af-diagram legend-swatch');
+        swatch.setAttribute('viewBox', '0 0 28 22');
+        swatch.setAttribute('width', '28');
+        swatch.setAttribute('height', '22');
+        swatch.setAttribute('aria-hidden', 'true');
+        const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+        const shape = (tag: string, attrs: Record<string, string>): SVGElement => {
+          const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+          for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+          g.append(el);
+          return el;
+        };
+        if (item.kind === 'relationship') {
+          shape('path', { class: 'af-edge-line', d: 'M1,11 H22' });
+          shape('path', { class: 'af-arrowhead', d: 'M20,6 L27,11 L20,16 Z' });
+        } else if (item.kind === 'boundary') {
+          g.setAttribute('class', 'af-boundary');
+          shape('rect', { class: 'af-boundary-shape', x: '1', y: '1', width: '26', height: '20', rx: '3' });
+        } else {
+          g.setAttribute('class', `af-${item.kind}${item.external ? ' af-external' : ''}`);
+          if (item.shape === 'person') {
+            shape('rect', { class: 'af-shape', x: '2', y: '10', width: '24', height: '11', rx: '5' });
+            shape('circle', { class: 'af-shape', cx: '14', cy: '6', r: '5' });
+          } else if (item.shape === 'database') {
+            shape('path', { class: 'af-shape', d: 'M2,5 V17 A12,4 0 0 0 26,17 V5 A12,4 0 0 0 2,5 Z' });
+            shape('ellipse', { class: 'af-shape', cx: '14', cy: '5', rx: '12', ry: '4' });
+          } else if (item.shape === 'queue') {
+            shape('rect', { class: 'af-shape', x: '1', y: '4', width: '26', height: '14', rx: '7' });
+          } else {
+            shape('rect', { class: 'af-shape', x: '1', y: '1', width: '26', height: '20', rx: '4' });
+          }
+        }
+        swatch.append(g);
+        return h('span', { className: 'legend-item', attrs: { role: 'listitem' } }, swatch, item.label);
+      }),
+    );
+  }
+
+  /** Exports the current view; the host saves it beside its `.mmd` file. */
+  private async exportCurrent(format: ExportFormat): Promise<void> {
+    if (this.current) await this.exportDiagram(this.current, format);
+  }
+
+  /** Draws `d` as a standalone file and sends it to the host. */
+  async exportDiagram(d: PreviewDiagram, format: ExportFormat): Promise<void> {
+    try {
+      const renderer = await diagramModule();
+      const data = format === 'svg' ? renderer.svgFile(d.view) : await renderer.pngFile(d.view);
+      post({ type: 'exportDiagram', file: d.file, format, data });
+    } catch (err) {
+      this.reportOnce(`${d.file}: export as ${format} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  /** Exports the views of `files` (all when absent), for the Export Diagrams command. */
+  async exportViews(format: ExportFormat, files?: readonly string[]): Promise<void> {
+    for (const d of this.state?.diagrams ?? []) {
+      if (!files || files.includes(d.file)) await this.exportDiagram(d, format);
+    }
   }
 
   private errorBox(d: PreviewDiagram, message: string, line?: number, lineText?: string): HTMLElement {
@@ -321,51 +408,27 @@ export class DiagramsView {
     post({ type: 'reportProblem', message: message.slice(0, 2000) });
   }
 
-  /** Finds each element of the view in the SVG by its label text and makes it selectable. */
-  private markElements(svg: SVGSVGElement, d: PreviewDiagram): void {
-    const byLabel = new Map<string, string>();
-    for (const e of d.elements) if (!byLabel.has(squash(e.label))) byLabel.set(squash(e.label), e.id);
-    const taken = new Set<string>();
-    // Element shapes: their name is the first label; boundaries carry their name as a plain text.
-    for (const shape of svg.querySelectorAll<SVGGElement>('g.c4-shape, g.node')) {
-      const name = shape.querySelector('.c4-name text, text');
-      const id = name ? byLabel.get(squash(name.textContent ?? '')) : undefined;
-      if (id === undefined || taken.has(id)) continue;
-      this.markShape(shape, id);
-      taken.add(id);
-    }
-    for (const text of svg.querySelectorAll<SVGTextElement>('text')) {
-      const id = byLabel.get(squash(text.textContent ?? ''));
-      if (id === undefined || taken.has(id) || text.closest('[data-element-id]')) continue;
-      const group = text.parentElement;
-      if (!(group instanceof SVGGElement) || !group.querySelector(':scope > rect')) continue;
-      this.markShape(group, id);
-      taken.add(id);
-    }
-  }
-
-  private markShape(shape: SVGGElement, id: string): void {
-    shape.dataset.elementId = id;
-    shape.classList.add('selectable');
-    const e = this.state?.elements[id];
-    shape.setAttribute('aria-label', e ? `${KIND_NAMES[e.kind]} ${e.name}` : id);
-  }
-
-  /** The element list of the current view, by label. */
+  /** The element list of the current view, by name. */
   private elementOptions(): { value: string; label: string }[] {
-    const elements = [...(this.current?.elements ?? [])].sort((a, b) => a.label.localeCompare(b.label));
+    const view = this.current?.view;
+    const drawn = [
+      ...(view?.elements ?? []).map((e) => ({ id: e.id, name: e.name, kind: e.kind, external: e.external })),
+      ...(view?.boundaries ?? []).map((b) => ({ id: b.id, name: b.name, kind: b.kind, external: b.external })),
+    ].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
     return [
       { value: '', label: 'Select an element…' },
-      ...elements.map((e) => {
-        const kind = this.state?.elements[e.id]?.kind;
-        return { value: e.id, label: kind ? `${e.label} (${KIND_NAMES[kind]})` : e.label };
-      }),
+      ...drawn.map((e) => ({
+        value: e.id,
+        label: `${e.name} (${e.external ? 'external ' : ''}${KIND_NAMES[e.kind].toLowerCase()})`,
+      })),
     ];
   }
 
+  /** The selected element, when it is drawn in the current view (the picker and the ring show the same). */
   private selectedElement(): PreviewElement | undefined {
     const id = uiState().element;
-    if (!id || !this.current?.elements.some((e) => e.id === id)) return undefined;
+    const view = this.current?.view;
+    if (!id || !view || ![...view.elements, ...view.boundaries].some((e) => e.id === id)) return undefined;
     return this.state?.elements[id];
   }
 
@@ -398,6 +461,7 @@ export class DiagramsView {
 
   private renderDetails(e: PreviewElement | undefined): void {
     this.highlight(e?.id);
+    this.layoutBox.classList.toggle('has-selection', e !== undefined);
     if (!e) {
       this.details.replaceChildren(
         h('h2', { text: 'Details' }),
@@ -473,13 +537,22 @@ export class DiagramsView {
     saveUiState({ views: { ...(uiState().views ?? {}), [this.current.key]: { ...this.box } } });
   }
 
-  /** Scales the diagram to the viewport's width (never above 150%) and puts it at the top left. */
+  /**
+   * Scales the whole diagram into the viewport (never above 100%) and centres it; never below the zoom
+   * at which the smallest text is 11 px, though: a view too big for that opens at its top left, to pan.
+   */
   private fit(remember = true): void {
-    const { width } = this.svgSize;
-    const available = this.viewport.clientWidth - 2 * PAD;
-    if (width <= 0 || available <= 0) return;
-    const scale = Math.min(1.5, Math.max(MIN_SCALE, available / width));
-    this.box = { scale, x: PAD + Math.max(0, (available - width * scale) / 2), y: PAD, fit: true };
+    const { width, height } = this.svgSize;
+    const availableX = this.viewport.clientWidth - 2 * PAD;
+    const availableY = this.viewport.clientHeight - 2 * PAD;
+    if (width <= 0 || availableX <= 0 || availableY <= 0) return;
+    const scale = Math.min(1, Math.max(LEGIBLE_SCALE, Math.min(availableX / width, availableY / height)));
+    this.box = {
+      scale,
+      x: PAD + Math.max(0, (availableX - width * scale) / 2),
+      y: PAD + Math.max(0, (availableY - height * scale) / 2),
+      fit: true,
+    };
     this.apply();
     if (remember) this.remember();
   }

@@ -1,12 +1,14 @@
 /**
  * The Documents tab: the step documents, ARCHITECTURE.md and the ADR files rendered with markdown-it
  * (raw HTML off, see markdown.ts). Relative links ask the host to open the file; ```mermaid blocks
- * render with the panel's Mermaid setup.
+ * that are C4 views are drawn by our renderer (the same pictures as the Diagrams tab), other ones by
+ * the panel's Mermaid setup.
  */
+import type { DiagramView } from '../shared/diagram/types';
 import type { PreviewDocument, PreviewState } from '../shared/protocol';
 import { h } from './dom';
 import { createMarkdown, renderMarkdown } from './markdown';
-import { cropSvg, renderMermaid, svgElement } from './mermaidSetup';
+import { diagramModule, loadedMermaid, mermaidModule } from './lazy';
 import { type Dropdown, button, dropdown, setDisabled } from './toolkit';
 import { post, saveUiState, uiState } from './vscodeApi';
 
@@ -87,7 +89,10 @@ export class DocumentsView {
 
   /** The tab became visible: diagrams rendered while it was hidden get their size now. */
   becameVisible(): void {
-    for (const svg of this.article.querySelectorAll<SVGSVGElement>('.md-mermaid svg:not([data-cropped])')) cropSvg(svg);
+    const mermaid = loadedMermaid();
+    if (!mermaid) return;
+    for (const svg of this.article.querySelectorAll<SVGSVGElement>('.md-mermaid svg:not([data-cropped])'))
+      mermaid.cropSvg(svg);
   }
 
   private show(file: string): void {
@@ -127,6 +132,7 @@ export class DocumentsView {
     const { html, mermaid } = renderMarkdown(this.md, doc.file, doc.markdown);
     // markdown-it runs with html: false, so the HTML holds only the tags it generates itself.
     this.article.innerHTML = html;
+    if (doc.meta?.length) this.article.prepend(this.metaTable(doc.meta));
     if (doc.truncated) {
       this.article.prepend(
         h('p', {
@@ -136,24 +142,63 @@ export class DocumentsView {
       );
     }
     this.article.scrollTop = scroll;
-    void this.renderDiagrams(mermaid);
+    void this.renderDiagrams(mermaid, doc);
   }
 
-  private async renderDiagrams(sources: string[]): Promise<void> {
+  /** A document's facts (an ADR's status, date, …) as a small two-column table. */
+  private metaTable(meta: readonly { name: string; value: string }[]): HTMLElement {
+    return h(
+      'table',
+      { className: 'doc-meta', attrs: { 'aria-label': 'Decision record facts' } },
+      h(
+        'tbody',
+        {},
+        ...meta.map((m) => h('tr', {}, h('th', { text: m.name, attrs: { scope: 'row' } }), h('td', { text: m.value }))),
+      ),
+    );
+  }
+
+  /** Draws a C4 block with our renderer; false when it cannot (Mermaid gets a go). */
+  private async drawC4(index: number, view: DiagramView): Promise<boolean> {
+    const slot = this.article.querySelector(`.md-mermaid[data-mermaid-index="${index}"]`);
+    if (!slot) return true;
+    try {
+      const { svg } = (await diagramModule()).drawDiagram(view);
+      svg.classList.add('md-c4');
+      svg.style.setProperty('max-width', '100%');
+      svg.style.setProperty('height', 'auto');
+      slot.replaceChildren(svg);
+      slot.classList.add('rendered');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async renderDiagrams(sources: string[], doc: PreviewDocument): Promise<void> {
     const seq = ++this.renderSeq;
     for (const [index, source] of sources.entries()) {
-      const result = await renderMermaid(source);
+      const c4 = doc.c4?.find((b) => b.source.trim() === source.trim());
+      if (c4 && (await this.drawC4(index, c4.view))) {
+        if (seq !== this.renderSeq) return;
+        continue;
+      }
+      const mermaid = await mermaidModule().catch(() => undefined);
+      if (seq !== this.renderSeq) return;
+      const result = mermaid
+        ? await mermaid.renderMermaid(source)
+        : { ok: false as const, message: 'The Mermaid renderer could not be loaded.' };
       if (seq !== this.renderSeq) return;
       const slot = this.article.querySelector(`.md-mermaid[data-mermaid-index="${index}"]`);
       if (!slot) continue;
-      const svg = result.ok ? svgElement(result.svg) : undefined;
+      const svg = result.ok && mermaid ? mermaid.svgElement(result.svg) : undefined;
       if (svg) {
         svg.setAttribute('role', 'img');
         svg.style.setProperty('max-width', '100%');
         svg.style.setProperty('height', 'auto');
         slot.replaceChildren(svg);
         slot.classList.add('rendered');
-        cropSvg(svg);
+        mermaid?.cropSvg(svg);
       } else if (!result.ok) {
         slot.prepend(
           h(

@@ -12,10 +12,11 @@ import {
 } from '../shared/protocol';
 import { AdrsView } from './adrs';
 import { CriteriaView } from './criteria';
+import { installDiagramStyles } from './diagramStyles';
 import { DiagramsView } from './diagrams';
 import { DocumentsView } from './documents';
 import { h } from './dom';
-import { configureMermaid } from './mermaidSetup';
+import { loadedMermaid } from './lazy';
 import { progressRing, registerToolkit, tabs } from './toolkit';
 import { post, saveUiState, uiState } from './vscodeApi';
 
@@ -36,6 +37,7 @@ const STATUS_ICON: Record<PreviewStepStatus, string> = {
 const TAB_IDS = ['diagrams', 'documents', 'adrs', 'criteria'] as const;
 
 registerToolkit();
+installDiagramStyles();
 
 const app = document.getElementById('app') ?? document.body.appendChild(h('div', { id: 'app' }));
 const outputLabel = h('span', { className: 'muted output-label' });
@@ -170,6 +172,9 @@ function handle(message: HostToWebview): void {
     case 'reveal':
       reveal(message.file);
       break;
+    case 'exportViews':
+      void diagrams.exportViews(message.format, message.files);
+      break;
     default:
       assertNever(message, 'host message');
   }
@@ -179,12 +184,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isHostMessage(event.data)) handle(event.data);
 });
 
-// VS Code swaps the theme classes on <body>; Mermaid's colours follow on the next render.
+// VS Code swaps the theme classes on <body>: our diagrams follow through CSS; Mermaid's colours (other
+// diagrams in documents) follow on the next render.
 new MutationObserver(() => {
-  if (configureMermaid()) {
-    diagrams.rerender();
-    documents.rerender();
-  }
+  if (loadedMermaid()?.configureMermaid()) documents.rerender();
 }).observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
 
 post({ type: 'ready' });

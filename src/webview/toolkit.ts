@@ -110,10 +110,23 @@ export function dropdown(ariaLabel: string, onChange: (value: string) => void, i
             ...options.map((o) => {
               const opt = document.createElement('vscode-option');
               opt.setAttribute('value', o.value);
+              if (o.value === value) opt.setAttribute('selected', '');
               opt.textContent = o.label;
               return opt;
             }),
           );
+          // New options register with the dropdown asynchronously (slotchange): until then it keeps
+          // showing the old selection, so the value is set again once they have.
+          if (value !== undefined) {
+            queueMicrotask(() => {
+              muted = true;
+              try {
+                if (el.value !== value) el.value = value;
+              } finally {
+                muted = false;
+              }
+            });
+          }
         }
         if (value !== undefined && el.value !== value) el.value = value;
       } finally {

@@ -2,11 +2,14 @@
  * Inputs for the browser test: a C4 model of 100+ elements, hostile edits to a real bundle, and the
  * `state` message built from an output folder exactly as the extension builds it.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadBundle } from '../../src/core/bundle';
 import { readWorkflowView } from '../../src/core/engine';
-import type { C4Model, C4Relationship } from '../../src/core/model';
+import { mergeLevel1, mergeLevel23 } from '../../src/core/c4/merge';
+import { parseC4Json } from '../../src/core/c4/parse';
+import { type C4Model, type C4Relationship, EMPTY_C4 } from '../../src/core/model';
+import { repoRoot } from '../helpers/paths';
 import { ArtifactStore } from '../../src/core/store';
 import { buildStateMessage } from '../../src/vscode/preview/state';
 import type { HostToWebview, PreviewState } from '../../src/shared/protocol';
@@ -266,4 +269,24 @@ export async function makeHostile(outputDir: string): Promise<void> {
   for (const doc of ['03-service-architecture.md', 'ARCHITECTURE.md']) {
     await fs.appendFile(path.join(outputDir, doc), HOSTILE_MARKDOWN);
   }
+}
+
+/** The real model's answers (../shared/corpus), present beside the repository here and in CI. */
+export const CORPUS_ANSWERS = path.resolve(repoRoot, '..', 'shared', 'corpus', 'saas-activation', 'answers');
+
+/**
+ * The C4 model a real Claude model wrote for a real PRD: the ```archflow-c4 blocks of its step 2 and
+ * step 3 answers, merged by the same code the engine uses. Undefined when the corpus is not there.
+ */
+export async function corpusModel(): Promise<C4Model | undefined> {
+  if (!existsSync(CORPUS_ANSWERS)) return undefined;
+  const block = async (file: string): Promise<string> => {
+    const text = await fs.readFile(path.join(CORPUS_ANSWERS, file), 'utf8');
+    const m = /```archflow-c4\n([\s\S]*?)\n```/.exec(text);
+    if (!m) throw new Error(`${file} has no archflow-c4 block`);
+    return m[1];
+  };
+  const level1 = parseC4Json(await block('step-2.md'));
+  const levels23 = parseC4Json(await block('step-3.md'));
+  return mergeLevel23(mergeLevel1(EMPTY_C4, level1.model), levels23.model).model;
 }

@@ -22,22 +22,32 @@ import { THEMES, type ThemeName } from './themes';
 export { CHROMIUM_PATH, launchChromium } from '../helpers/chromium';
 export const SCREENSHOT_DIR = path.join(repoRoot, '.test-output', 'screenshots');
 
-/** Builds dist/webview.js from src/webview/main.ts with the options esbuild.mjs uses, into `outDir`. */
+/** The panel's scripts, as esbuild.mjs builds them: the page's own and the parts it loads when needed. */
+export const WEBVIEW_SCRIPTS: Record<string, string> = {
+  'webview.js': 'main.ts',
+  'webview-diagrams.js': 'chunks/diagrams.ts',
+  'webview-mermaid.js': 'chunks/mermaid.ts',
+};
+
+/** Builds the panel's scripts from src/webview with the options esbuild.mjs uses, into `outDir`; returns webview.js. */
 export async function buildWebviewBundle(outDir: string): Promise<string> {
-  const outfile = path.join(outDir, 'webview.js');
-  await esbuild.build({
-    entryPoints: [path.join(repoRoot, 'src', 'webview', 'main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'silent',
-  });
-  return outfile;
+  await Promise.all(
+    Object.entries(WEBVIEW_SCRIPTS).map(([name, entry]) =>
+      esbuild.build({
+        entryPoints: [path.join(repoRoot, 'src', 'webview', entry)],
+        outfile: path.join(outDir, name),
+        bundle: true,
+        platform: 'browser',
+        format: 'iife',
+        target: 'es2022',
+        minify: true,
+        sourcemap: false,
+        legalComments: 'none',
+        logLevel: 'silent',
+      }),
+    ),
+  );
+  return path.join(outDir, 'webview.js');
 }
 
 /**
@@ -69,7 +79,10 @@ export interface PageServer {
 }
 
 export async function startPageServer(bundlePath: string): Promise<PageServer> {
-  const bundle = await fs.readFile(bundlePath);
+  const scripts = new Map<string, Buffer>();
+  for (const name of Object.keys(WEBVIEW_SCRIPTS)) {
+    scripts.set(`/dist/${name}`, await fs.readFile(path.join(path.dirname(bundlePath), name)));
+  }
   const css = await fs.readFile(path.join(repoRoot, 'media', 'preview.css'));
   let origin = '';
   const server = http.createServer((req, res) => {
@@ -89,8 +102,8 @@ export async function startPageServer(bundlePath: string): Promise<PageServer> {
           styleUri: `${origin}/media/preview.css`,
         }),
       );
-    } else if (url.pathname === '/dist/webview.js') {
-      send('text/javascript; charset=utf-8', bundle);
+    } else if (scripts.has(url.pathname)) {
+      send('text/javascript; charset=utf-8', scripts.get(url.pathname)!);
     } else if (url.pathname === '/media/preview.css') {
       send('text/css; charset=utf-8', css);
     } else {
@@ -103,7 +116,11 @@ export async function startPageServer(bundlePath: string): Promise<PageServer> {
   return {
     origin,
     pageUrl: `${origin}/index.html`,
-    ownUrls: new Set([`${origin}/index.html`, `${origin}/dist/webview.js`, `${origin}/media/preview.css`]),
+    ownUrls: new Set([
+      `${origin}/index.html`,
+      ...[...scripts.keys()].map((p) => `${origin}${p}`),
+      `${origin}/media/preview.css`,
+    ]),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -217,9 +234,18 @@ export async function inPage<T = unknown>(page: Page, fn: string, arg?: unknown,
   }
 }
 
-/** Waits until `fn` (a function expression as text, called with `arg`) returns a truthy value in the page. */
+/**
+ * Waits until `fn` (a function expression as text, called with `arg`) returns a truthy value in the
+ * page. Polls with `inPage` (DevTools evaluation) rather than page.waitForFunction, whose polling
+ * compiles the predicate inside the page, which the panel's CSP (no eval) rightly refuses.
+ */
 export async function waitInPage(page: Page, fn: string, arg?: unknown, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(`(${fn})(${JSON.stringify(arg ?? null)})`, undefined, { timeout });
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await inPage<unknown>(page, fn, arg, timeout)) return;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeout} ms waiting for ${fn.slice(0, 120)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Sets VS Code's theme variables on <html> and its theme class on <body>, as VS Code does. */
@@ -268,4 +294,36 @@ export function runCliAt(
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Text in `selector` (light DOM, visible) whose colour is below `min`:1 against the first opaque
+ * background behind it (WCAG contrast ratio), as "text (ratio)".
+ */
+export function lowContrastText(page: Page, selector: string, min = 4.5): Promise<string[]> {
+  return inPage<string[]>(
+    page,
+    `({ selector, min }) => {
+      const rgba = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+      const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
+      const background = (el) => {
+        for (let e = el; e; e = e.parentElement) {
+          const c = rgba(getComputedStyle(e).backgroundColor);
+          if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) return c;
+        }
+        return rgba(getComputedStyle(document.body).backgroundColor);
+      };
+      const out = [];
+      for (const el of document.querySelectorAll(selector + ' *')) {
+        if (el.namespaceURI !== 'http://www.w3.org/1999/xhtml' || el.closest('svg')) continue;
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+        if (!own || el.getClientRects().length === 0 || getComputedStyle(el).visibility === 'hidden') continue;
+        const c = ratio(rgba(getComputedStyle(el).color), background(el));
+        if (c < min) out.push(el.textContent.trim().slice(0, 40) + ' (' + c.toFixed(2) + ')');
+      }
+      return out;
+    }`,
+    { selector, min },
+  );
 }

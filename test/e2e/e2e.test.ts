@@ -222,6 +222,71 @@ function endToEndOn(target: VscodeTarget): void {
           await shots.take(wb.page, 'preview-exit-criteria');
         }));
 
+      test("VS Code's Markdown preview draws the C4 blocks of ARCHITECTURE.md with Archflow's renderer", () =>
+        stage('markdown-preview', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          const markdown = await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8');
+          const blocks = (markdown.match(/^```mermaid\n\s*C4(Context|Container|Component)\b/gm) ?? []).length;
+          assert.ok(blocks >= 3, `ARCHITECTURE.md embeds the C4 views (${blocks})`);
+          await wb.page.locator('.tab', { hasText: 'ARCHITECTURE.md' }).first().click();
+          await wb.runCommand('Markdown: Open Preview to the Side');
+          const deadline = Date.now() + 60_000;
+          let drawn = 0;
+          let raw = -1;
+          while (Date.now() < deadline) {
+            for (const frame of wb.page.frames()) {
+              const n = await frame
+                .locator('.archflow-c4.drawn svg.archflow-c4-svg')
+                .count()
+                .catch(() => 0);
+              if (n > drawn) {
+                drawn = n;
+                raw = await frame
+                  .locator('.archflow-c4:not(.drawn)')
+                  .count()
+                  .catch(() => -1);
+              }
+            }
+            if (drawn >= blocks) break;
+            await wb.page.waitForTimeout(250);
+          }
+          await shots.take(wb.page, 'markdown-preview-c4');
+          assert.equal(drawn, blocks, 'every C4 block is drawn in the Markdown preview');
+          assert.equal(raw, 0, 'no C4 block is left as code');
+        }));
+
+      test('Export Diagrams writes every view as SVG and as PNG beside its .mmd file', () =>
+        stage('export', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          const views = (await listFiles(outDir)).filter((f) => /^diagrams\/c4-.*\.mmd$/.test(f));
+          assert.ok(views.length >= 3);
+          for (const format of ['SVG', 'PNG'] as const) {
+            // The preview (a webview) may hold the keyboard focus after the first export, and then
+            // the palette's Enter can land before the picker opens: ask again until it shows.
+            const option = wb.quickInput().getByRole('option', { name: format }).first();
+            for (let attempt = 1; ; attempt++) {
+              await wb.runCommand('Archflow: Export Diagrams…');
+              const shown = await option
+                .waitFor({ timeout: 10_000 })
+                .then(() => true)
+                .catch(() => false);
+              if (shown) break;
+              assert.ok(attempt < 3, 'the Export Diagrams picker opened');
+            }
+            await option.click();
+            await wb.expectNotification(new RegExp(`exported ${views.length} views as ${format}`), 60_000);
+            await wb.hideNotificationCenter();
+            const files = await listFiles(outDir);
+            for (const v of views) {
+              const file = v.replace(/\.mmd$/, `.${format.toLowerCase()}`);
+              assert.ok(files.includes(file), `${file} exported`);
+              const bytes = await fs.readFile(path.join(outDir, file));
+              if (format === 'PNG') assert.equal(bytes.subarray(1, 4).toString('latin1'), 'PNG', `${file} is a PNG`);
+              else assert.match(bytes.toString('utf8'), /<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+            }
+          }
+          await shots.take(wb.page, 'exported');
+        }));
       test('a stakeholder approval recorded through the panel turns its criterion met', () =>
         stage('approval', async () => {
           assert.ok(preview, 'needs the preview');

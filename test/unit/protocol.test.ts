@@ -25,6 +25,8 @@ test('the guard accepts exactly the messages of the protocol', () => {
     { type: 'openFile', file: 'diagrams/c4-container.mmd' },
     { type: 'openFile', file: 'archflow.json' },
     { type: 'reportProblem', message: 'diagrams/c4-context.mmd: Parse error on line 3' },
+    { type: 'exportDiagram', file: 'diagrams/c4-context.mmd', format: 'svg', data: '<svg/>' },
+    { type: 'exportDiagram', file: 'diagrams/c4-component-shop-api.mmd', format: 'png', data: 'iVBORw0KGgo=' },
   ]) {
     assert.ok(isWebviewMessage(ok), JSON.stringify(ok));
   }
@@ -55,6 +57,13 @@ test('the guard accepts exactly the messages of the protocol', () => {
     { type: 'reportProblem', message: '' },
     { type: 'reportProblem', message: 'x'.repeat(2001) },
     { type: 'requestApproval', name: 'Mallory' },
+    // Exports land only beside a view's .mmd file, in a format we write, with bounded data.
+    { type: 'exportDiagram', file: 'ARCHITECTURE.md', format: 'svg', data: 'x' },
+    { type: 'exportDiagram', file: 'diagrams/../archflow.mmd', format: 'svg', data: 'x' },
+    { type: 'exportDiagram', file: 'diagrams/sub/c4-context.mmd', format: 'svg', data: 'x' },
+    { type: 'exportDiagram', file: 'diagrams/c4-context.mmd', format: 'html', data: 'x' },
+    { type: 'exportDiagram', file: 'diagrams/c4-context.mmd', format: 'svg', data: '' },
+    { type: 'exportDiagram', file: 'diagrams/c4-context.mmd', format: 'svg', data: 'x', path: '/tmp/x' },
   ]) {
     assert.equal(isWebviewMessage(bad), false, JSON.stringify(bad).slice(0, 120));
   }
@@ -154,7 +163,7 @@ test('the state of a large model: every view, element details, no directive', as
     assert.equal(repo.technology, 'Kotlin');
     const container = state.diagrams.find((d) => d.level === 2)!;
     assert.ok(
-      container.elements.some((e) => e.id === 'shop' && e.label === 'Web Shop'),
+      container.view.boundaries.some((b) => b.id === 'shop' && b.name === 'Web Shop'),
       'boundaries are selectable too',
     );
     assert.equal(state.approval.status, 'none');

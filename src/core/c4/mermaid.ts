@@ -1,20 +1,29 @@
 /**
- * Mermaid C4 text for the three views of the one C4 model. Every label comes from model output and is
- * untrusted: it is reduced to one line of plain text before it reaches Mermaid.
+ * Mermaid C4 text for the views of the one C4 model: the portable form of each view, written to the
+ * `.mmd` files and the ```mermaid blocks of the documents (GitHub renders it). The content of a view
+ * comes from view.ts; this file only spells it in Mermaid. Every label is untrusted: it is reduced to
+ * one line of plain text before it reaches Mermaid.
  */
-import type { C4Component, C4Container, C4Model, C4Person, C4System } from '../model';
+import type { C4Model } from '../model';
 import { LAYOUT } from '../steps';
+import {
+  type C4ViewData,
+  type C4ViewElement,
+  type C4ViewRelationship,
+  TEXT_MAX,
+  componentViewData,
+  componentViewIds,
+  containerViewData,
+  contextViewData,
+} from './view';
 
-/** Length caps per kind of text, so a runaway description cannot swamp a diagram. */
-const MAX = { title: 120, name: 80, technology: 80, description: 240, label: 120 } as const;
+// The list of level-3 views is part of this module's contract (the engine and the checks use it here).
+export { componentViewIds } from './view';
 
-/** One generated diagram with the file it is written to (relative to the output folder). */
-export interface C4View {
-  level: 1 | 2 | 3;
+/** One view with the file it is written to (relative to the output folder) and its Mermaid text. */
+export interface C4View extends C4ViewData {
   file: string;
-  title: string;
-  /** Level 3 only: the container the view details. */
-  containerId?: string;
+  /** The view in Mermaid C4 syntax. */
   text: string;
 }
 
@@ -47,11 +56,6 @@ export function mermaidText(value: string, max = 200): string {
   return s;
 }
 
-/** A title line's text: like `mermaidText`, and without "#", which ends Mermaid's title token. */
-function titleText(value: string): string {
-  return mermaidText(value.replace(/#/g, ' '), MAX.title);
-}
-
 /** An element id as a Mermaid alias; ids are validated on parse, this is the defensive second line. */
 export function mermaidId(id: string): string {
   const s = String(id).replace(/[^A-Za-z0-9_]/g, '_');
@@ -65,245 +69,100 @@ function call(macro: string, id: string, args: string[]): string {
   return `${macro}(${mermaidId(id)}, ${quoted.join(', ')})`;
 }
 
-/** The model's elements by id (first definition wins when an id is reused), and each element's parent. */
-interface ModelIndex {
-  people: Map<string, C4Person>;
-  systems: Map<string, C4System>;
-  containers: Map<string, C4Container>;
-  components: Map<string, C4Component>;
-  /** component → container, container → system. */
-  parent: Map<string, string>;
-}
-
-function indexModel(model: C4Model): ModelIndex {
-  const taken = new Set<string>();
-  const byId = <T extends { id: string }>(items: readonly T[]): Map<string, T> => {
-    const map = new Map<string, T>();
-    for (const item of items) {
-      if (taken.has(item.id)) continue;
-      taken.add(item.id);
-      map.set(item.id, item);
-    }
-    return map;
-  };
-  const ix: ModelIndex = {
-    people: byId(model.people),
-    systems: byId(model.systems),
-    containers: byId(model.containers),
-    components: byId(model.components),
-    parent: new Map(),
-  };
-  for (const c of ix.containers.values()) ix.parent.set(c.id, c.system);
-  for (const c of ix.components.values()) ix.parent.set(c.id, c.container);
-  return ix;
-}
-
-/** A relationship as one view draws it. */
-interface ViewRel {
-  from: string;
-  to: string;
-  label: string;
-  technology: string;
-}
-
-/**
- * Lifts every relationship to the view: each end becomes its nearest ancestor visible in the view
- * (component → container → system); ends with no visible ancestor, self-loops and relationships `keep`
- * rejects are dropped. Several relationships between the same two elements become one: the one declared
- * at this level if there is one (its label was written for it), else the first in model order.
- */
-function liftRelationships(
-  model: C4Model,
-  ix: ModelIndex,
-  visible: ReadonlySet<string>,
-  keep: (from: string, to: string) => boolean = () => true,
-): ViewRel[] {
-  const lift = (id: string): string | undefined => {
-    let current: string | undefined = id;
-    // Bounded walk: a hand-edited model could make a cycle of parents.
-    for (let depth = 0; current !== undefined && depth < 4; depth++) {
-      if (visible.has(current)) return current;
-      current = ix.parent.get(current);
-    }
-    return undefined;
-  };
-  const chosen = new Map<string, { rel: ViewRel; direct: boolean }>();
-  for (const r of model.relationships) {
-    const from = lift(r.from);
-    const to = lift(r.to);
-    if (from === undefined || to === undefined || from === to || !keep(from, to)) continue;
-    const key = `${from}\u0000${to}`;
-    const direct = from === r.from && to === r.to;
-    const previous = chosen.get(key);
-    if (previous && (previous.direct || !direct)) continue;
-    // Map.set on an existing key keeps its position, so the output stays in model order.
-    chosen.set(key, { rel: { from, to, label: r.label, technology: r.technology ?? '' }, direct });
-  }
-  return [...chosen.values()].map((c) => c.rel);
-}
-
-function relLine(r: ViewRel): string {
-  const args = [mermaidText(r.label, MAX.label), mermaidText(r.technology, MAX.technology)];
+function relLine(r: C4ViewRelationship): string {
+  const args = [mermaidText(r.label, TEXT_MAX.label), mermaidText(r.technology, TEXT_MAX.technology)];
   const quoted = args.map((a) => `"${a}"`);
   if (quoted[1] === '""') quoted.pop();
   return `Rel(${mermaidId(r.from)}, ${mermaidId(r.to)}, ${quoted.join(', ')})`;
 }
 
-function personLine(p: C4Person): string {
-  return call(p.external ? 'Person_Ext' : 'Person', p.id, [
-    mermaidText(p.name, MAX.name),
-    mermaidText(p.description, MAX.description),
-  ]);
+const MACRO: Record<C4ViewElement['shape'], string> = {
+  person: 'Person',
+  box: 'Container',
+  database: 'ContainerDb',
+  queue: 'ContainerQueue',
+};
+
+function elementLine(e: C4ViewElement): string {
+  const name = mermaidText(e.name, TEXT_MAX.name);
+  const description = mermaidText(e.description, TEXT_MAX.description);
+  const ext = e.external ? '_Ext' : '';
+  if (e.kind === 'person') return call(`Person${ext}`, e.id, [name, description]);
+  if (e.kind === 'system') return call(`System${ext}`, e.id, [name, description]);
+  const macro = e.kind === 'component' ? 'Component' : MACRO[e.shape];
+  return call(`${macro}${ext}`, e.id, [name, mermaidText(e.technology, TEXT_MAX.technology), description]);
 }
 
-function systemLine(s: C4System): string {
-  return call(s.external ? 'System_Ext' : 'System', s.id, [
-    mermaidText(s.name, MAX.name),
-    mermaidText(s.description, MAX.description),
-  ]);
+const HEADER: Record<C4ViewData['kind'], string> = {
+  context: 'C4Context',
+  container: 'C4Container',
+  component: 'C4Component',
+};
+
+const BOUNDARY_MACRO: Record<C4ViewData['boundaries'][number]['kind'], string> = {
+  system: 'System_Boundary',
+  container: 'Container_Boundary',
+};
+
+/** The opening statement of a boundary, e.g. `Container_Boundary(shopApi, "Shop API") {`. */
+function boundaryLine(b: C4ViewData['boundaries'][number]): string {
+  return `${BOUNDARY_MACRO[b.kind]}(${mermaidId(b.id)}, "${mermaidText(b.name, TEXT_MAX.name)}") {`;
 }
 
-function containerLine(c: C4Container, external: boolean): string {
-  const base = ['database', 'cache', 'storage'].includes(c.kind)
-    ? 'ContainerDb'
-    : c.kind === 'queue'
-      ? 'ContainerQueue'
-      : 'Container';
-  return call(external ? `${base}_Ext` : base, c.id, [
-    mermaidText(c.name, MAX.name),
-    mermaidText(c.technology, MAX.technology),
-    mermaidText(c.description, MAX.description),
-  ]);
+/** A view's Mermaid text: elements outside boundaries, each boundary with its elements, then relationships. */
+export function mermaidOf(view: C4ViewData): string {
+  const body: string[] = view.elements.filter((e) => e.boundary === undefined).map(elementLine);
+  for (const b of view.boundaries) {
+    body.push(boundaryLine(b));
+    for (const e of view.elements) if (e.boundary === b.id) body.push(`  ${elementLine(e)}`);
+    body.push('}');
+  }
+  body.push(...view.relationships.map(relLine));
+  const title = mermaidText(view.title, TEXT_MAX.title + 40);
+  return [HEADER[view.kind], `  title ${title}`, ...body.map((l) => `  ${l}`)].join('\n') + '\n';
 }
 
-function componentLine(c: C4Component): string {
-  return call('Component', c.id, [
-    mermaidText(c.name, MAX.name),
-    mermaidText(c.technology, MAX.technology),
-    mermaidText(c.description, MAX.description),
-  ]);
-}
-
-/** The names of the systems in scope, for titles. */
-function scopeName(systems: Iterable<C4System>): string {
-  return [...systems]
-    .filter((s) => !s.external)
-    .map((s) => s.name)
-    .join(', ');
-}
-
-function withTitle(kind: string, title: string, body: string[]): string {
-  return [kind, `  title ${title}`, ...body.map((l) => `  ${l}`)].join('\n') + '\n';
-}
-
-function titled(prefix: string, name: string): string {
-  const text = titleText(name);
-  return text ? `${prefix} — ${text}` : prefix;
+/**
+ * Whether a ```mermaid block of a document draws `view` (possibly from an older model): the same
+ * diagram type and, for a component view, the same container boundary.
+ */
+export function blockDrawsView(block: string, view: C4ViewData): boolean {
+  const text = block.trimStart();
+  if (!text.startsWith(HEADER[view.kind])) return false;
+  if (view.kind !== 'component') return true;
+  const boundary = view.boundaries[0];
+  const opening = `${BOUNDARY_MACRO[boundary.kind]}(${mermaidId(boundary.id)},`;
+  return text.split('\n').some((line) => line.trim().replace(/\(\s+/, '(').startsWith(opening));
 }
 
 /** The title of the level-1 view, e.g. "System Context — Web Shop". */
 export function contextTitle(model: C4Model): string {
-  return titled('System Context', scopeName(indexModel(model).systems.values()));
+  return contextViewData(model).title;
 }
 
-/** Level 1 (C4Context): people and software systems; relationships of lower levels lifted to systems. */
+/** Level 1 (C4Context) as Mermaid text. */
 export function contextView(model: C4Model): string {
-  const ix = indexModel(model);
-  const visible = new Set([...ix.people.keys(), ...ix.systems.keys()]);
-  const body = [
-    ...[...ix.people.values()].map(personLine),
-    ...[...ix.systems.values()].map(systemLine),
-    ...liftRelationships(model, ix, visible).map(relLine),
-  ];
-  return withTitle('C4Context', contextTitle(model), body);
-}
-
-/** The systems drawn as boundaries at level 2: those that have containers, in model order. */
-function boundarySystems(ix: ModelIndex): C4System[] {
-  const owners = new Set([...ix.containers.values()].map((c) => c.system));
-  return [...ix.systems.values()].filter((s) => owners.has(s.id));
+  return mermaidOf(contextViewData(model));
 }
 
 /** The title of the level-2 view, e.g. "Container View — Web Shop". */
 export function containerTitle(model: C4Model): string {
-  const ix = indexModel(model);
-  const bounded = boundarySystems(ix);
-  return titled('Container View', scopeName(bounded.length ? bounded : ix.systems.values()));
+  return containerViewData(model).title;
 }
 
-/**
- * Level 2 (C4Container): each system that has containers becomes a `System_Boundary` around them, with
- * the people and other systems around it. Mermaid cannot draw a relationship to a boundary, so one that
- * ends at a bounded system is left out here (its containers' relationships refine it).
- */
+/** Level 2 (C4Container) as Mermaid text: a `System_Boundary` per system that has containers. */
 export function containerView(model: C4Model): string {
-  const ix = indexModel(model);
-  const bounded = boundarySystems(ix);
-  const boundedIds = new Set(bounded.map((s) => s.id));
-  const others = [...ix.systems.values()].filter((s) => !boundedIds.has(s.id));
-  const visible = new Set([...ix.people.keys(), ...others.map((s) => s.id), ...ix.containers.keys()]);
-  const containers = [...ix.containers.values()];
-  // A container whose system does not exist is drawn on its own, so the consistency finding has a picture.
-  const orphans = containers.filter((c) => !ix.systems.has(c.system));
-  const body = [
-    ...[...ix.people.values()].map(personLine),
-    ...others.map(systemLine),
-    ...orphans.map((c) => containerLine(c, false)),
-  ];
-  for (const s of bounded) {
-    body.push(`System_Boundary(${mermaidId(s.id)}, "${mermaidText(s.name, MAX.name)}") {`);
-    for (const c of containers) if (c.system === s.id) body.push(`  ${containerLine(c, s.external)}`);
-    body.push('}');
-  }
-  body.push(...liftRelationships(model, ix, visible).map(relLine));
-  return withTitle('C4Container', containerTitle(model), body);
-}
-
-/** The containers that have components, in model order: one level-3 view each. */
-export function componentViewIds(model: C4Model): string[] {
-  const ix = indexModel(model);
-  const owners = new Set([...ix.components.values()].map((c) => c.container));
-  return [...ix.containers.keys()].filter((id) => owners.has(id));
+  return mermaidOf(containerViewData(model));
 }
 
 /** The title of a level-3 view, e.g. "Component View — Shop API". */
 export function componentTitle(model: C4Model, containerId: string): string {
-  const container = indexModel(model).containers.get(containerId);
-  return titled('Component View', container?.name ?? containerId);
+  return componentViewData(model, containerId).title;
 }
 
-/**
- * Level 3 (C4Component) of one container: a `Container_Boundary` with its components, and the
- * containers, people and systems they relate to (relationships lifted to those neighbours).
- */
+/** Level 3 (C4Component) of one container as Mermaid text: a `Container_Boundary` with its components. */
 export function componentView(model: C4Model, containerId: string): string {
-  const ix = indexModel(model);
-  const target = ix.containers.get(containerId);
-  const inside = [...ix.components.values()].filter((c) => c.container === containerId);
-  const insideIds = new Set(inside.map((c) => c.id));
-  const visible = new Set<string>([
-    ...insideIds,
-    ...[...ix.containers.keys()].filter((id) => id !== containerId),
-    ...ix.people.keys(),
-    // The container's own system is the frame of this view, not a box in it.
-    ...[...ix.systems.keys()].filter((id) => id !== target?.system),
-  ]);
-  const rels = liftRelationships(model, ix, visible, (from, to) => insideIds.has(from) || insideIds.has(to));
-  const neighbours = new Set<string>();
-  for (const r of rels) for (const end of [r.from, r.to]) if (!insideIds.has(end)) neighbours.add(end);
-
-  const body: string[] = [
-    ...[...ix.people.values()].filter((p) => neighbours.has(p.id)).map(personLine),
-    ...[...ix.systems.values()].filter((s) => neighbours.has(s.id)).map(systemLine),
-    ...[...ix.containers.values()]
-      .filter((c) => neighbours.has(c.id))
-      .map((c) => containerLine(c, ix.systems.get(c.system)?.external ?? false)),
-  ];
-  body.push(`Container_Boundary(${mermaidId(containerId)}, "${mermaidText(target?.name ?? containerId, MAX.name)}") {`);
-  for (const c of inside) body.push(`  ${componentLine(c)}`);
-  body.push('}');
-  body.push(...rels.map(relLine));
-  return withTitle('C4Component', componentTitle(model, containerId), body);
+  return mermaidOf(componentViewData(model, containerId));
 }
 
 /** A container id in kebab case for file names: `orderService` → `order-service`, `shopAPI` → `shop-api`. */
@@ -326,14 +185,16 @@ export function viewFileName(containerId: string): string {
 }
 
 /**
- * Every view of the model with its file (relative to the output folder): context, container, and one
- * component view per container with components. Two ids with the same kebab form (`orderDb`, `order_db`)
- * would share a file, so later ones get a numeric suffix.
+ * Every view of the model, as data with its Mermaid text and its file (relative to the output folder):
+ * context, container, and one component view per container with components. This is the one view
+ * function: the `.mmd` files, the document blocks and the preview all come from it. Two ids with the
+ * same kebab form (`orderDb`, `order_db`) would share a file, so later ones get a numeric suffix.
  */
 export function renderC4Views(model: C4Model): C4View[] {
+  const withText = (view: C4ViewData, file: string): C4View => ({ ...view, file, text: mermaidOf(view) });
   const views: C4View[] = [
-    { level: 1, file: LAYOUT.c4Context, title: contextTitle(model), text: contextView(model) },
-    { level: 2, file: LAYOUT.c4Container, title: containerTitle(model), text: containerView(model) },
+    withText(contextViewData(model), LAYOUT.c4Context),
+    withText(containerViewData(model), LAYOUT.c4Container),
   ];
   const dir = LAYOUT.c4ComponentPrefix.slice(0, LAYOUT.c4ComponentPrefix.lastIndexOf('/') + 1);
   const taken = new Set<string>();
@@ -341,13 +202,7 @@ export function renderC4Views(model: C4Model): C4View[] {
     let file = viewFileName(id);
     for (let n = 2; taken.has(file.toLowerCase()); n++) file = viewFileName(id).replace(/\.mmd$/, `-${n}.mmd`);
     taken.add(file.toLowerCase());
-    views.push({
-      level: 3,
-      file: `${dir}${file}`,
-      title: componentTitle(model, id),
-      containerId: id,
-      text: componentView(model, id),
-    });
+    views.push(withText(componentViewData(model, id), `${dir}${file}`));
   }
   return views;
 }

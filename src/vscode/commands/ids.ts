@@ -31,6 +31,7 @@ export const COMMAND_IDS = [
   'archflow.showLog',
   'archflow.openPreview',
   'archflow.recordApproval',
+  'archflow.exportDiagrams',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

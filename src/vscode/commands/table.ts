@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { clearApiKey, setApiKey } from './apiKey';
 import { designArchitecture } from './designArchitecture';
+import { exportDiagrams } from './exportDiagrams';
 import { openOutput } from './openOutput';
 import { openPreview } from './openPreview';
 import { recordStakeholderApproval } from './recordApproval';
@@ -44,5 +45,6 @@ export function buildCommandTable(services: Services): CommandTable {
     'archflow.showLog': { run: () => log.show() },
     'archflow.openPreview': { needs: ['workspace'], run: (...args) => openPreview(services, args) },
     'archflow.recordApproval': { needs: RUN_NEEDS, run: () => recordStakeholderApproval(services) },
+    'archflow.exportDiagrams': { needs: RUN_NEEDS, run: () => exportDiagrams(services) },
   };
 }

@@ -4,7 +4,9 @@
  * Mermaid text is generated here from the one C4 model; the webview only renders it.
  */
 import type { Bundle } from '../../core/bundle';
-import { mermaidId, renderC4Views, stripInitDirectives } from '../../core/c4/mermaid';
+import { renderC4Views, stripInitDirectives } from '../../core/c4/mermaid';
+import { parseMermaidC4 } from '../../core/c4/mermaidParse';
+import type { C4ViewData } from '../../core/c4/view';
 import { checkC4 } from '../../core/c4/consistency';
 import type { StepView, WorkflowView } from '../../core/events';
 import { type ExitReport, evaluateExitCriteria } from '../../core/exitCriteria';
@@ -25,6 +27,7 @@ import type {
   PreviewState,
   PreviewStep,
 } from '../../shared/protocol';
+import type { DiagramView } from '../../shared/diagram/types';
 
 /** Documents longer than this are cut (a runaway model output must not freeze the panel). */
 export const MAX_DOCUMENT_CHARS = 1_000_000;
@@ -120,35 +123,33 @@ function buildSteps(steps: readonly StepView[]): PreviewStep[] {
   });
 }
 
-/** `Macro(alias, "label"` at the start of a Mermaid C4 statement. */
-const ELEMENT_LINE = /^\s*([A-Za-z_]+)\(([A-Za-z0-9_]+),\s*"([^"]*)"/;
-
 function buildDiagrams(model: C4Model): PreviewDiagram[] {
-  const byAlias = new Map<string, string>();
-  for (const e of [...model.people, ...model.systems, ...model.containers, ...model.components]) {
-    if (!byAlias.has(mermaidId(e.id))) byAlias.set(mermaidId(e.id), e.id);
-  }
   const issues = checkC4(model);
   return renderC4Views(model).map((v) => {
-    const elements: { id: string; label: string }[] = [];
-    for (const line of v.text.split('\n')) {
-      const m = ELEMENT_LINE.exec(line);
-      if (!m || m[1] === 'Rel') continue;
-      const id = byAlias.get(m[2]);
-      if (id !== undefined && m[3] !== '') elements.push({ id, label: m[3] });
-    }
     const diagram: PreviewDiagram = {
-      key: v.level === 3 ? `component:${v.containerId ?? v.file}` : v.level === 1 ? 'context' : 'container',
+      key: v.key,
       level: v.level,
       title: v.title,
       file: v.file,
       mermaid: stripInitDirectives(v.text),
-      elements,
+      view: diagramViewOf(v),
       issues: issues.filter((i) => i.level === v.level).map((i) => i.message),
     };
     if (v.containerId !== undefined) diagram.containerId = v.containerId;
     return diagram;
   });
+}
+
+/** The renderer's part of a core view (the two types have the same shape; the compiler checks it). */
+function diagramViewOf(v: C4ViewData): DiagramView {
+  return {
+    key: v.key,
+    kind: v.kind,
+    title: v.title,
+    elements: v.elements,
+    boundaries: v.boundaries,
+    relationships: v.relationships,
+  };
 }
 
 /** FR-2 before FR-10, FR before NFR. */
@@ -233,7 +234,22 @@ export function sanitizeMermaidBlocks(markdown: string): string {
 function documentOf(file: string, title: string, group: PreviewDocument['group'], text: string): PreviewDocument {
   const truncated = text.length > MAX_DOCUMENT_CHARS;
   const markdown = sanitizeMermaidBlocks(truncated ? text.slice(0, MAX_DOCUMENT_CHARS) : text);
-  return truncated ? { file, title, group, markdown, truncated } : { file, title, group, markdown };
+  const doc: PreviewDocument = truncated
+    ? { file, title, group, markdown, truncated }
+    : { file, title, group, markdown };
+  const c4 = c4BlocksOf(markdown);
+  if (c4.length > 0) doc.c4 = c4;
+  return doc;
+}
+
+/** The C4 views drawn by a document's ```mermaid blocks, with the block text they were read from. */
+function c4BlocksOf(markdown: string): { source: string; view: DiagramView }[] {
+  return fencedBlocks(markdown)
+    .filter((b) => /^mermaid\b/i.test(b.info))
+    .flatMap((b) => {
+      const view = parseMermaidC4(b.body);
+      return view ? [{ source: b.body, view: diagramViewOf(view) }] : [];
+    });
 }
 
 function adrTitle(a: Bundle['adrs'][number]): string {
@@ -252,8 +268,45 @@ function buildDocuments(bundle: Bundle): PreviewDocument[] {
     if (text !== undefined) docs.push(documentOf(s.document, stepTitle(s.id), 'step', text));
   }
   if (bundle.adrIndex !== undefined) docs.push(documentOf(LAYOUT.adrIndex, 'ADR index', 'adr', bundle.adrIndex));
-  for (const a of bundle.adrs) docs.push(documentOf(a.file, adrTitle(a), 'adr', a.text));
+  for (const a of bundle.adrs) {
+    // The YAML front matter is for tools; readers get its facts as a small table instead.
+    const doc = documentOf(a.file, adrTitle(a), 'adr', withoutFrontMatter(a.text));
+    const meta = adrFacts(bundle, a);
+    if (meta.length > 0) doc.meta = meta;
+    docs.push(doc);
+  }
   return docs;
+}
+
+/** Markdown without a leading YAML front matter block. */
+function withoutFrontMatter(text: string): string {
+  return text.replace(/^\uFEFF?---[ \t]*\r?\n[\s\S]*?\r?\n---[ \t]*(?:\r?\n|$)/, '');
+}
+
+/** An ADR's facts for the table above it: status, date, requirements, elements, what it supersedes. */
+function adrFacts(bundle: Bundle, a: Bundle['adrs'][number]): { name: string; value: string }[] {
+  const r = a.record;
+  const number = (n: number | null | undefined): string | undefined =>
+    typeof n === 'number' ? `ADR ${String(n).padStart(4, '0')}` : undefined;
+  const status = r.status ? r.status.charAt(0).toUpperCase() + r.status.slice(1) : undefined;
+  const byNumber = number(r.supersededByNumber);
+  const names = (r.elements ?? []).map((id) => {
+    const e = [
+      ...(bundle.c4?.people ?? []),
+      ...(bundle.c4?.systems ?? []),
+      ...(bundle.c4?.containers ?? []),
+      ...(bundle.c4?.components ?? []),
+    ].find((x) => x.id === id);
+    return e ? `${e.name} (${id})` : id;
+  });
+  const rows: [string, string | undefined][] = [
+    ['Status', status && byNumber && r.status === 'superseded' ? `${status} by ${byNumber}` : status],
+    ['Date', r.date],
+    ['Requirements', r.requirements?.length ? r.requirements.join(', ') : undefined],
+    ['Elements', names.length ? names.join(', ') : undefined],
+    ['Supersedes', number(r.supersedesNumber)],
+  ];
+  return rows.flatMap(([name, value]) => (value ? [{ name, value }] : []));
 }
 
 function buildAdrs(bundle: Bundle): PreviewAdr[] {

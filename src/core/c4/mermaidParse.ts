@@ -1,0 +1,152 @@
+/**
+ * Reads a Mermaid C4 diagram (`C4Context`, `C4Container`, `C4Component`) back into view data, so a
+ * ```mermaid block of a document can be drawn by our renderer (the panel's Documents tab, VS Code's
+ * Markdown preview) exactly as it is written, even when it was edited by hand. Anything outside the
+ * subset we understand makes the block "not ours" (undefined), and it is left to Mermaid.
+ */
+import {
+  type C4ElementKind,
+  type C4Shape,
+  type C4ViewBoundary,
+  type C4ViewData,
+  type C4ViewElement,
+  TEXT_MAX,
+  viewText,
+} from './view';
+
+const HEADERS: Record<string, C4ViewData['kind']> = {
+  C4Context: 'context',
+  C4Container: 'container',
+  C4Component: 'component',
+};
+const LEVEL = { context: 1, container: 2, component: 3 } as const;
+
+/** Element macros: kind, shape, and whether the third argument is a technology. */
+const ELEMENTS: Record<string, { kind: C4ElementKind; shape: C4Shape; technology: boolean }> = {
+  Person: { kind: 'person', shape: 'person', technology: false },
+  System: { kind: 'system', shape: 'box', technology: false },
+  SystemDb: { kind: 'system', shape: 'database', technology: false },
+  SystemQueue: { kind: 'system', shape: 'queue', technology: false },
+  Container: { kind: 'container', shape: 'box', technology: true },
+  ContainerDb: { kind: 'container', shape: 'database', technology: true },
+  ContainerQueue: { kind: 'container', shape: 'queue', technology: true },
+  Component: { kind: 'component', shape: 'box', technology: true },
+  ComponentDb: { kind: 'component', shape: 'database', technology: true },
+  ComponentQueue: { kind: 'component', shape: 'queue', technology: true },
+};
+const BOUNDARIES: Record<string, C4ViewBoundary['kind']> = {
+  Boundary: 'system',
+  Enterprise_Boundary: 'system',
+  System_Boundary: 'system',
+  Container_Boundary: 'container',
+};
+const RELATIONSHIP = /^(?:Bi)?Rel(?:_(?:U|D|L|R|Up|Down|Left|Right|Back|Neighbor))?$/;
+/** Statements that only style or arrange a Mermaid rendering. */
+const IGNORED =
+  /^(?:UpdateElementStyle|UpdateRelStyle|UpdateLayoutConfig|UpdateBoundaryStyle|AddElementTag|AddRelTag)$/;
+const ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The arguments of `Macro(a, "b, c", d)`: split at commas outside quotes, quotes removed. */
+function splitArgs(text: string): string[] | undefined {
+  const args: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (const ch of text) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      args.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  if (quoted) return undefined;
+  args.push(current.trim());
+  // `$tags="x"` and other named arguments style the Mermaid rendering only.
+  return args.filter((a) => !a.startsWith('$'));
+}
+
+/** A view read from Mermaid C4 text, or undefined when the text is not C4 we can draw. */
+export function parseMermaidC4(text: string): C4ViewData | undefined {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('%%'));
+  const kind = HEADERS[lines[0] ?? ''];
+  if (!kind) return undefined;
+  let title = '';
+  const elements: C4ViewElement[] = [];
+  const boundaries: C4ViewBoundary[] = [];
+  const relationships: C4ViewData['relationships'] = [];
+  const open: string[] = [];
+  const ids = new Set<string>();
+  for (const line of lines.slice(1)) {
+    if (line.startsWith('title ')) {
+      title = viewText(line.slice(6), TEXT_MAX.title + 40);
+      continue;
+    }
+    if (line === '}') {
+      if (open.pop() === undefined) return undefined;
+      continue;
+    }
+    const m = /^([A-Za-z_]+)\s*\((.*)\)\s*(\{)?$/.exec(line);
+    if (!m) return undefined;
+    const [, macro, body, brace] = m;
+    const args = splitArgs(body);
+    if (!args || !args[0]) return undefined;
+    const parent = open[open.length - 1];
+    const boundaryKind = BOUNDARIES[macro];
+    if (boundaryKind) {
+      if (!brace || !ID.test(args[0]) || ids.has(args[0])) return undefined;
+      ids.add(args[0]);
+      const b: C4ViewBoundary = {
+        id: args[0],
+        kind: boundaryKind,
+        name: viewText(args[1] ?? args[0], TEXT_MAX.name),
+        external: false,
+      };
+      if (parent !== undefined) b.parent = parent;
+      boundaries.push(b);
+      open.push(args[0]);
+      continue;
+    }
+    if (brace) return undefined;
+    if (RELATIONSHIP.test(macro)) {
+      if (!ID.test(args[0]) || !ID.test(args[1] ?? '')) return undefined;
+      relationships.push({
+        from: args[0],
+        to: args[1],
+        label: viewText(args[2] ?? '', TEXT_MAX.label),
+        technology: viewText(args[3] ?? '', TEXT_MAX.technology),
+      });
+      continue;
+    }
+    if (IGNORED.test(macro)) continue;
+    const external = macro.endsWith('_Ext');
+    const def = ELEMENTS[external ? macro.slice(0, -4) : macro];
+    if (!def || !ID.test(args[0]) || ids.has(args[0])) return undefined;
+    ids.add(args[0]);
+    const e: C4ViewElement = {
+      id: args[0],
+      kind: def.kind,
+      shape: def.shape,
+      name: viewText(args[1] ?? args[0], TEXT_MAX.name),
+      technology: def.technology ? viewText(args[2] ?? '', TEXT_MAX.technology) : '',
+      description: viewText((def.technology ? args[3] : args[2]) ?? '', TEXT_MAX.description),
+      external,
+    };
+    if (parent !== undefined) e.boundary = parent;
+    elements.push(e);
+  }
+  if (open.length > 0) return undefined;
+  const known = new Set(elements.map((e) => e.id));
+  return {
+    key: `block:${kind}`,
+    kind,
+    level: LEVEL[kind],
+    title:
+      title || (kind === 'context' ? 'System Context' : kind === 'container' ? 'Container View' : 'Component View'),
+    elements,
+    boundaries,
+    // An arrow to a boundary or an unknown alias is not drawn (Mermaid would refuse it too).
+    relationships: relationships.filter((r) => known.has(r.from) && known.has(r.to) && r.from !== r.to),
+  };
+}

@@ -1,0 +1,419 @@
+/**
+ * Lays out a C4 view: element boxes sized from their wrapped text, boundaries as nested ELK nodes,
+ * ELK layered with orthogonal routing around the boxes and edge labels placed by ELK (so labels
+ * never sit on a box or on each other). Both top-down and left-to-right are tried and the one that
+ * fits a wide editor better is kept. Pure and deterministic: the same view gives the same layout.
+ */
+import { type ElkEdge, type ElkNode, type ElkPoint, elkLayout } from './elk';
+import { LEGIBLE_SCALE, LINE, STYLE } from './style';
+import { textWidth, wrapText } from './text';
+import type { DiagramBoundary, DiagramElement, DiagramRelationship, DiagramView } from './types';
+
+const PAD_X = 14;
+const PAD_Y = 10;
+const MIN_TEXT = 150;
+const MAX_TEXT = 230;
+const LABEL_MAX = 150;
+const LABEL_WIDE = 210;
+const PERSON_HEAD = 28;
+const DB_CAP = 10;
+const QUEUE_CAP = 12;
+/** Room above a boundary's contents for its one-line label (name, then kind). */
+export const BOUNDARY_TOP = 38;
+const BOUNDARY_PAD = 16;
+/** Room around the drawing. */
+export const MARGIN = 10;
+
+/** One line of text with its style. */
+export interface TextLine {
+  text: string;
+  style: keyof typeof STYLE;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface PlacedElement extends Box {
+  element: DiagramElement;
+  /** The text block, top to bottom, and where it starts (below a person's head, a cylinder's cap). */
+  lines: TextLine[];
+  textTop: number;
+}
+
+export interface PlacedBoundary extends Box {
+  boundary: DiagramBoundary;
+  lines: TextLine[];
+  depth: number;
+}
+
+export interface PlacedEdge {
+  relationship: DiagramRelationship;
+  /** The polyline from the source's border to the target's border. */
+  points: ElkPoint[];
+  label?: Box & { lines: TextLine[] };
+}
+
+/** A laid out view, in px, origin at the top left of the drawing. */
+export interface DiagramLayout {
+  view: DiagramView;
+  direction: 'DOWN' | 'RIGHT';
+  width: number;
+  height: number;
+  elements: PlacedElement[];
+  boundaries: PlacedBoundary[];
+  edges: PlacedEdge[];
+}
+
+/** The kind line under an element's name, e.g. "[Container: PostgreSQL 16]". */
+export function metaText(e: DiagramElement): string {
+  const kind =
+    e.kind === 'person'
+      ? 'Person'
+      : e.kind === 'system'
+        ? 'Software System'
+        : e.kind === 'container'
+          ? 'Container'
+          : 'Component';
+  const what = e.external ? `External ${kind}` : kind;
+  return e.technology ? `[${what}: ${e.technology}]` : `[${what}]`;
+}
+
+function lineHeight(style: keyof typeof STYLE): number {
+  return Math.round(STYLE[style].size * LINE);
+}
+
+/** The height of a block of lines (a small gap between name, meta and description). */
+export function blockHeight(lines: readonly TextLine[]): number {
+  let h = 0;
+  let previous: TextLine['style'] | undefined;
+  for (const l of lines) {
+    if (previous !== undefined && previous !== l.style) h += 4;
+    h += lineHeight(l.style);
+    previous = l.style;
+  }
+  return h;
+}
+
+function elementLines(e: DiagramElement, descriptionLines: number): { lines: TextLine[]; width: number } {
+  const meta = metaText(e);
+  const natural = Math.max(textWidth(e.name, STYLE.name), textWidth(meta, STYLE.meta));
+  const width = Math.min(MAX_TEXT, Math.max(MIN_TEXT, Math.ceil(natural)));
+  const lines: TextLine[] = [
+    ...wrapText(e.name, width, STYLE.name, 2).map((text) => ({ text, style: 'name' as const })),
+    ...wrapText(meta, width, STYLE.meta, 1).map((text) => ({ text, style: 'meta' as const })),
+    ...wrapText(e.description, width, STYLE.description, descriptionLines).map((text) => ({
+      text,
+      style: 'description' as const,
+    })),
+  ];
+  return { lines, width };
+}
+
+function sizeElement(
+  e: DiagramElement,
+  descriptionLines: number,
+): { width: number; height: number; lines: TextLine[]; textTop: number } {
+  const { lines, width } = elementLines(e, descriptionLines);
+  const textTop = e.shape === 'person' ? PERSON_HEAD + PAD_Y : e.shape === 'database' ? 2 * DB_CAP + PAD_Y - 4 : PAD_Y;
+  const bottom = e.shape === 'database' ? DB_CAP + PAD_Y - 4 : PAD_Y;
+  const extra = e.shape === 'queue' ? QUEUE_CAP : 0;
+  return {
+    width: width + 2 * PAD_X + extra,
+    height: Math.ceil(textTop + blockHeight(lines) + bottom),
+    lines,
+    textTop,
+  };
+}
+
+function boundaryLines(b: DiagramBoundary): TextLine[] {
+  const kind = b.kind === 'system' ? 'Software System' : 'Container';
+  return [
+    { text: b.name, style: 'boundaryName' },
+    { text: `[${b.external ? `External ${kind}` : kind}]`, style: 'boundaryMeta' },
+  ];
+}
+
+/**
+ * A relationship's label: its text, then its technology in brackets, wrapped to `max` px. Top-down
+ * layouts put labels between rows, where height is scarce, so they try wide and short labels too.
+ */
+function labelLines(r: DiagramRelationship, max: number, detail: number): TextLine[] {
+  const technology = r.technology ? `[${r.technology}]` : '';
+  // A short label and its technology share one line when they fit.
+  const one = technology ? `${r.label} ${technology}` : r.label;
+  if (r.label && textWidth(one, STYLE.label) <= max) return [{ text: one, style: 'label' }];
+  return [
+    ...wrapText(r.label, max, STYLE.label, detail >= 3 ? 3 : 2).map((text) => ({ text, style: 'label' as const })),
+    ...(technology
+      ? wrapText(technology, max, STYLE.technology, detail >= 3 ? 2 : 1).map((text) => ({
+          text,
+          style: 'technology' as const,
+        }))
+      : []),
+  ];
+}
+
+/** The width of a boundary's label: its name and kind side by side on one line. */
+export function boundaryLabelWidth(lines: readonly TextLine[]): number {
+  return Math.ceil(lines.reduce((w, l) => w + textWidth(l.text, STYLE[l.style]), 0) + 8 * (lines.length - 1));
+}
+
+function linesWidth(lines: readonly TextLine[]): number {
+  return Math.ceil(Math.max(0, ...lines.map((l) => textWidth(l.text, STYLE[l.style]))));
+}
+
+const ROOT_OPTIONS: Record<string, string> = {
+  'elk.algorithm': 'layered',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.randomSeed': '1',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '20',
+  'elk.spacing.nodeNode': '28',
+  'elk.spacing.edgeNode': '18',
+  'elk.spacing.edgeEdge': '16',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '12',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
+  'elk.spacing.edgeLabel': '4',
+  'elk.spacing.labelNode': '8',
+  'elk.edgeLabels.placement': 'CENTER',
+  'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+  'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
+  'elk.layered.thoroughness': '7',
+  'elk.padding': '[top=0,left=0,bottom=0,right=0]',
+  'org.eclipse.elk.json.shapeCoords': 'ROOT',
+  'org.eclipse.elk.json.edgeCoords': 'ROOT',
+};
+
+interface Prepared {
+  sizes: Map<string, ReturnType<typeof sizeElement>>;
+  boundaryText: Map<string, TextLine[]>;
+  labels: TextLine[][];
+  relationships: DiagramRelationship[];
+}
+
+/**
+ * How many lines of description a box shows: all three in small views, fewer as views grow, so a
+ * view of 30 elements still fits a wide editor with legible text (the details panel shows the rest).
+ */
+export function descriptionLines(elementCount: number): number {
+  if (elementCount <= 6) return 3;
+  if (elementCount <= 9) return 2;
+  return elementCount <= 14 ? 1 : 0;
+}
+
+/** Refuses a view ELK would silently mangle: an id used twice (elements and boundaries share one space). */
+function checkIds(view: DiagramView): void {
+  const seen = new Set<string>();
+  for (const { id } of [...view.elements, ...view.boundaries]) {
+    if (seen.has(id))
+      throw new Error(`The view draws the id "${id}" twice; every element and boundary needs its own id.`);
+    seen.add(id);
+  }
+}
+
+function prepare(view: DiagramView, labelWidth: number, detail: number): Prepared {
+  checkIds(view);
+  const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, detail)] as const));
+  const relationships = view.relationships.filter((r) => sizes.has(r.from) && sizes.has(r.to) && r.from !== r.to);
+  return {
+    sizes,
+    boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
+    labels: relationships.map((r) => labelLines(r, labelWidth, detail)),
+    relationships,
+  };
+}
+
+/** ELK's graph for the view: boundaries nest (by `parent`), elements sit in theirs, edges at the root. */
+function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): ElkNode {
+  const known = new Set(view.boundaries.map((b) => b.id));
+  const nodes = new Map<string, ElkNode>();
+  for (const b of view.boundaries) {
+    const title = boundaryLabelWidth(p.boundaryText.get(b.id) ?? []) + 2 * BOUNDARY_PAD;
+    nodes.set(`b:${b.id}`, {
+      id: `b:${b.id}`,
+      children: [],
+      layoutOptions: {
+        'elk.padding': `[top=${BOUNDARY_TOP},left=${BOUNDARY_PAD},bottom=${BOUNDARY_PAD},right=${BOUNDARY_PAD}]`,
+        'elk.nodeSize.constraints': 'MINIMUM_SIZE',
+        'elk.nodeSize.minimum': `(${title}, 80)`,
+      },
+    });
+  }
+  const root: ElkNode = { id: 'root', layoutOptions: { ...ROOT_OPTIONS, 'elk.direction': direction }, children: [] };
+  const parentOf = (boundary: string | undefined): ElkNode =>
+    boundary !== undefined && known.has(boundary) ? nodes.get(`b:${boundary}`)! : root;
+  for (const b of view.boundaries) {
+    // A parent that does not exist, or a cycle of parents, puts the boundary at the root.
+    const parent = inCycle(view.boundaries, b.id) ? root : parentOf(b.parent);
+    parent.children!.push(nodes.get(`b:${b.id}`)!);
+  }
+  for (const e of view.elements) {
+    const size = p.sizes.get(e.id)!;
+    parentOf(e.boundary).children!.push({ id: `e:${e.id}`, width: size.width, height: size.height });
+  }
+  root.edges = p.relationships.map((r, i): ElkEdge => {
+    const lines = p.labels[i];
+    return {
+      id: `r:${i}`,
+      sources: [`e:${r.from}`],
+      targets: [`e:${r.to}`],
+      labels: lines.length
+        ? [
+            {
+              text: String(i),
+              width: linesWidth(lines) + 8,
+              height: blockHeight(lines) + 4,
+              layoutOptions: { 'elk.edgeLabels.inline': 'true' },
+            },
+          ]
+        : [],
+    };
+  });
+  return root;
+}
+
+/** Whether following `parent` links from boundary `id` never ends (a hand-edited cycle). */
+function inCycle(boundaries: readonly DiagramBoundary[], id: string): boolean {
+  const byId = new Map(boundaries.map((b) => [b.id, b.parent] as const));
+  let current = byId.get(id);
+  for (let i = 0; current !== undefined && byId.has(current); i++) {
+    if (current === id || i > boundaries.length) return true;
+    current = byId.get(current);
+  }
+  return false;
+}
+
+function collect(node: ElkNode, out: Map<string, ElkNode>): void {
+  for (const child of node.children ?? []) {
+    out.set(child.id, child);
+    collect(child, out);
+  }
+}
+
+function depthOf(boundaries: readonly DiagramBoundary[], b: DiagramBoundary): number {
+  const byId = new Map(boundaries.map((x) => [x.id, x] as const));
+  let depth = 0;
+  for (let p = b.parent; p !== undefined && depth <= boundaries.length; p = byId.get(p)?.parent) depth++;
+  return depth;
+}
+
+function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): DiagramLayout {
+  const result = elkLayout(elkGraph(view, p, direction));
+  const placed = new Map<string, ElkNode>();
+  collect(result, placed);
+  const box = (n: ElkNode | undefined): Box => ({
+    x: (n?.x ?? 0) + MARGIN,
+    y: (n?.y ?? 0) + MARGIN,
+    width: n?.width ?? 0,
+    height: n?.height ?? 0,
+  });
+  const elements = view.elements.map((element): PlacedElement => {
+    const size = p.sizes.get(element.id)!;
+    return { ...box(placed.get(`e:${element.id}`)), element, lines: size.lines, textTop: size.textTop };
+  });
+  const boundaries = view.boundaries.map((boundary): PlacedBoundary => ({
+    ...box(placed.get(`b:${boundary.id}`)),
+    boundary,
+    lines: p.boundaryText.get(boundary.id) ?? [],
+    depth: depthOf(view.boundaries, boundary),
+  }));
+  const byId = new Map((result.edges ?? []).map((e) => [e.id, e] as const));
+  const edges = p.relationships.map((relationship, i): PlacedEdge => {
+    const e = byId.get(`r:${i}`);
+    const points: ElkPoint[] = [];
+    for (const s of e?.sections ?? []) {
+      const last = points[points.length - 1];
+      const start = s.startPoint;
+      // Sections meet at a boundary's edge, not always at the same point: join them with two right
+      // angles halfway, so the line stays orthogonal.
+      if (last && Math.abs(last.x - start.x) > 0.5 && Math.abs(last.y - start.y) > 0.5) {
+        const vertical = direction === 'DOWN';
+        const mid = vertical ? (last.y + start.y) / 2 : (last.x + start.x) / 2;
+        points.push(vertical ? { x: last.x, y: mid } : { x: mid, y: last.y });
+        points.push(vertical ? { x: start.x, y: mid } : { x: mid, y: start.y });
+      }
+      points.push(start, ...(s.bendPoints ?? []), s.endPoint);
+    }
+    const shifted = points.map((pt) => ({ x: pt.x + MARGIN, y: pt.y + MARGIN }));
+    const edge: PlacedEdge = { relationship, points: shifted };
+    const label = e?.labels?.[0];
+    if (label && p.labels[i].length) {
+      edge.label = {
+        x: (label.x ?? 0) + MARGIN,
+        y: (label.y ?? 0) + MARGIN,
+        width: label.width,
+        height: label.height,
+        lines: p.labels[i],
+      };
+    }
+    return edge;
+  });
+  return {
+    view,
+    direction,
+    width: Math.ceil((result.width ?? 0) + 2 * MARGIN),
+    height: Math.ceil((result.height ?? 0) + 2 * MARGIN),
+    elements,
+    boundaries,
+    edges,
+  };
+}
+
+/** The editor area the layout is made for: a 1280 px wide editor's diagram area, in px. */
+export interface Viewport {
+  width: number;
+  height: number;
+}
+
+export const DEFAULT_VIEWPORT: Viewport = { width: 1230, height: 718 };
+
+/** The scale at which a layout fits the viewport. */
+function fitScale(l: DiagramLayout, viewport: Viewport): number {
+  return Math.min(viewport.width / l.width, viewport.height / l.height);
+}
+
+/**
+ * The best of three candidate layouts at one level of detail: top-down with wide and with narrow
+ * labels, and left-to-right. Ties go to the first tried, so the choice is stable.
+ */
+function bestAt(view: DiagramView, detail: number, viewport: Viewport): DiagramLayout {
+  const candidates: [DiagramLayout['direction'], number][] = [
+    ['DOWN', LABEL_WIDE],
+    ['DOWN', LABEL_MAX],
+    ['RIGHT', LABEL_MAX],
+  ];
+  let best: DiagramLayout | undefined;
+  for (const [direction, labelWidth] of view.elements.length <= 1 ? candidates.slice(0, 1) : candidates) {
+    const l = layoutIn(view, prepare(view, labelWidth, detail), direction);
+    if (!best || fitScale(l, viewport) > fitScale(best, viewport) * 1.02) best = l;
+  }
+  return best!;
+}
+
+/**
+ * Lays out `view` for `viewport`. The level of detail (lines of description and of relationship
+ * labels) starts from the view's size; with room to spare it shows more, and when the view does not
+ * fit at a legible zoom it shows less, as long as that helps. Deterministic: same view, same layout.
+ */
+export function layoutView(view: DiagramView, viewport: Viewport = DEFAULT_VIEWPORT): DiagramLayout {
+  const start = descriptionLines(view.elements.length);
+  let best = bestAt(view, start, viewport);
+  let detail = start;
+  while (detail < 3 && fitScale(best, viewport) >= 1) {
+    const richer = bestAt(view, detail + 1, viewport);
+    if (fitScale(richer, viewport) < LEGIBLE_SCALE) break;
+    best = richer;
+    detail++;
+  }
+  while (detail > 0 && detail <= start && fitScale(best, viewport) < LEGIBLE_SCALE) {
+    const leaner = bestAt(view, detail - 1, viewport);
+    if (fitScale(leaner, viewport) <= fitScale(best, viewport)) break;
+    best = leaner;
+    detail--;
+  }
+  return best;
+}

@@ -1,0 +1,179 @@
+/** The diagram renderer in plain Node: view data, Mermaid read back, layout determinism, SVG safety, palettes. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { blockDrawsView, renderC4Views } from '../../src/core/c4/mermaid';
+import { parseMermaidC4 } from '../../src/core/c4/mermaidParse';
+import { layoutView } from '../../src/shared/diagram/layout';
+import { legendItems } from '../../src/shared/diagram/legend';
+import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type Palette } from '../../src/shared/diagram/palette';
+import { exportSvg, renderSvg } from '../../src/shared/diagram/svg';
+import { textWidth, wrapText } from '../../src/shared/diagram/text';
+import type { DiagramElement, DiagramView } from '../../src/shared/diagram/types';
+import { FIXTURE_C4 } from '../helpers/bundleFixture';
+
+void describe('view data', () => {
+  void it('the Mermaid of every view reads back as the same elements, boundaries and relationships', () => {
+    for (const v of renderC4Views(FIXTURE_C4)) {
+      const back = parseMermaidC4(v.text);
+      assert.ok(back, `${v.file} parses`);
+      assert.equal(back.kind, v.kind);
+      assert.deepEqual(
+        back.elements.map((e) => [e.id, e.kind, e.shape, e.external, e.boundary]),
+        v.elements.map((e) => [e.id, e.kind, e.shape, e.external, e.boundary]),
+      );
+      assert.deepEqual(
+        back.boundaries.map((b) => b.id),
+        v.boundaries.map((b) => b.id),
+      );
+      assert.deepEqual(back.relationships, v.relationships);
+      assert.ok(blockDrawsView(v.text, v), `${v.file}: its block is recognised as the view`);
+    }
+  });
+
+  void it('a component block belongs to its own container only; other Mermaid is not C4', () => {
+    const views = renderC4Views(FIXTURE_C4);
+    const component = views.find((v) => v.kind === 'component')!;
+    const other = { ...component, boundaries: [{ ...component.boundaries[0], id: 'elsewhere' }] };
+    assert.equal(blockDrawsView(component.text, other), false);
+    assert.equal(parseMermaidC4('flowchart LR\n  A --> B'), undefined);
+    assert.equal(parseMermaidC4('C4Context\n  Person(a, "A"\n'), undefined, 'an unclosed call is not ours');
+  });
+});
+
+void describe('layout and SVG', () => {
+  const views = renderC4Views(FIXTURE_C4);
+
+  void it('is deterministic: the same view gives the same SVG', () => {
+    for (const v of views) assert.equal(exportSvg(layoutView(v)), exportSvg(layoutView(structuredClone(v))));
+  });
+
+  void it('places every element and boundary, and no two elements overlap', () => {
+    for (const v of views) {
+      const l = layoutView(v);
+      assert.equal(l.elements.length, v.elements.length);
+      for (const a of l.elements) {
+        assert.ok(a.width > 0 && a.height > 0 && a.x >= 0 && a.y >= 0);
+        for (const b of l.elements) {
+          if (a === b) continue;
+          const apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y;
+          assert.ok(apart, `${a.element.id} and ${b.element.id} overlap in ${v.key}`);
+        }
+      }
+      for (const e of l.edges) {
+        assert.ok(e.points.length >= 2, `${e.relationship.from}→${e.relationship.to} is routed`);
+        for (let i = 1; i < e.points.length; i++) {
+          const [a, b] = [e.points[i - 1], e.points[i]];
+          assert.ok(
+            Math.abs(a.x - b.x) < 0.5 || Math.abs(a.y - b.y) < 0.5,
+            `${e.relationship.from}→${e.relationship.to}: segment ${i} is orthogonal`,
+          );
+        }
+      }
+    }
+  });
+
+  void it('draws nested boundaries inside each other, as a deployment view will need', () => {
+    const el = (id: string, boundary: string): DiagramElement => ({
+      id,
+      kind: 'container',
+      shape: 'box',
+      name: id,
+      technology: 'Docker',
+      description: '',
+      external: false,
+      boundary,
+    });
+    const view: DiagramView = {
+      key: 'nested',
+      kind: 'container',
+      title: 'Nested',
+      elements: [el('api', 'node1'), el('worker', 'node2'), el('db', 'zone')],
+      boundaries: [
+        { id: 'region', kind: 'system', name: 'eu-west-1', external: false },
+        { id: 'zone', kind: 'system', name: 'Zone A', external: false, parent: 'region' },
+        { id: 'node1', kind: 'container', name: 'Node 1', external: false, parent: 'zone' },
+        { id: 'node2', kind: 'container', name: 'Node 2', external: false, parent: 'zone' },
+      ],
+      relationships: [
+        { from: 'api', to: 'db', label: 'Reads', technology: 'SQL' },
+        { from: 'worker', to: 'db', label: 'Writes', technology: 'SQL' },
+      ],
+    };
+    const l = layoutView(view);
+    const box = (id: string) =>
+      l.boundaries.find((b) => b.boundary.id === id) ?? l.elements.find((e) => e.element.id === id)!;
+    const inside = (inner: string, outer: string): boolean => {
+      const [a, b] = [box(inner), box(outer)];
+      return a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
+    };
+    for (const [inner, outer] of [
+      ['zone', 'region'],
+      ['node1', 'zone'],
+      ['node2', 'zone'],
+      ['api', 'node1'],
+      ['worker', 'node2'],
+      ['db', 'zone'],
+    ]) {
+      assert.ok(inside(inner, outer), `${inner} is drawn inside ${outer}`);
+    }
+    assert.equal(l.boundaries.find((b) => b.boundary.id === 'node1')?.depth, 2);
+  });
+
+  void it('escapes model text: no markup from a label reaches the SVG', () => {
+    const v = structuredClone(views[0]);
+    v.elements[0].name = '<script>alert(1)</script> & "quotes"';
+    v.elements[0].id = 'x" onclick="alert(1)';
+    const svg = renderSvg(layoutView(v));
+    assert.ok(!svg.includes('<script'), 'no script element');
+    assert.ok(svg.includes('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;'));
+    assert.ok(!/onclick="/.test(svg), 'no attribute from an id');
+  });
+
+  void it('the legend lists what the view draws', () => {
+    const container = views.find((v) => v.kind === 'container')!;
+    const labels = legendItems(container).map((i) => i.label);
+    assert.ok(labels.includes('Container'));
+    assert.ok(labels.includes('Container (data store)'));
+    assert.ok(labels.includes('Boundary'));
+    assert.ok(labels.some((l) => l.startsWith('Relationship')));
+  });
+
+  void it('wraps text to the width and ends a cut with an ellipsis', () => {
+    const lines = wrapText('one two three four five six seven eight nine ten', 80, { size: 13 }, 2);
+    assert.equal(lines.length, 2);
+    assert.ok(lines[1].endsWith('…'));
+    for (const l of lines) assert.ok(textWidth(l, { size: 13 }) <= 80);
+  });
+});
+
+/** WCAG contrast of two #rrggbb colours. */
+function contrast(a: string, b: string): number {
+  const lum = (hex: string): number => {
+    const [r, g, bl] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+    const f = (v: number): number => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(bl);
+  };
+  const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m);
+  return (x + 0.05) / (y + 0.05);
+}
+
+void describe('palettes', () => {
+  void it('every text colour reaches 4.5:1 on what it is drawn on', () => {
+    const palettes: [string, Palette][] = [
+      ['light', LIGHT],
+      ['dark', DARK],
+      ['high contrast', HIGH_CONTRAST],
+      ['high contrast light', HIGH_CONTRAST_LIGHT],
+    ];
+    for (const [name, p] of palettes) {
+      assert.ok(contrast(p.text, p.background) >= 4.5, `${name}: text`);
+      assert.ok(contrast(p.muted, p.background) >= 4.5, `${name}: muted text`);
+      for (const kind of ['person', 'system', 'container', 'component', 'external'] as const) {
+        assert.ok(
+          contrast(p[kind].text, p[kind].fill) >= 4.5,
+          `${name}: ${kind} ${contrast(p[kind].text, p[kind].fill)}`,
+        );
+      }
+    }
+  });
+});
