@@ -77,6 +77,7 @@ export default tseslint.config(
     [['(^|/)(vscode|webview|cli)(/|$)', 'src/core never imports vscode, nor host or webview code.']],
   ),
   boundary(['src/cli/**/*.ts'], [['(^|/)vscode(/|$)', 'src/cli never imports vscode or the extension host.']]),
+  boundary(['src/mcp/**/*.ts'], [['(^|/)vscode(/|$)', 'src/mcp never imports vscode or the extension host.']]),
   // Host code that unit and browser tests load in plain Node: the preview's projection and HTML,
   // the session's live state, the command ids.
   boundary(

@@ -11,6 +11,7 @@ import type { Logger } from '../core/log';
 import { FilePromptSource } from '../core/prompts';
 import { type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
 import { readSnapshot } from '../core/snapshot';
+import { serveMcp } from '../mcp/command';
 
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   archflow status <dir> [--json]
   archflow check <dir> [--json]
   archflow approve <dir> --name <name> --role <role> [--comment <text>]
+  archflow mcp [--dir <output folder>] [--prd <PRD.md>] [--model ID] [--max-tokens N] [--concurrency N]
 
 Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (optional endpoint).
 design exits 0 only when every requested step is done; an edited file is never overwritten
@@ -26,7 +28,10 @@ check evaluates the five exit criteria from the files on disk, one line each (me
 with its reasons), and exits 0 only when all five are met; --json prints the whole report
 (criteria, allMet and the requirement traceability matrix as "trace").
 approve records the approval of ARCHITECTURE.md as it is now in archflow.json; any later
-change to ARCHITECTURE.md voids it.`;
+change to ARCHITECTURE.md voids it.
+mcp serves Archflow's tools (run the workflow, exit criteria, open findings, C4 model, step
+status) to an MCP client over stdio, for the output folder --dir (default docs/architecture);
+the run tool uses ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL like design. Logs go to stderr.`;
 
 /** A usage error: printed with the usage text, exit code 2. */
 class UsageError extends Error {}
@@ -46,6 +51,8 @@ const VALUE_FLAGS = new Set([
   'name',
   'role',
   'comment',
+  'dir',
+  'prd',
 ]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -310,6 +317,16 @@ export async function main(argv: string[]): Promise<number> {
         return await check(p);
       case 'approve':
         return await approve(p);
+      case 'mcp':
+        return await serveMcp({
+          dir: textFlag(p, 'dir'),
+          prd: textFlag(p, 'prd'),
+          settings: {
+            model: String(p.flags.get('model') ?? DEFAULT_MODEL),
+            maxTokens: intFlag(p, 'max-tokens', DEFAULT_MAX_TOKENS, 1024, 128000),
+            concurrency: intFlag(p, 'concurrency', DEFAULT_CONCURRENCY, 1, 8),
+          },
+        });
       default:
         throw new UsageError(`unknown command "${p.positional[0]}"`);
     }
