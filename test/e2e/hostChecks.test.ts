@@ -88,6 +88,9 @@ describe('extension-host checks in code-server', { timeout: 5 * 60_000 }, () => 
     'every contributed command is registered',
     'the Workflow tree matches archflow.json',
     'settings are read',
+    'the agent-mode tools are registered and answer',
+    'the status bar shows the unmet criteria',
+    'MCP server definitions are registered where VS Code supports them',
   ]) {
     test(name, () => {
       const check = report.checks.find((c) => c.name === name);

@@ -165,6 +165,91 @@ export class Workbench {
       .catch(() => undefined);
   }
 
+  /** Whether the command palette offers `label` ("Archflow: Clear API Key") for what it is typed as. */
+  async paletteOffers(label: string): Promise<boolean> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    // The list filters as it is typed; give it a moment before judging it empty.
+    const row = this.quickInput().getByRole('option', { name: label, exact: false });
+    const offered = await row
+      .first()
+      .waitFor({ timeout: 2_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    await input.press('Escape');
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
+    return offered;
+  }
+
+  /** Archflow's status bar item. */
+  statusBarItem(): Locator {
+    return this.page.locator('.statusbar .statusbar-item', { hasText: /Archflow/ }).first();
+  }
+
+  /** Waits until the status bar item's text matches `text`; resolves with it. */
+  async waitForStatusBar(text: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = (
+        (await this.statusBarItem()
+          .textContent()
+          .catch(() => '')) ?? ''
+      ).trim();
+      if (text.test(last)) return last;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`the status bar never showed ${String(text)}; last: "${last}"`);
+  }
+
+  /** Closes the editor tab whose label contains `name` with its close button (the palette's close commands are fuzzy). */
+  async closeTab(name: string): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab', { hasText: name }).first();
+    await tab.hover();
+    await tab.locator('.codicon-close').first().click();
+    await tab.waitFor({ state: 'detached', timeout: 5_000 });
+  }
+
+  /** How many editor groups the editor area has. */
+  async editorGroupCount(): Promise<number> {
+    return this.page.locator('.editor-group-container').count();
+  }
+
+  /** The editor tabs' labels. */
+  async tabLabels(): Promise<string[]> {
+    return (await this.page.locator('.tabs-container .tab .label-name').allTextContents()).map((t) => t.trim());
+  }
+
+  /**
+   * Every line of the active editor, read page by page as Monaco renders them (it draws only what
+   * is visible): clicks into the editor, then pages from the top to the end.
+   */
+  async activeEditorLines(maxPages = 60): Promise<string[]> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.click({ position: { x: 200, y: 60 } });
+    await this.page.keyboard.press('Control+Home');
+    const lines: string[] = [];
+    let previous = '';
+    for (let i = 0; i < maxPages; i++) {
+      await this.page.waitForTimeout(80);
+      const visible = (await editor.locator('.view-lines .view-line').allTextContents()).map((l) =>
+        l.replace(/\u00a0/g, ' '),
+      );
+      const key = visible.join('\n');
+      if (key === previous) break;
+      previous = key;
+      lines.push(...visible);
+      await this.page.keyboard.press('PageDown');
+    }
+    return lines;
+  }
+
   quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }

@@ -14,7 +14,8 @@ async function realPath(p: string): Promise<string> {
   }
 }
 
-function inside(root: string, p: string): boolean {
+/** Whether `p` is `root` or inside it (as paths, without touching the disk). */
+export function isInside(root: string, p: string): boolean {
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
@@ -27,7 +28,7 @@ export async function resolveInside(root: string, given: string, what: string, r
   if (given.includes('\0')) throw new ToolInputError(`${what} path contains a NUL character.`);
   const absolute = path.resolve(root, given);
   const [realRoot, real] = await Promise.all([realPath(root), realPath(absolute)]);
-  if (!inside(realRoot, real)) {
+  if (!isInside(realRoot, real)) {
     throw new ToolInputError(
       `${what} "${given}" is outside ${rootName} (${root}); Archflow only reads and writes inside it. Give a path inside it.`,
     );
