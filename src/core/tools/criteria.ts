@@ -22,7 +22,10 @@ export const criteriaTool: ArchflowTool<Record<string, never>> = {
   icon: '$(checklist)',
   inputSchema: { type: 'object', properties: {}, additionalProperties: false },
   writes: false,
-  parse: (raw) => (inputObject(raw, []), {}),
+  parse(raw) {
+    inputObject(raw, []);
+    return {};
+  },
   progressMessage: () => 'Checking the Archflow exit criteria',
   async handle(_input, ctx) {
     const read = await readFolder(ctx);

@@ -1,6 +1,5 @@
 /** The tool `archflow_run_workflow`: runs the workflow, or some steps, on a PRD through the host's engine. */
-import type { StepId } from '../steps';
-import { STEPS, stepById, stepTitle } from '../steps';
+import { STEPS, type StepId, stepById, stepTitle } from '../steps';
 import { readFolder } from './folder';
 import { inputObject, optionalBoolean, optionalSteps, optionalString } from './input';
 import { DATA_NOTICE, count, oneLine } from './text';

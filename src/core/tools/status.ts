@@ -22,7 +22,10 @@ export const statusTool: ArchflowTool<Record<string, never>> = {
   icon: '$(list-tree)',
   inputSchema: { type: 'object', properties: {}, additionalProperties: false },
   writes: false,
-  parse: (raw) => (inputObject(raw, []), {}),
+  parse(raw) {
+    inputObject(raw, []);
+    return {};
+  },
   progressMessage: () => 'Reading the Archflow step status',
   async handle(_input, ctx) {
     const read = await readFolder(ctx);
