@@ -86,14 +86,17 @@ export default tseslint.config(
     [['(^|/)(vscode|webview|cli)(/|$)', 'src/core never imports vscode, nor host or webview code.']],
   ),
   boundary(['src/cli/**/*.ts'], [['(^|/)vscode(/|$)', 'src/cli never imports vscode or the extension host.']]),
+  boundary(['src/mcp/**/*.ts'], [['(^|/)vscode(/|$)', 'src/mcp never imports vscode or the extension host.']]),
   // Host code that unit and browser tests load in plain Node: the preview's projection and HTML,
-  // the session's live state, the command ids.
+  // the session's live state, the command ids, the live output's streams, the status bar's text.
   boundary(
     [
       'src/vscode/preview/**/*.ts',
       'src/vscode/session/overlay.ts',
       'src/vscode/session/runProgress.ts',
       'src/vscode/commands/ids.ts',
+      'src/vscode/liveStreams.ts',
+      'src/vscode/statusSummary.ts',
     ],
     [['^vscode$', 'This host module is pure: tests load it in plain Node, without VS Code.']],
   ),

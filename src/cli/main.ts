@@ -12,6 +12,8 @@ import { STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../core
 import { readSnapshot, readWorkflowView } from '../core/snapshot';
 import { cliCriterionReasons, cliErrorText } from './messages';
 import { exportSvgViews } from './export';
+import { retryFromEnv } from './retryEnv';
+import { serveMcp } from '../mcp/command';
 
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
@@ -20,6 +22,7 @@ const USAGE = `Usage:
   archflow check <dir> [--json]
   archflow approve <dir> --name <name> --role <role> [--comment <text>]
   archflow export <dir> [--format svg]
+  archflow mcp [--dir <output folder>] [--prd <PRD.md>] [--model ID] [--max-tokens N] [--concurrency N]
 
 Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (optional endpoint).
 design exits 0 only when every requested step is done; an edited file is never overwritten
@@ -30,7 +33,10 @@ with its reasons), and exits 0 only when all five are met; --json prints the who
 approve records the approval of ARCHITECTURE.md as it is now in archflow.json; any later
 change to ARCHITECTURE.md voids it.
 export writes every C4 view as diagrams/<view>.svg (title, legend, the preview's layout); PNG is
-exported from the preview panel or the "Archflow: Export Diagrams" command.`;
+exported from the preview panel or the "Archflow: Export Diagrams" command.
+mcp serves Archflow's tools (run the workflow, exit criteria, open findings, C4 model, step
+status) to an MCP client over stdio, for the output folder --dir (default docs/architecture);
+the run tool uses ANTHROPIC_API_KEY and ANTHROPIC_BASE_URL like design. Logs go to stderr.`;
 
 /** A usage error: printed with the usage text, exit code 2. */
 class UsageError extends Error {}
@@ -51,6 +57,8 @@ const VALUE_FLAGS = new Set([
   'role',
   'comment',
   'format',
+  'dir',
+  'prd',
 ]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -202,20 +210,6 @@ async function design(p: Parsed): Promise<number> {
   return summary.cancelled ? 130 : ok ? 0 : 1;
 }
 
-/** Test and benchmark knobs: ARCHFLOW_RETRY_BASE_MS, ARCHFLOW_RETRY_MAX_MS, ARCHFLOW_RETRY_ATTEMPTS, ARCHFLOW_IDLE_TIMEOUT_MS. */
-function retryFromEnv(): { baseDelayMs?: number; maxDelayMs?: number; maxAttempts?: number; idleTimeoutMs?: number } {
-  const n = (name: string): number | undefined => {
-    const v = process.env[name];
-    return v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : undefined;
-  };
-  return {
-    baseDelayMs: n('ARCHFLOW_RETRY_BASE_MS'),
-    maxDelayMs: n('ARCHFLOW_RETRY_MAX_MS'),
-    maxAttempts: n('ARCHFLOW_RETRY_ATTEMPTS'),
-    idleTimeoutMs: n('ARCHFLOW_IDLE_TIMEOUT_MS'),
-  };
-}
-
 async function status(p: Parsed): Promise<number> {
   const dir = path.resolve(p.positional[1] ?? DEFAULT_OUTPUT_FOLDER);
   const view = await readWorkflowView(dir);
@@ -333,6 +327,16 @@ export async function main(argv: string[]): Promise<number> {
         return await approve(p);
       case 'export':
         return await exportViews(p);
+      case 'mcp':
+        return await serveMcp({
+          dir: textFlag(p, 'dir'),
+          prd: textFlag(p, 'prd'),
+          settings: {
+            model: String(p.flags.get('model') ?? DEFAULT_MODEL),
+            maxTokens: intFlag(p, 'max-tokens', DEFAULT_MAX_TOKENS, 1024, 128000),
+            concurrency: intFlag(p, 'concurrency', DEFAULT_CONCURRENCY, 1, 8),
+          },
+        });
       default:
         throw new UsageError(`unknown command "${p.positional[0]}"`);
     }

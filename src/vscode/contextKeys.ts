@@ -4,14 +4,16 @@ import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
 import { affectsOutputFolder, outputFolderOf } from './config';
 import { errorMessage } from './log';
+import type { ApiKeyStore } from './secrets';
 import type { HostSession } from './session/session';
 
 /**
  * `archflow.running`: a run is in progress. `archflow.hasRun`: the tree has something to show.
  * `archflow.outputFolders`: the output folders and their adr/ and diagrams/ subfolders (the editor
- * title's "Open Preview" on their files, `resourceDirname in …`).
+ * title's "Open Preview" on their files, `resourceDirname in …`). `archflow.hasStoredKey`: an API key
+ * is in SecretStorage ("Clear API Key" shows only then).
  */
-export type ContextKey = 'archflow.running' | 'archflow.hasRun' | 'archflow.outputFolders';
+export type ContextKey = 'archflow.running' | 'archflow.hasRun' | 'archflow.outputFolders' | 'archflow.hasStoredKey';
 
 /** Sets a context key; a failure only costs a menu item, so it is logged, not shown. */
 function setContextKey(key: ContextKey, value: boolean | string[], log: Logger): void {
@@ -23,13 +25,16 @@ function setContextKey(key: ContextKey, value: boolean | string[], log: Logger):
 export class ContextKeys implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
   private readonly last = new Map<ContextKey, string>();
+  private keyReads = 0;
 
   constructor(
     private readonly session: HostSession,
     private readonly log: Logger,
+    private readonly secrets: ApiKeyStore,
   ) {
     this.disposables = [
       session.onDidChange(() => this.updateRun()),
+      secrets.onDidChange(() => this.updateStoredKey()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsOutputFolder(e)) this.updateOutputFolders();
       }),
@@ -37,6 +42,18 @@ export class ContextKeys implements vscode.Disposable {
     ];
     this.updateRun();
     this.updateOutputFolders();
+    this.updateStoredKey();
+  }
+
+  private updateStoredKey(): void {
+    // Reads can finish out of order after quick changes: only the latest one sets the key.
+    const read = ++this.keyReads;
+    this.secrets.hasStoredKey().then(
+      (stored) => {
+        if (read === this.keyReads) this.set('archflow.hasStoredKey', stored);
+      },
+      (err: unknown) => this.log.warn(`Could not read Secret Storage: ${errorMessage(err)}`),
+    );
   }
 
   private updateRun(): void {

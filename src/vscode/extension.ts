@@ -19,6 +19,11 @@ import { ProgressTree } from './progressTree';
 import { Runner } from './runner';
 import { ApiKeyStore } from './secrets';
 import { HostSession } from './session/session';
+import { StatusBar } from './statusBar';
+import type { StatusText } from './statusSummary';
+import { ToolHost } from './tools/host';
+import { type McpRegistration, registerMcpServers } from './tools/mcpDefinition';
+import { registerTools } from './tools/register';
 
 export function activate(
   context: vscode.ExtensionContext,
@@ -27,11 +32,12 @@ export function activate(
   const secrets = new ApiKeyStore(context.secrets);
   const session = new HostSession(log);
   const tree = new ProgressTree(session);
-  const live = new LiveOutput(session, log);
-  const keys = new ContextKeys(session, log);
+  const live = new LiveOutput(session);
+  const keys = new ContextKeys(session, log, secrets);
+  const status = new StatusBar(session);
   const conflicts = new ConflictPrompts(log);
   const preview = new PreviewPanel({ extensionUri: context.extensionUri, log, session });
-  context.subscriptions.push(log, session, tree, live, keys, conflicts, preview);
+  context.subscriptions.push(log, session, tree, live, keys, status, conflicts, preview);
 
   const runner = new Runner({
     extensionUri: context.extensionUri,
@@ -42,10 +48,12 @@ export function activate(
     setApiKey: () => setApiKey(secrets, log),
   });
   registerCommands(context, buildCommandTable({ log, secrets, session, live, runner, preview }), log);
+  const tools = registerTools(context, new ToolHost({ session, runner, secrets }), log);
+  const mcp = registerMcpServers(context, log);
 
   session.start();
   log.info(`Archflow ${String(context.extension.packageJSON.version)} activated.`);
-  return { ...testApi(session, tree), extendMarkdownIt };
+  return { ...testApi(session, tree, { status, tools, mcp }), extendMarkdownIt };
 }
 
 /** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */
@@ -57,9 +65,19 @@ export interface ArchflowTestApi {
   }>;
   /** The settings the next run in the first workspace folder would use. */
   settings(): { outputFolder?: string; baseUrl?: string; engine: EngineSettings };
+  /** What the status bar item shows, after a fresh read from disk. */
+  statusBar(): Promise<StatusText>;
+  /** The language model tools registered, and whether the MCP server definitions were. */
+  doors(): { tools: string[]; mcp: McpRegistration };
 }
 
-function testApi(session: HostSession, tree: ProgressTree): ArchflowTestApi {
+interface Doors {
+  status: StatusBar;
+  tools: string[];
+  mcp: McpRegistration;
+}
+
+function testApi(session: HostSession, tree: ProgressTree, doors: Doors): ArchflowTestApi {
   return {
     async workflowTree() {
       await session.refresh();
@@ -86,6 +104,13 @@ function testApi(session: HostSession, tree: ProgressTree): ArchflowTestApi {
         baseUrl: readBaseUrl(),
         engine: readEngineSettings(folder),
       };
+    },
+    async statusBar() {
+      await session.refresh();
+      return doors.status.current();
+    },
+    doors() {
+      return { tools: doors.tools, mcp: doors.mcp };
     },
   };
 }

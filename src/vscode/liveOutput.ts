@@ -1,125 +1,87 @@
 /**
- * Live model output: one read-only Markdown document per step (scheme `archflow-stream`) that
- * grows as text streams in. Chosen over an output channel because steps 4∥5 and 6∥7 stream at
- * the same time and would interleave token by token in one channel; a per-step document stays
- * readable, gets Markdown highlighting and preview, and the tree can open it for a running step.
- * A projection of the host session's run events; which steps run is the session's to know.
+ * Live model output in one reused place: a single read-only Markdown document (scheme
+ * `archflow-stream`) that shows one step's answer as it streams, with its structured JSON blocks
+ * summarised in a line each (liveStreams.ts). It opens only when the user asks (the tree's Open
+ * Output on a running step, "Show Live Output"), in the active editor group without taking focus,
+ * and moves on to the next running step when the one it shows ends: no editor is taken over and no
+ * group is split while a run streams. A projection of the host session's run events.
  */
 import * as vscode from 'vscode';
-import { type StepId, stepTitle } from '../core/steps';
-import { type ExtensionLog, errorMessage } from './log';
-import { formatDuration } from './progressTree';
-import { MemoryDocuments } from './memoryDocuments';
+import type { StepId } from '../core/steps';
+import { LiveStreams } from './liveStreams';
 import type { HostSession, RunEventNote } from './session/session';
-import type { SessionRun } from './session/run';
 
 export const STREAM_SCHEME = 'archflow-stream';
 
-export class LiveOutput implements vscode.Disposable {
-  private readonly docs = new MemoryDocuments(STREAM_SCHEME, 100);
-  private readonly disposables: vscode.Disposable[];
-  /** Line counts before the latest change, to tell whether an editor was following the end. */
-  private readonly lineCounts = new Map<string, number>();
-  /** Runs whose first step was shown already. */
-  private readonly shownRuns = new WeakSet<SessionRun>();
+/** Streams append many small deltas; coalescing them keeps the editor from re-reading for every token. */
+const RENDER_DELAY_MS = 100;
 
-  constructor(
-    session: HostSession,
-    private readonly log: ExtensionLog,
-  ) {
+export class LiveOutput implements vscode.Disposable, vscode.TextDocumentContentProvider {
+  /** The one document; its tab reads "Archflow Live Output.md". */
+  readonly uri = vscode.Uri.from({ scheme: STREAM_SCHEME, path: '/Archflow Live Output.md' });
+  private readonly streams = new LiveStreams();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[];
+  private renderTimer?: NodeJS.Timeout;
+  /** The line count before the latest change, to tell whether an editor was following the end. */
+  private lineCount = 0;
+
+  constructor(session: HostSession) {
     this.disposables = [
-      this.docs,
-      vscode.workspace.registerTextDocumentContentProvider(STREAM_SCHEME, this.docs),
+      this.changed,
+      vscode.workspace.registerTextDocumentContentProvider(STREAM_SCHEME, this),
       vscode.workspace.onDidChangeTextDocument((e) => this.followEnd(e.document)),
       session.onDidRunEvent((note) => this.apply(note)),
     ];
   }
 
-  uriOf(step: StepId): vscode.Uri {
-    return this.docs.uri(`${stepTitle(step)}.md`);
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return uri.toString() === this.uri.toString() ? this.streams.text() : '';
   }
 
-  /** Whether the step has live output this session. */
+  /** Whether the step streamed in this window. */
   has(step: StepId): boolean {
-    return this.docs.has(this.uriOf(step));
-  }
-
-  /** Applies an event of a run; a cancelled run's failures are just stops. */
-  private apply({ run, event, cancelled }: RunEventNote): void {
-    switch (event.type) {
-      case 'step-started': {
-        const uri = this.uriOf(event.step);
-        // Later attempts are announced by step-retry and stream into the same document.
-        if (event.attempt <= 1) this.docs.set(uri, `<!-- ${stepTitle(event.step)}: live model output -->\n\n`);
-        this.showFor(run, event.step);
-        break;
-      }
-      case 'step-text':
-        this.docs.append(this.uriOf(event.step), event.text);
-        break;
-      case 'step-retry':
-        // The next attempt streams a whole new answer into the same document.
-        this.docs.append(
-          this.uriOf(event.step),
-          `\n\n> ${event.reason.replace(/\n/g, ' ')}\n> Retrying in ${formatDuration(event.delayMs)}.\n\n---\n\n*Attempt ${event.attempt}:*\n\n`,
-        );
-        break;
-      case 'step-repair':
-        this.docs.append(
-          this.uriOf(event.step),
-          `\n\n---\n\n*Repair round: the output had these problems:*\n\n${event.errors.map((e) => `> - ${e.replace(/\n/g, ' ')}`).join('\n')}\n\n`,
-        );
-        break;
-      case 'step-failed':
-        this.docs.append(
-          this.uriOf(event.step),
-          cancelled ? '\n\n---\n\n*Cancelled.*\n' : `\n\n---\n\n*Failed: ${event.message.replace(/\n/g, ' ')}*\n`,
-        );
-        break;
-      case 'run-started':
-      case 'step-done':
-      case 'file-written':
-      case 'file-kept':
-      case 'run-finished':
-        break;
-    }
-  }
-
-  /** Opens the live document of a step. */
-  async show(step: StepId, options: vscode.TextDocumentShowOptions = {}): Promise<void> {
-    const doc = await vscode.workspace.openTextDocument(this.uriOf(step));
-    await vscode.window.showTextDocument(doc, { preview: true, ...options });
+    return this.streams.has(step);
   }
 
   /**
-   * The first step of a run opens beside the editor without taking focus; later steps replace it
-   * in the same place once the shown step has finished. A user who closed it is left alone.
+   * Shows the live output (following `step` when given): where it is already open, else in the
+   * active editor group, as a preview tab, without taking focus.
    */
-  private showFor(run: SessionRun, step: StepId): void {
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === STREAM_SCHEME);
-    let options: vscode.TextDocumentShowOptions | undefined;
-    if (!this.shownRuns.has(run)) {
-      // Beside an open editor; with no editor open, Beside would leave an empty group on the left.
-      const nothingOpen = vscode.window.tabGroups.all.every((g) => g.tabs.length === 0);
-      const column = nothingOpen ? vscode.ViewColumn.Active : vscode.ViewColumn.Beside;
-      options = { viewColumn: visible?.viewColumn ?? column, preserveFocus: true };
-    } else if (visible) {
-      const shown = [...run.progress.running].find((s) => this.uriOf(s).toString() === visible.document.uri.toString());
-      if (shown === undefined) options = { viewColumn: visible.viewColumn, preserveFocus: true };
+  async show(step?: StepId): Promise<void> {
+    if (step !== undefined && this.streams.following !== step) {
+      this.streams.follow(step);
+      this.render(0);
     }
-    if (!options) return;
-    this.shownRuns.add(run);
-    this.show(step, options).then(undefined, (err: unknown) => {
-      this.log.warn(`Could not show the live output of step ${step}: ${errorMessage(err)}`);
+    const doc = await vscode.workspace.openTextDocument(this.uri);
+    const open = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.uri.toString());
+    await vscode.window.showTextDocument(doc, {
+      viewColumn: open?.viewColumn ?? vscode.ViewColumn.Active,
+      preserveFocus: true,
+      preview: true,
     });
+  }
+
+  private apply({ run, event, cancelled }: RunEventNote): void {
+    if (this.streams.apply(event, cancelled, [...run.progress.running])) this.render();
+  }
+
+  /** Tells VS Code the document changed, at most every RENDER_DELAY_MS. */
+  private render(delayMs = RENDER_DELAY_MS): void {
+    if (this.renderTimer && delayMs > 0) return;
+    if (this.renderTimer) clearTimeout(this.renderTimer);
+    this.renderTimer = setTimeout(() => {
+      this.renderTimer = undefined;
+      this.changed.fire(this.uri);
+    }, delayMs);
   }
 
   /** Keeps an editor scrolled to the end while it was at the end, like a terminal. */
   private followEnd(doc: vscode.TextDocument): void {
-    if (doc.uri.scheme !== STREAM_SCHEME) return;
-    const key = doc.uri.toString();
-    const before = this.lineCounts.get(key) ?? 0;
-    this.lineCounts.set(key, doc.lineCount);
+    if (doc.uri.toString() !== this.uri.toString()) return;
+    const before = this.lineCount;
+    this.lineCount = doc.lineCount;
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document !== doc) continue;
       const lastVisible = editor.visibleRanges.at(-1)?.end.line ?? 0;
@@ -131,6 +93,7 @@ export class LiveOutput implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.renderTimer) clearTimeout(this.renderTimer);
     this.disposables.forEach((d) => d.dispose());
   }
 }

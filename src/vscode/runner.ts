@@ -31,6 +31,14 @@ export interface RunRequest {
    * undefined stops quietly.
    */
   confirm?: (plan: Plan) => Promise<{ withPrerequisites: boolean } | undefined>;
+  /**
+   * False for a caller that is not a person at a command (a language model tool): what would be a
+   * question (no key, already running, untrusted) is thrown as an error, and the outcome is returned
+   * without waiting for the user to close its notification.
+   */
+  interactive?: boolean;
+  /** Aborts the run, as its Cancel button does (a tool call's cancellation). */
+  signal?: AbortSignal;
 }
 
 export interface RunnerDeps {
@@ -44,7 +52,7 @@ export interface RunnerDeps {
 }
 
 /** What a finished run leaves to report (after its folder is released, so Retry can run again). */
-interface Outcome {
+export interface RunOutcome {
   output: OutputFolder;
   /** The request as it ran, to repeat on Retry. */
   request: RunRequest;
@@ -52,7 +60,7 @@ interface Outcome {
   failures: Failure[];
 }
 
-interface Failure {
+export interface Failure {
   step?: StepId;
   message: string;
   /** An LlmErrorKind when the engine knows it ('auth' offers Set API Key). */
@@ -63,6 +71,10 @@ interface Failure {
 
 const NO_KEY =
   "No Anthropic API key. Set one with 'Archflow: Set API Key' or the ANTHROPIC_API_KEY environment variable.";
+const NO_KEY_FOR_TOOL =
+  "No Anthropic API key is set. Ask the user to run 'Archflow: Set API Key' (or to set ANTHROPIC_API_KEY), then try again.";
+const UNTRUSTED_FOR_TOOL =
+  'The workspace is in Restricted Mode: Archflow does not call the model or write files until the user trusts it (Manage Workspace Trust).';
 const SET_API_KEY = 'Set API Key';
 const SHOW_LOG = 'Show Log';
 const RETRY = 'Retry';
@@ -77,38 +89,56 @@ export function isAuthFailure(failure: { message: string; kind?: string }): bool
 export class Runner {
   constructor(private readonly deps: RunnerDeps) {}
 
-  /** Runs `request` on the PRD; user-facing problems become messages, programming errors throw. */
-  async run(prd: vscode.Uri, request: RunRequest): Promise<void> {
+  /**
+   * Runs `request` on the PRD and resolves with its outcome (undefined when it did not run: the user
+   * declined, or every step is up to date). User-facing problems become messages (thrown errors when
+   * the request is not interactive); programming errors throw.
+   */
+  async run(prd: vscode.Uri, request: RunRequest): Promise<RunOutcome | undefined> {
+    const interactive = request.interactive ?? true;
     if (!vscode.workspace.isTrusted) {
+      if (!interactive) throw new Error(UNTRUSTED_FOR_TOOL);
       await explainUntrusted();
-      return;
+      return undefined;
     }
     const folder = vscode.workspace.getWorkspaceFolder(prd);
     if (!folder) throw new Error('The PRD is not inside an open workspace folder.');
     const output = outputFolderOf(folder);
     const { session } = this.deps;
     const run = session.reserve(output);
+    if (!run && !interactive) {
+      throw new Error(`Archflow is already running in ${output.relative}. Wait for that run to finish, or cancel it.`);
+    }
     if (!run) {
       const choice = await vscode.window.showInformationMessage(
         `Archflow is already running in ${output.relative}. Wait for it to finish or cancel it.`,
         'Cancel Run',
       );
       if (choice === 'Cancel Run') session.runIn(output)?.cancel();
-      return;
+      return undefined;
     }
-    let outcome: Outcome | undefined;
+    let outcome: RunOutcome | undefined;
     try {
       outcome = await this.prepareAndRun(prd, run, request);
     } finally {
       run.end();
     }
-    if (outcome) await this.report(prd, outcome);
+    if (!outcome) return undefined;
+    if (interactive) await this.report(prd, outcome);
+    else {
+      this.report(prd, outcome).then(undefined, (err: unknown) => {
+        this.deps.log.warn(`Could not report the run: ${errorMessage(err)}`);
+      });
+    }
+    return outcome;
   }
 
-  private async prepareAndRun(prd: vscode.Uri, run: SessionRun, request: RunRequest): Promise<Outcome | undefined> {
+  private async prepareAndRun(prd: vscode.Uri, run: SessionRun, request: RunRequest): Promise<RunOutcome | undefined> {
     const { log } = this.deps;
     const { output } = run;
-    const apiKey = await this.apiKey();
+    const interactive = request.interactive ?? true;
+    const apiKey = interactive ? await this.apiKey() : (await this.deps.secrets.get())?.key;
+    if (!apiKey && !interactive) throw new Error(NO_KEY_FOR_TOOL);
     if (!apiKey) return undefined;
     // Fails early, before any notification, with the core's message (empty, binary or huge PRD).
     await readPrd(prd.fsPath);
@@ -121,6 +151,9 @@ export class Runner {
       if (!answer) return undefined;
       withPrerequisites = answer.withPrerequisites;
     } else if (request.steps === 'all' && plan.run.length === 0) {
+      if (!interactive) {
+        return { output, request, summary: { done: [], failed: [], skipped: [], cancelled: false }, failures: [] };
+      }
       await this.reportUpToDate(output);
       return undefined;
     }
@@ -130,9 +163,18 @@ export class Runner {
         ` (steps: ${request.steps === 'all' ? 'all' : request.steps.join(', ')}${withPrerequisites ? ', with prerequisites' : ''})`,
     );
     const controller = new AbortController();
+    const abort = (): void => controller.abort();
+    request.signal?.addEventListener('abort', abort, { once: true });
+    if (request.signal?.aborted) controller.abort();
     run.start(controller);
-    const { summary, failures } = await this.execute(engine, run, request, withPrerequisites, controller);
-    return { output, request: { ...request, confirm: undefined, withPrerequisites }, summary, failures };
+    try {
+      const { summary, failures } = await this.execute(engine, run, request, withPrerequisites, controller);
+      // Retry from the outcome's notification is a person's request again.
+      const again = { ...request, confirm: undefined, withPrerequisites, interactive: undefined, signal: undefined };
+      return { output, request: again, summary, failures };
+    } finally {
+      request.signal?.removeEventListener('abort', abort);
+    }
   }
 
   private async apiKey(): Promise<string | undefined> {
@@ -203,7 +245,7 @@ export class Runner {
     }
   }
 
-  private async report(prd: vscode.Uri, { output, request, summary, failures }: Outcome): Promise<void> {
+  private async report(prd: vscode.Uri, { output, request, summary, failures }: RunOutcome): Promise<void> {
     const { log } = this.deps;
     if (summary.cancelled) {
       log.info('Run cancelled.');

@@ -31,6 +31,13 @@ export class ApiKeyStore {
     await this.storage.delete(API_KEY_SECRET);
   }
 
+  /** Calls `listener` when the stored key is set or removed (in this window or another). */
+  onDidChange(listener: () => void): vscode.Disposable {
+    return this.storage.onDidChange((e) => {
+      if (e.key === API_KEY_SECRET) listener();
+    });
+  }
+
   /** Whether the environment provides a key, which still applies after Clear API Key. */
   static environmentHasKey(): boolean {
     return Boolean(process.env.ANTHROPIC_API_KEY?.trim());

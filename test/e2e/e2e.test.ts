@@ -131,15 +131,25 @@ function endToEndOn(target: VscodeTarget): void {
           await shots.take(wb.page, 'workspace');
           const entry = await wb.openExplorerContextMenu(PRD_NAME, 'Design Architecture');
           await shots.take(wb.page, 'explorer-context-menu');
+          const groups = await wb.editorGroupCount();
           await entry.click();
           await wb.showArchflowView();
           // A screenshot while steps run (a full run against the fake takes seconds).
           await wb.waitForTree((rows) => rows.some((r) => r.status === 'running'), 'a running step', 20_000);
+          // The status bar follows the run too.
+          await wb.waitForStatusBar(/Archflow: Steps? \d/, 10_000);
           await shots.take(wb.page, 'run-in-progress');
           const rows = await wb.waitForSteps(ALL_DONE);
           assert.equal(rows.length, 8);
           await wb.expectNotification(/8 steps done/);
           await shots.take(wb.page, 'all-steps-done');
+          assert.match(await wb.waitForStatusBar(/criteri/), /Archflow: 1 criterion unmet/);
+          // The live output streamed without taking over an editor or splitting the editor area.
+          assert.equal(await wb.editorGroupCount(), groups, 'no editor group was added');
+          assert.ok(
+            !(await wb.tabLabels()).some((t) => t.startsWith('Archflow Live Output')),
+            'the live output opens only when asked',
+          );
           const steps = new Set(fake.requests.map((r) => r.step));
           assert.deepEqual([...steps].sort(), [1, 2, 3, 4, 5, 6, 7, 8]);
           assert.ok(
@@ -194,6 +204,22 @@ function endToEndOn(target: VscodeTarget): void {
           await shots.take(wb.page, 'architecture-md');
         }));
 
+      test('"Show Live Output" opens the one live document in the active group, as text without raw JSON', () =>
+        stage('live-output', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          const groups = await wb.editorGroupCount();
+          await wb.runCommand('Archflow: Show Live Output');
+          await wb.page.locator('.tab', { hasText: 'Archflow Live Output.md' }).first().waitFor();
+          assert.equal(await wb.editorGroupCount(), groups, 'opened in the active group, not beside it');
+          const text = (await wb.activeEditorLines()).join('\n');
+          // The document followed the run to its last step, whose answer is mostly an ADR JSON block.
+          assert.match(text, /\*\*Archflow live output\*\* · Step 8 — Architecture Decision Records · done/);
+          assert.match(text, /> \*Architecture decisions: \d+ decisions?\./);
+          assert.doesNotMatch(text, /"rejectedBecause"|"consequences"|```archflow-/);
+          await shots.take(wb.page, 'live-output');
+          await wb.closeTab('Archflow Live Output.md');
+        }));
+
       let preview: Frame | undefined;
 
       test('the preview renders C4 levels 1-3 as SVG in the webview and lists the five exit criteria', () =>
@@ -228,7 +254,7 @@ function endToEndOn(target: VscodeTarget): void {
           const markdown = await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8');
           const blocks = (markdown.match(/^```mermaid\n\s*C4(Context|Container|Component)\b/gm) ?? []).length;
           assert.ok(blocks >= 3, `ARCHITECTURE.md embeds the C4 views (${blocks})`);
-          await wb.page.locator('.tab', { hasText: 'ARCHITECTURE.md' }).first().click();
+          await wb.openFile('ARCHITECTURE.md');
           await wb.runCommand('Markdown: Open Preview to the Side');
           const deadline = Date.now() + 60_000;
           let drawn = 0;
@@ -304,6 +330,39 @@ function endToEndOn(target: VscodeTarget): void {
           await shots.take(wb.page, 'approval-met');
         }));
 
+      test('the status bar says all criteria are met and opens the Workflow view', () =>
+        stage('status-bar', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          await wb.waitForStatusBar(/Archflow: all criteria met/, 20_000);
+          await wb.showExplorer();
+          await wb.statusBarItem().click();
+          await wb.page.locator('[id="workbench.view.extension.archflow"]').waitFor({ timeout: 10_000 });
+          await shots.take(wb.page, 'status-bar-all-met');
+        }));
+
+      test('"Get Started" opens the walkthrough, from the key to the approval', () =>
+        stage('walkthrough', async () => {
+          await wb.runCommand('Archflow: Get Started');
+          const walkthrough = wb.page.locator('.gettingStartedContainer');
+          await walkthrough.getByText('Get Started with Archflow').first().waitFor({ timeout: 20_000 });
+          // Every step the manifest declares (test/unit/doorsManifest.test.ts pins their titles).
+          const manifest = JSON.parse(await fs.readFile(path.join(repoRoot, 'package.json'), 'utf8')) as {
+            contributes: { walkthroughs: { steps: { title: string }[] }[] };
+          };
+          const titles = manifest.contributes.walkthroughs[0].steps.map((step) => step.title);
+          assert.equal(titles.length, 6);
+          for (const title of titles) {
+            await walkthrough.getByText(title, { exact: true }).first().waitFor({ timeout: 10_000 });
+          }
+          await shots.take(wb.page, 'walkthrough');
+          // VS Code 1.100 titles the tab after the walkthrough, 1.139 "Welcome".
+          await wb.closeTab(/Walkthrough: Archflow|^Welcome/);
+          // The preview's webview is the active editor now and holds the keyboard: give it back to the
+          // workbench, as a user's click would (the status bar item focuses the Workflow view).
+          await wb.statusBarItem().click();
+          await wb.page.locator('[id="workbench.view.extension.archflow"]').waitFor();
+        }));
+
       test('a single step runs from the command palette', () =>
         stage('single-step', async () => {
           assert.ok(ranAll, 'needs the full run');
@@ -364,6 +423,25 @@ function endToEndOn(target: VscodeTarget): void {
               assert.equal(hashText(text), state.files[file]?.hashes[0], `${file} is complete (as recorded)`);
             }
           }
+        }));
+
+      test('"Clear API Key" is offered only while a key is stored', () =>
+        stage('api-key', async () => {
+          // The environment's key is no stored key.
+          assert.equal(await wb.paletteOffers('Archflow: Clear API Key'), false, 'no key stored yet');
+          await wb.runCommand('Archflow: Set API Key');
+          await wb.answerInput(/Secret Storage/, 'sk-ant-e2e-key-0123456789abcdef');
+          await wb.expectNotification(/API key saved/);
+          await wb.hideNotificationCenter();
+          assert.equal(await wb.paletteOffers('Archflow: Clear API Key'), true, 'offered once a key is stored');
+          await wb.runCommand('Archflow: Clear API Key');
+          await wb.expectNotification(/API key removed from Secret Storage/);
+          await wb.hideNotificationCenter();
+          const deadline = Date.now() + 10_000;
+          while (await wb.paletteOffers('Archflow: Clear API Key')) {
+            assert.ok(Date.now() < deadline, 'Clear API Key is still offered after the key was removed');
+          }
+          await shots.take(wb.page, 'api-key-cleared');
         }));
 
       test('reloading the window restores the tree and the panel', () =>

@@ -39,6 +39,9 @@ const CHECKS = [
   'every contributed command is registered',
   'the Workflow tree matches archflow.json',
   'settings are read',
+  'the agent-mode tools are registered and answer',
+  'the status bar shows the unmet criteria',
+  'MCP server definitions are registered where VS Code supports them',
 ];
 
 /** The chat and language model checks, where extensions can provide chat models. */

@@ -223,6 +223,108 @@ export class Workbench {
       .catch(() => undefined);
   }
 
+  /** Whether the command palette offers `label` ("Archflow: Clear API Key") for what it is typed as. */
+  async paletteOffers(label: string): Promise<boolean> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    // The list filters as it is typed; give it a moment before judging it empty.
+    const row = this.quickInput().getByRole('option', { name: label, exact: false });
+    const offered = await row
+      .first()
+      .waitFor({ timeout: 2_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    await input.press('Escape');
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined);
+    return offered;
+  }
+
+  /** Archflow's status bar item. */
+  statusBarItem(): Locator {
+    return this.page.locator('.statusbar .statusbar-item', { hasText: /Archflow/ }).first();
+  }
+
+  /** Waits until the status bar item's text matches `text`; resolves with it. */
+  async waitForStatusBar(text: RegExp, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    while (Date.now() < deadline) {
+      last = (
+        (await this.statusBarItem()
+          .textContent()
+          .catch(() => '')) ?? ''
+      ).trim();
+      if (text.test(last)) return last;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`the status bar never showed ${String(text)}; last: "${last}"`);
+  }
+
+  /** Closes the editor tab whose label contains `name` with its close button (the palette's close commands are fuzzy). */
+  async closeTab(name: string | RegExp): Promise<void> {
+    const tab = this.page.locator('.tabs-container .tab', { hasText: name }).first();
+    // The close action shows on hover; its icon class differs between VS Code versions, its place
+    // in the tab does not. (A palette command would risk "Close Editor Group", which closes more.)
+    await tab.hover({ timeout: 10_000 });
+    await tab.locator('.tab-actions .action-label').first().click({ force: true });
+    await tab.waitFor({ state: 'detached', timeout: 5_000 });
+  }
+
+  /** Opens a workspace file by name through Quick Open (Ctrl+P), as a user would. */
+  async openFile(name: string): Promise<void> {
+    // The command palette without its ">" is Quick Open (Ctrl+P itself is the browser's Print).
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(name);
+    await this.quickInput()
+      .getByRole('option', { name: new RegExp(escapeRegExp(name)) })
+      .first()
+      .waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    await this.page.locator('.tab', { hasText: name }).first().waitFor();
+  }
+
+  /** How many editor groups the editor area has. */
+  async editorGroupCount(): Promise<number> {
+    return this.page.locator('.editor-group-container').count();
+  }
+
+  /** The editor tabs' labels. */
+  async tabLabels(): Promise<string[]> {
+    return (await this.page.locator('.tabs-container .tab .label-name').allTextContents()).map((t) => t.trim());
+  }
+
+  /**
+   * Every line of the active editor, read page by page as Monaco renders them (it draws only what
+   * is visible): clicks into the editor, then pages from the top to the end.
+   */
+  async activeEditorLines(maxPages = 60): Promise<string[]> {
+    const editor = this.page.locator('.editor-group-container.active .monaco-editor').first();
+    await editor.click({ position: { x: 200, y: 60 } });
+    await this.page.keyboard.press('Control+Home');
+    const lines: string[] = [];
+    let previous = '';
+    for (let i = 0; i < maxPages; i++) {
+      await this.page.waitForTimeout(80);
+      const visible = (await editor.locator('.view-lines .view-line').allTextContents()).map((l) =>
+        l.replace(/\u00a0/g, ' '),
+      );
+      const key = visible.join('\n');
+      if (key === previous) break;
+      previous = key;
+      lines.push(...visible);
+      await this.page.keyboard.press('PageDown');
+    }
+    return lines;
+  }
+
   quickInput(): Locator {
     return this.page.locator('.quick-input-widget');
   }

@@ -44,7 +44,11 @@ describe('command manifest', () => {
     );
     for (const { id } of STEP_COMMANDS) {
       const entry = contributes.menus.commandPalette.find((m) => m.command === id);
-      assert.equal(entry?.when, 'workspaceFolderCount > 0', `${id} is in the palette once a folder is open`);
+      assert.equal(
+        entry?.when,
+        'workspaceFolderCount > 0 && isWorkspaceTrusted',
+        `${id} is in the palette once a folder is open, and not in Restricted Mode`,
+      );
     }
   });
 

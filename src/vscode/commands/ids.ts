@@ -32,9 +32,17 @@ export const COMMAND_IDS = [
   'archflow.openPreview',
   'archflow.recordApproval',
   'archflow.exportDiagrams',
+  'archflow.showLiveOutput',
+  'archflow.getStarted',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];
+
+/** The walkthrough of `contributes.walkthroughs`, as `<publisher>.<name>#<id>` ("Get Started" opens it). */
+export const WALKTHROUGH_ID = 'archflow.archflow#archflow.gettingStarted';
+
+/** The MCP server definition provider of `contributes.mcpServerDefinitionProviders`. */
+export const MCP_PROVIDER_ID = 'archflow.mcpServers';
 
 /**
  * The step a command was given as an argument (`executeCommand('archflow.runStep', 3)`, or a

@@ -6,7 +6,7 @@ import { exportDiagrams } from './exportDiagrams';
 import { openOutput } from './openOutput';
 import { openPreview } from './openPreview';
 import { recordStakeholderApproval } from './recordApproval';
-import { STEP_COMMANDS, type StepCommandId } from './ids';
+import { STEP_COMMANDS, type StepCommandId, WALKTHROUGH_ID } from './ids';
 import type { CommandSpec, CommandTable } from './registry';
 import { resetRun } from './resetRun';
 import { runNumberedStep, runStepPicked, runTreeStep } from './runStep';
@@ -46,5 +46,9 @@ export function buildCommandTable(services: Services): CommandTable {
     'archflow.openPreview': { needs: ['workspace'], run: (...args) => openPreview(services, args) },
     'archflow.recordApproval': { needs: RUN_NEEDS, run: () => recordStakeholderApproval(services) },
     'archflow.exportDiagrams': { needs: RUN_NEEDS, run: () => exportDiagrams(services) },
+    'archflow.showLiveOutput': { needs: ['workspace'], run: () => services.live.show() },
+    'archflow.getStarted': {
+      run: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
+    },
   };
 }

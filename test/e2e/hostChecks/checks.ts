@@ -23,7 +23,19 @@ interface Manifest {
   contributes?: {
     commands?: { command: string }[];
     menus?: Record<string, { command: string }[]>;
+    languageModelTools?: { name: string; inputSchema: unknown }[];
   };
+}
+
+/** Whether this VS Code is at least `major.minor`. */
+function atLeast(major: number, minor: number): boolean {
+  const [a, b] = vscode.version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
+/** The text parts of a tool result. */
+function resultText(result: vscode.LanguageModelToolResult): string {
+  return result.content.map((p) => (p instanceof vscode.LanguageModelTextPart ? p.value : '')).join('\n');
 }
 
 function sleep(ms: number): Promise<void> {
@@ -151,6 +163,69 @@ export async function runHostChecks(probes?: Probes): Promise<HostCheckReport> {
       return t.output === want.outputFolder && t.rows.length === 8 ? t : undefined;
     });
     return 'user and workspace settings as expected (workspace baseUrl ignored); outputFolder change followed live';
+  });
+
+  await check('the agent-mode tools are registered and answer', async () => {
+    if (!api) throw new Error('no API');
+    const declared = manifest.contributes?.languageModelTools ?? [];
+    const names = declared.map((t) => t.name);
+    const { tools } = api.doors();
+    if (!isDeepStrictEqual(tools, names))
+      throw new Error(`registered ${tools.join(', ')}; declared ${names.join(', ')}`);
+    // The workbench tells the extension host about tools asynchronously after they register.
+    // VS Code 1.100 (code-server) lists no tool at all there, its own or an extension's; a VS Code
+    // that lists tools must list Archflow's, with the schemas of the manifest.
+    const listed = await waitFor(
+      'the tools in vscode.lm.tools',
+      async () => {
+        const found = vscode.lm.tools.filter((t) => t.name.startsWith('archflow_'));
+        return found.length === names.length ? found : undefined;
+      },
+      5_000,
+    ).catch(() => vscode.lm.tools.filter((t) => t.name.startsWith('archflow_')));
+    if (vscode.lm.tools.length > 0 || listed.length > 0) {
+      for (const t of declared) {
+        const info = listed.find((l) => l.name === t.name);
+        if (!info) throw new Error(`${t.name} is not in vscode.lm.tools (${vscode.lm.tools.length} tools listed)`);
+        if (!isDeepStrictEqual(info.inputSchema, t.inputSchema)) throw new Error(`${t.name}: another input schema`);
+      }
+    }
+    const listing = listed.length ? `${listed.length} tools in vscode.lm.tools` : 'vscode.lm.tools lists no tool here';
+    const none = new vscode.CancellationTokenSource().token;
+    const report = resultText(
+      await vscode.lm.invokeTool('archflow_check_exit_criteria', { input: {}, toolInvocationToken: undefined }, none),
+    );
+    if (!/: 4 of 5 met\./.test(report) || !/✖ Stakeholder approval obtained: not met/.test(report)) {
+      throw new Error(`criteria report: ${report.slice(0, 300)}`);
+    }
+    const refused = await vscode.lm
+      .invokeTool('archflow_get_c4_model', { input: { view: '../../PRD.md' }, toolInvocationToken: undefined }, none)
+      .then(
+        () => 'answered',
+        (err: unknown) => (err instanceof Error ? err.message : String(err)),
+      );
+    if (!/outside the output folder/.test(refused)) throw new Error(`a path outside the output folder: ${refused}`);
+    return `${tools.length} tools registered (${listing}); invokeTool answered "4 of 5 met" and refused ../../PRD.md`;
+  });
+
+  await check('the status bar shows the unmet criteria', async () => {
+    if (!api) throw new Error('no API');
+    const status = await waitFor('the status bar to show the criteria', async () => {
+      const s = await api.statusBar();
+      return s.kind === 'unmet' ? s : undefined;
+    });
+    if (status.text !== '$(warning) Archflow: 1 criterion unmet') throw new Error(`text "${status.text}"`);
+    if (!status.tooltip.includes('Not met: Stakeholder approval obtained.'))
+      throw new Error(`tooltip "${status.tooltip}"`);
+    return `"${status.text}"; ${status.tooltip.split('\n').join(' / ')}`;
+  });
+
+  await check('MCP server definitions are registered where VS Code supports them', async () => {
+    if (!api) throw new Error('no API');
+    const { mcp } = api.doors();
+    const want = atLeast(1, 101) ? 'registered' : 'unsupported';
+    if (mcp !== want) throw new Error(`VS Code ${vscode.version}: ${mcp}, expected ${want}`);
+    return `VS Code ${vscode.version}: ${mcp}, and activation went on`;
   });
 
   if (probes && apiSurface()['lm.registerLanguageModelChatProvider']) await runChatChecks(check, probes);

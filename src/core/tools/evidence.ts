@@ -1,0 +1,69 @@
+/**
+ * What shows a criterion is met, from the design on disk: the views drawn, the findings closed, the
+ * sections and ADRs that trace each performance requirement, the ADRs, the approval. The criteria
+ * themselves are the core's (exitCriteria.ts); this only lists what a reviewer would point at.
+ */
+import { stepWithBlock } from '../steps';
+import { adrNumberText } from '../adr/slug';
+import { approvalStatus } from '../approval';
+import type { Bundle } from '../bundle';
+import { renderC4Views } from '../c4/mermaid';
+import type { CriterionId, ExitReport } from '../exitCriteria';
+import { PERFORMANCE_CATEGORIES } from '../model';
+import { quote } from './text';
+
+/** Evidence lines per criterion (empty where there is nothing to show yet). */
+export function criterionEvidence(bundle: Bundle, report: ExitReport): Record<CriterionId, string[]> {
+  return {
+    diagrams: diagramEvidence(bundle),
+    security: securityEvidence(bundle),
+    performance: performanceEvidence(report),
+    adrs: bundle.adrs.map(
+      (a) =>
+        `${a.record.number !== undefined ? `ADR ${adrNumberText(a.record.number)}` : a.file} ${quote(a.record.title ?? '', 120)}` +
+        ` (${a.record.status ?? 'no status'}) — ${a.file}`,
+    ),
+    approval: approvalEvidence(bundle),
+  };
+}
+
+function diagramEvidence(bundle: Bundle): string[] {
+  if (!bundle.c4) return [];
+  return renderC4Views(bundle.c4).map((v) => `Level ${v.level}: ${quote(v.title, 120)} — ${v.file}`);
+}
+
+function securityEvidence(bundle: Bundle): string[] {
+  if (bundle.documents[stepWithBlock('findings').id] === undefined) return [];
+  const byStatus = (s: string): number => bundle.findings.filter((f) => f.status === s).length;
+  const lines = [
+    `${bundle.findings.length} finding(s) in the security review: ${byStatus('open')} open, ${byStatus('mitigated')} mitigated, ${byStatus('accepted')} accepted`,
+  ];
+  for (const f of bundle.findings) {
+    if ((f.severity === 'critical' || f.severity === 'high') && f.status !== 'open') {
+      lines.push(`${f.id} (${f.severity}) ${f.status}${f.adr ? ` by ADR ${quote(f.adr, 80)}` : ''}`);
+    }
+  }
+  return lines;
+}
+
+function performanceEvidence(report: ExitReport): string[] {
+  return report.trace
+    .filter((row) => row.requirement.kind === 'NFR' && row.requirement.category !== undefined)
+    .filter((row) => PERFORMANCE_CATEGORIES.includes(row.requirement.category!) && row.refs.length > 0)
+    .map(
+      (row) =>
+        `${row.requirement.id} (${row.requirement.category}) is traced by ${row.refs.map((r) => r.label).join('; ')}`,
+    );
+}
+
+function approvalEvidence(bundle: Bundle): string[] {
+  const { current, voided } = approvalStatus(bundle);
+  if (current) {
+    return [
+      `Approved by ${quote(current.name, 100)} (${quote(current.role, 100)}) on ${current.date.slice(0, 10)} for ARCHITECTURE.md as it is now`,
+    ];
+  }
+  if (voided)
+    return [`An approval by ${quote(voided.name, 100)} on ${voided.date.slice(0, 10)} was voided by a later change`];
+  return [];
+}
