@@ -64,7 +64,11 @@ export async function runAgentStep(
     model: request.model,
     maxTokens: request.maxTokens,
   });
-  const ctx = { c4: inputs.c4, requirementIds: inputs.requirementIds };
+  const ctx = {
+    c4: inputs.c4,
+    requirementIds: inputs.requirementIds,
+    documents: new Map(inputs.upstream.map((d) => [d.name, d.text])),
+  };
   let answer = await call(def, first, deps, tally);
   let result = parseStepOutput(def.id, answer.text, ctx);
   if (!result.parsed) {

@@ -114,6 +114,16 @@ export interface Finding {
   status: FindingStatus;
   adr?: string;
   requirements: string[];
+  /**
+   * The steps whose documents must change to close it (design steps before the security review).
+   * Required for an open critical or high finding; the resolve loop revises these steps.
+   */
+  steps?: number[];
+  /**
+   * Where the design documents hold the control, for a mitigated finding:
+   * `03-service-architecture.md › Communication` (several separated by "; ").
+   */
+  evidence?: string;
 }
 
 export interface SecurityReview {

@@ -32,6 +32,8 @@ export interface StepContext {
   c4?: C4Model;
   /** Requirement ids of the inventory (steps after it), to flag unknown citations. */
   requirementIds?: Set<string>;
+  /** The documents the step read (file → text), for references into them (a finding's evidence). */
+  documents?: ReadonlyMap<string, string>;
 }
 
 const BLOCK_INFO: Record<BlockKind, string> = {
@@ -121,7 +123,7 @@ export function parseStepOutput(
         break;
       }
       case 'findings': {
-        const r = parseFindingsJson(body);
+        const r = parseFindingsJson(body, { documents: ctx.documents });
         errors.push(...r.errors);
         parsed.review = r.review;
         const said = /"verdict"\s*:\s*"(\w+)"/.exec(body)?.[1]?.toLowerCase();

@@ -260,6 +260,15 @@ export function stepForC4Level(level: C4Level): StepDef {
   return s;
 }
 
+/**
+ * The design steps a security finding may send back for change: those before the security review
+ * whose sections are design sections (`traced`). A finding's `steps` and `evidence` name only these.
+ */
+export function findingSteps(): StepDef[] {
+  const before = upstreamOf(stepWithBlock('findings').id);
+  return STEPS.filter((s) => s.traced && before.includes(s.id));
+}
+
 /** The steps that place part of their document into `into`, in table order. */
 export function stepsPlacedInto(into: Placement['into']): StepDef[] {
   return STEPS.filter((s) => s.placement.some((p) => p.into === into));

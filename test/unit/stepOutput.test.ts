@@ -181,6 +181,7 @@ test('step 6: the verdict is computed from the findings, not taken from the mode
         element: 'api',
         recommendation: 'Cookies',
         status: 'open',
+        steps: [3],
         requirements: ['NFR-1'],
       },
       {

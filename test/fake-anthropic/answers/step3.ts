@@ -42,7 +42,7 @@ export function step3(d: Design): string {
       }),
     ),
     'API Contracts': [
-      `REST over HTTPS with JSON, versioned in the path (\`/api/v1\`); breaking changes get \`/api/v2\` and a six-month overlap. Authentication with OAuth 2.0 bearer tokens${d.security ? ` (${d.security.id})` : ''}.`,
+      `REST over HTTPS with JSON, versioned in the path (\`/api/v1\`); breaking changes get \`/api/v2\` and a six-month overlap. Authentication with OAuth 2.0 bearer tokens${d.security ? ` (${d.security.id})` : ''}: access tokens live 15 minutes and are validated on every request; refresh tokens rotate on use and are revoked at logout.`,
       '',
       contracts.join('\n\n'),
     ].join('\n'),
