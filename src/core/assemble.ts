@@ -1,6 +1,7 @@
 /** ARCHITECTURE.md: the System Architecture Document, assembled by code from the step documents. */
 import { adrNumberText } from './adr/slug';
 import type { Bundle } from './bundle';
+import { deploymentMermaid, deploymentViewData } from './c4/deploymentView';
 import { componentView, containerView, contextView } from './c4/mermaid';
 import { demoteHeadings, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { C4Model } from './model';
@@ -15,6 +16,7 @@ import {
   stepWithBlock,
   stepsPlacedInto,
 } from './steps';
+import { renderRegister } from './register';
 import { renderTraceabilityMatrix, traceRequirements } from './traceability';
 
 export { ARCHITECTURE_SECTIONS } from './architectureOutline';
@@ -33,6 +35,9 @@ export function refreshC4Blocks(text: string, model: C4Model | undefined): strin
     else if (first.startsWith('C4Component')) {
       const id = /Container_Boundary\(\s*([A-Za-z][A-Za-z0-9_]*)/.exec(b.body)?.[1];
       if (id && model.containers.some((c) => c.id === id)) view = componentView(model, id);
+    } else if (first.startsWith('C4Deployment')) {
+      const data = deploymentViewData(model);
+      if (data) view = deploymentMermaid(data);
     }
     if (view === undefined) continue;
     out += text.slice(last, b.start) + '```mermaid\n' + view.trim() + '\n```';
@@ -141,8 +146,10 @@ function appendices(bundle: Bundle, options: AssembleOptions): string {
     renderTraceabilityMatrix(trace),
     '### B. Glossary',
     appendixPart(bundle, 'glossary') ?? `_No glossary yet (${from('glossary')})._`,
-    '### C. Risks',
+    '### C. Risks, Assumptions and Open Questions',
     appendixPart(bundle, 'risks') ?? `_No risks recorded yet (${from('risks')})._`,
+    '#### Added by the design steps',
+    renderRegister(bundle.additions) ?? `_No additions yet (${from('register')})._`,
     '### D. Exit-Criteria Status',
     options.exitCriteria ?? '_The exit criteria have not been computed for this document._',
     'Stakeholder approval is recorded in `archflow.json` against the hash of this document; any edit voids it.',

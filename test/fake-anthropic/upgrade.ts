@@ -4,9 +4,9 @@
  * a replay must still give a whole bundle from their text. Each change is mechanical and generic
  * (it reads the contract's rules, never a particular PRD), and everything else is kept verbatim.
  */
-import { fencedBlocks } from '../../src/core/markdown';
-import type { Finding } from '../../src/core/model';
-import { findingSteps, stepWithBlock } from '../../src/core/steps';
+import { fencedBlocks, headingKey, splitSections } from '../../src/core/markdown';
+import type { C4Container, C4Deployment, Finding } from '../../src/core/model';
+import { ADDITIONS_SECTION, STEPS, findingSteps, stepForC4Level } from '../../src/core/steps';
 import type { ReplayAnswers } from './replay';
 
 /** The design steps a finding's text points at: "step 3", "steps 3 and 5", or a design document's name. */
@@ -40,11 +40,68 @@ function upgradeFindings(text: string): string {
   return `${text.slice(0, block.start)}\`\`\`archflow-findings\n${json}\n\`\`\`${text.slice(block.end)}`;
 }
 
+/** Whether the answer has the H2 section `title`. */
+function hasSection(text: string, title: string): boolean {
+  return splitSections(text).sections.some((s) => headingKey(s.title) === title.toLowerCase());
+}
+
+/**
+ * The additions section, empty: the answer's own tables of added assumptions stay where the model
+ * put them (so `check` sees the ids two documents defined twice, as they were written).
+ */
+function withAdditions(text: string): string {
+  if (hasSection(text, ADDITIONS_SECTION)) return text;
+  return `${text.trimEnd()}\n\n## ${ADDITIONS_SECTION}\n\n\`\`\`archflow-additions\n{}\n\`\`\`\n`;
+}
+
+/** The containers of the recorded service design's C4 block. */
+function containersOf(answers: ReplayAnswers): C4Container[] {
+  const text = answers[stepForC4Level(2).id];
+  const block = text ? fencedBlocks(text).find((b) => b.info === 'archflow-c4') : undefined;
+  return block ? ((JSON.parse(block.body) as { containers?: C4Container[] }).containers ?? []) : [];
+}
+
+/** The least deployment view the contract accepts: every container on one node of one environment. */
+function minimalDeployment(containers: readonly C4Container[]): C4Deployment {
+  return {
+    environments: [{ id: 'production', name: 'Production', description: 'As the document describes it' }],
+    nodes: [
+      {
+        id: 'productionPlatform',
+        environment: 'production',
+        parent: null,
+        name: 'Production platform',
+        technology: '',
+        description: '',
+      },
+    ],
+    infrastructure: [],
+    deployments: containers.map((c) => ({ container: c.id, node: 'productionPlatform', instances: '', size: '' })),
+    relationships: [],
+  };
+}
+
+/** The deployment block, at the start of the section the infrastructure task puts it in. */
+function withDeployment(text: string, containers: readonly C4Container[]): string {
+  if (fencedBlocks(text).some((b) => b.info === 'archflow-deployment')) return text;
+  const heading = /^## Deployment Architecture[ \t]*$/m.exec(text);
+  if (!heading) return text;
+  const at = heading.index + heading[0].length;
+  const block = `\n\n\`\`\`archflow-deployment\n${JSON.stringify(minimalDeployment(containers), null, 2)}\n\`\`\``;
+  return text.slice(0, at) + block + text.slice(at);
+}
+
 /** The recorded answers with the parts today's contract adds; a step's answer it does not know is kept. */
 export function upgradeRecordedAnswers(answers: ReplayAnswers): ReplayAnswers {
   const out: ReplayAnswers = { ...answers };
-  const review = stepWithBlock('findings').id;
-  const findings = out[review];
-  if (findings !== undefined) out[review] = upgradeFindings(findings);
+  const containers = containersOf(answers);
+  for (const step of STEPS) {
+    let text = out[step.id];
+    if (text === undefined) continue;
+    if (step.blocks.includes('findings')) text = upgradeFindings(text);
+    if (step.blocks.includes('deployment')) text = withDeployment(text, containers);
+    if (step.blocks.includes('additions')) text = withAdditions(text);
+    out[step.id] = text;
+  }
   return out;
 }

@@ -1,6 +1,8 @@
 /** Step 3, Service Design: containers and components (C4 levels 2 and 3), API contracts and communication. */
 import { EMPTY_C4, type C4Container } from '../../../src/core/model';
 import { slugOf } from '../prd';
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, code, ids, jsonBlock, perfLine } from './markdown';
 
@@ -77,5 +79,6 @@ export function step3(d: Design): string {
         ? `Modules call each other only through their public interfaces; ${code(apiComponents[0].id)} is on the hot path of ${d.perf[0]?.id ?? 'the latency target'}.`
         : '',
     ].join('\n'),
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }

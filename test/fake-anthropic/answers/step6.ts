@@ -1,6 +1,8 @@
 /** Step 6, Security Review: threat model, controls, findings (one high, mitigated) and a passing verdict. */
 import type { Finding, SecurityReview } from '../../../src/core/model';
 import { stepById } from '../../../src/core/steps';
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, code, jsonBlock, listText, perfLine } from './markdown';
 
@@ -110,6 +112,7 @@ export function step6(d: Design): string {
       '',
       `Open critical and high findings: none (SEC-1, high, is mitigated by the bearer tokens of \`${services}\` › API Contracts). Accepted findings: none.`,
     ].join('\n'),
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }
 
