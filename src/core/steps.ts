@@ -211,7 +211,8 @@ export const STEPS: readonly StepDef[] = [
     id: 5,
     name: 'Infrastructure',
     agent: 'cloud-architect',
-    needs: [1, 2, 3],
+    // It hosts the data architecture's stores as sized there (docs/adr/0006-handovers-by-dependency.md).
+    needs: [1, 2, 3, 4],
     document: '05-infrastructure-architecture.md',
     sections: [
       'Summary',
@@ -255,7 +256,8 @@ export const STEPS: readonly StepDef[] = [
     id: 7,
     name: 'Observability',
     agent: 'observability-engineer',
-    needs: [1, 2, 3, 4, 5],
+    // It carries the security review's events and audit duties (docs/adr/0006-handovers-by-dependency.md).
+    needs: [1, 2, 3, 4, 5, 6],
     document: '07-observability-design.md',
     sections: ['Summary', 'Logging', 'Metrics', 'Tracing', 'SLOs and Alerts', 'Dashboards', ADDITIONS_SECTION],
     reads: READS,
