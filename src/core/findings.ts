@@ -85,6 +85,11 @@ export function parseFindingsJson(
     const id = typeof item?.id === 'string' && item.id.trim() ? item.id.trim() : '';
     const where = `finding ${id ? `"${id}"` : `#${i + 1}`}`;
     if (!id) errors.push(`${where}: "id" is missing`);
+    else if (!/^[A-Z][A-Z0-9]*-\d+$/.test(id)) errors.push(`${where}: "id" must look like SEC-1`);
+    const rawElement = item.element;
+    if (typeof rawElement === 'string' && rawElement !== '' && !/^[A-Za-z][A-Za-z0-9_]*$/.test(rawElement)) {
+      errors.push(`${where}: "element" must be the id of a C4 element (letters and digits) or null`);
+    }
     if (seen.has(id)) errors.push(`${where}: duplicate id`);
     seen.add(id);
     const severity = String(item.severity ?? '').toLowerCase() as Severity;

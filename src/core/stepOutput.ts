@@ -1,5 +1,7 @@
 /** Checks a step's model output and turns it into its document and structured parts. */
 import { parseAdrJson } from './adr/parse';
+import { escapeInline } from './adr/render';
+import { unclosedFenceLine, unwrapDocument, withoutControlChars } from './answerText';
 import { checkC4 } from './c4/consistency';
 import { checkDeployment, parseDeploymentJson } from './c4/deployment';
 import { deploymentMermaid, deploymentTables, deploymentViewData } from './c4/deploymentView';
@@ -74,10 +76,21 @@ export function parseStepOutput(
   const step = stepById(stepId);
   const errors: string[] = [];
   const warnings: string[] = [];
+  const clean = unwrapDocument(withoutControlChars(output));
+  if (clean.unwrapped)
+    warnings.push('the document was wrapped in a code fence; the fence and the text around it were removed');
+  output = clean.text;
   const h1 = /^#\s+\S.*$/m.exec(output);
   if (!h1) errors.push('The document has no H1 title line ("# <title>").');
   const text = h1 ? output.slice(h1.index).trim() + '\n' : output.trim() + '\n';
   const { title, sections } = splitSections(text);
+  const lines = text.split('\n');
+  const open = unclosedFenceLine(lines);
+  if (open >= 0) {
+    errors.push(
+      `The code fence opened at line ${open + 1} of the document (\`${lines[open].trim().slice(0, 40)}\`) is never closed; close every fence, and do not put the document itself in a fence.`,
+    );
+  }
 
   const found = sections.map((s) => headingKey(s.title));
   let cursor = 0;
@@ -252,7 +265,14 @@ function contextTable(model: C4Model): string {
 function containerTable(model: C4Model): string {
   return renderTable(
     ['Container', 'Id', 'Kind', 'Technology', 'Responsibility'],
-    model.containers.map((c) => [c.name, `\`${c.id}\``, c.kind, c.technology, c.description]),
+    model.containers.map((c) => [
+      c.name,
+      `\`${c.id}\``,
+      c.kind,
+      // A technology the PRD left open is a proposal until its assumption is confirmed.
+      c.assumption ? `${c.technology} (proposed, ${c.assumption})` : c.technology,
+      c.description,
+    ]),
   );
 }
 
@@ -276,7 +296,7 @@ export function placeComponentViews(text: string, model: C4Model): string {
       body = `${body.slice(0, at)}\n\n${diagram}\n${body.slice(at)}`;
     } else {
       const c = model.containers.find((x) => x.id === id);
-      missing.push(`### ${c?.name ?? id} (\`${id}\`)\n\n${diagram}`);
+      missing.push(`### ${escapeInline(c?.name ?? id)} (\`${id}\`)\n\n${diagram}`);
     }
   }
   body = body.trimEnd() + (missing.length ? `\n\n${missing.join('\n\n')}` : '') + '\n\n';
