@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { readWorkflowView } from '../../src/core/engine';
 import { parseState } from '../../src/core/state';
+import { adrFileName } from '../../src/core/adr/slug';
 import { STEPS, STEP_IDS, upstreamOf } from '../../src/core/steps';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { assertFullBundle } from '../helpers/bundleChecks';
@@ -82,6 +83,35 @@ describe('CLI on the sample PRDs', () => {
   for (const language of ['english', 'german', 'korean'] as const) {
     test(`design the ${language} sample writes every file of the layout`, () => designsCompletely(samplePrd(language)));
   }
+  test('ADR files are named from the key when the title would lose its meaning (Korean), from the title otherwise (German)', async () => {
+    for (const [language, script] of [
+      ['korean', /\p{Script=Hangul}/u],
+      ['german', /[äöüß]/],
+    ] as const) {
+      const ws = await workspace(samplePrd(language));
+      assert.equal((await design(ws)).code, 0);
+      const files = (await listFiles(path.join(ws.out, 'adr'))).filter((f) => f !== 'README.md');
+      assert.ok(files.length >= 3);
+      let checked = 0;
+      for (const file of files) {
+        const text = await fs.readFile(path.join(ws.out, 'adr', file), 'utf8');
+        const title = /^title: (".*")$/m.exec(text)![1];
+        const key = /^archflow-key: (.*)$/m.exec(text)![1];
+        const decoded = JSON.parse(title) as string;
+        assert.equal(file, path.basename(adrFileName(Number(file.slice(0, 4)), decoded, key)));
+        if (language === 'korean' && script.test(decoded)) {
+          assert.equal(file.slice(5), `${key}.md`, `${file}: a Hangul title takes its key`);
+          checked++;
+        }
+        if (language === 'german') {
+          assert.notEqual(file.slice(5), `${key}.md`, `${file}: a Latin title keeps its words`);
+          checked++;
+        }
+      }
+      assert.ok(checked > 0, `no ${language} title was checked`);
+    }
+  });
+
   test('the cache serves the shared context of later steps', async () => {
     const ws = await workspace();
     assert.equal((await design(ws)).code, 0);

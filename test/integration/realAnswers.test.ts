@@ -92,6 +92,13 @@ describe("a real model's answers, replayed (../shared/corpus)", () => {
         security.reasons.some((reason) => reason.startsWith('SEC-2 (high, open)')),
         security.reasons.join('\n'),
       );
+      // The ids steps 4 and 5 both gave the numbers, written apart, are reported.
+      const consistency = (
+        JSON.parse(check.stdout) as { consistency: { level: string; kind: string; message: string }[] }
+      ).consistency;
+      const twice = consistency.filter((i) => i.kind === 'duplicate-id').map((i) => i.message.slice(0, 4));
+      assert.deepEqual(twice, ['A-24', 'A-25', 'A-26', 'A-27']);
+      assert.ok(consistency.filter((i) => i.level === 'error').every((i) => i.kind === 'duplicate-id'));
     },
   );
 });
