@@ -106,13 +106,15 @@ async function size(file: string): Promise<number | null> {
 async function scenario(name: string, prdPath: string, replay?: ReplayAnswers): Promise<unknown> {
   const fake = await startFakeAnthropic({ port: 0, chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS, replay });
   try {
-    await runOnce(fake.url, 2, prdPath); // warm-up (JIT, file system), not reported
+    // BENCH_QUICK=1: one sequential run, for token and cost figures (the DAG runs add only wall times).
+    const quick = process.env.BENCH_QUICK === '1';
+    if (!quick) await runOnce(fake.url, 2, prdPath); // warm-up (JIT, file system), not reported
     fake.reset();
     const sequential = await runOnce(fake.url, 1, prdPath);
     fake.reset();
-    const dag2 = await runOnce(fake.url, 2, prdPath);
+    const dag2 = quick ? sequential : await runOnce(fake.url, 2, prdPath);
     fake.reset();
-    const dag4 = await runOnce(fake.url, 4, prdPath);
+    const dag4 = quick ? sequential : await runOnce(fake.url, 4, prdPath);
     const cp = criticalPathOf(tableGraph(), sequential.stepMs);
     const totalInput = (r: RunResult): number => r.input + r.cacheRead + r.cacheWrite;
     const followUps = followUpCriticalPath(sequential.stepMs, sequential.docs, LATENCY_MS);

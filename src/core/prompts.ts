@@ -81,9 +81,10 @@ export function documentBlock(doc: ContextDocument): string {
 
 /**
  * Lays out a step's request. Order: the shared system text, then the PRD, then the upstream
- * documents (each with a cache breakpoint), then this step's persona, task and the schemas of the
- * blocks it writes. Every step shares the system text and the PRD as a cached prefix; the schemas
- * come last because they differ per step (docs/adr/0009-request-carries-its-own-block-schemas.md).
+ * documents in step order (a cache breakpoint after the last), then this step's persona, task and
+ * the schemas of the blocks it writes. Every step shares the system text and the PRD as a cached
+ * prefix, and each step's documents are the start of the next one's; the schemas come last because
+ * they differ per step (docs/adr/0009-request-carries-its-own-block-schemas.md).
  */
 export async function buildStepRequest(source: PromptSource, input: StepPromptInput): Promise<LlmRequest> {
   const step = stepById(input.step);
@@ -94,9 +95,14 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
   const blocks: PromptBlock[] = step.reads.prd
     ? [{ text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true }]
     : [];
-  if (input.upstream.length > 0) {
-    blocks.push({ text: input.upstream.map(documentBlock).join('\n\n'), cache: true });
-  }
+  // One block per document, in step order. Breakpoints after the last step document and after the
+  // last block (the C4 model follows the documents): the next step's request starts with the same
+  // documents, so it reads them from the cache and writes only what is new.
+  input.upstream.forEach((doc, i, all) => {
+    const next = all[i + 1];
+    const cache = next === undefined || (doc.step !== undefined && next.step === undefined);
+    blocks.push(cache ? { text: documentBlock(doc), cache: true } : { text: documentBlock(doc) });
+  });
   const taskText = [
     `# Task: ${stepTitle(step.id)}`,
     '',

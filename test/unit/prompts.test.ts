@@ -54,24 +54,36 @@ test('shared context comes first with cache breakpoints; every step shares the s
   const four = await request(4);
   const five = await request(5);
   assert.equal(four.system[0].cache, true);
-  const [prdBlock, upstream, task] = four.turns[0].content;
+  const [prdBlock, ...rest] = four.turns[0].content;
+  const task = rest.pop()!;
   assert.match(prdBlock.text, /^<document name="PRD">/);
   assert.equal(prdBlock.cache, true);
-  assert.equal(upstream.cache, true);
+  // One block per upstream document in step order, the breakpoint on the last one only.
+  assert.deepEqual(
+    rest.map((b) => [/^<document name="([^"]+)"/.exec(b.text)?.[1], b.cache === true]),
+    [
+      ['01.md', false],
+      ['02.md', false],
+      ['03.md', true],
+    ],
+  );
   assert.ok(!task.cache);
   for (const s of STEPS.filter((x) => x.reads.prd)) {
     const other = await request(s.id);
     assert.deepEqual(other.system, four.system, `step ${s.id}'s system text differs`);
     assert.deepEqual(other.turns[0].content[0], prdBlock, `step ${s.id}'s PRD block differs`);
   }
-  assert.notDeepEqual(four.turns[0].content[2], five.turns[0].content[2]);
+  // Step 5's request starts with step 4's blocks (so they are read from the cache), then adds 04.
+  const blocksOf = (r: typeof four): string[] => r.turns[0].content.slice(0, -1).map((b) => b.text);
+  assert.deepEqual(blocksOf(five).slice(0, blocksOf(four).length), blocksOf(four));
+  assert.notDeepEqual(four.turns[0].content.at(-1), five.turns[0].content.at(-1));
 });
 
 test('the hand-overs are dependencies: infrastructure reads the data design, observability the security review', async () => {
-  const five = (await request(5)).turns[0].content[1].text;
-  assert.match(five, /<document name="04\.md" step="4">/);
-  const seven = (await request(7)).turns[0].content[1].text;
-  assert.match(seven, /<document name="06\.md" step="6">/);
+  const texts = async (step: StepId): Promise<string> =>
+    (await request(step)).turns[0].content.map((b) => b.text).join('\n');
+  assert.match(await texts(5), /<document name="04\.md" step="4">/);
+  assert.match(await texts(7), /<document name="06\.md" step="6">/);
 });
 
 test('a request carries the schemas of the blocks its step writes, and no others', async () => {
