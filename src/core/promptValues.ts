@@ -61,6 +61,10 @@ export function promptValues(
     documents: documentsTable(),
     inputs: inputsText(step),
     idRange: idRangeText(step),
+    // The step's first ids, so the schemas' examples show numbers from the step's own range.
+    firstAssumption: `${REGISTER_PREFIX.assumption}-${step.ids?.from ?? 1}`,
+    firstRisk: `${REGISTER_PREFIX.risk}-${step.ids?.from ?? 1}`,
+    firstQuestion: `${REGISTER_PREFIX.question}-${step.ids?.from ?? 1}`,
     findingSteps: findingSteps()
       .map((s) => `${s.id} (\`${s.document}\`)`)
       .join(', '),

@@ -240,3 +240,24 @@ test('the infrastructure step writes the view into the model, checked against it
     /node "productionRegion" rests on assumption "A-501", which no document defines/,
   );
 });
+
+test('a re-run of the service design keeps the deployment view until the infrastructure design runs again', () => {
+  const before = model(deployment());
+  const block = {
+    containers: before.containers,
+    components: before.components,
+    relationships: before.relationships,
+  };
+  const sections = stepById(3)
+    .sections.map((s) =>
+      s === 'Container View'
+        ? `## ${s}\n\n\`\`\`archflow-c4\n${JSON.stringify(block)}\n\`\`\``
+        : s === ADDITIONS_SECTION
+          ? `## ${s}\n\n\`\`\`archflow-additions\n{}\n\`\`\``
+          : `## ${s}\n\nText.`,
+    )
+    .join('\n\n');
+  const r = parseStepOutput(3, `# Service Architecture\n\n${sections}\n`, { c4: before });
+  assert.deepEqual(r.errors, []);
+  assert.deepEqual(r.parsed!.c4!.deployment, deployment());
+});
