@@ -1,20 +1,32 @@
 /**
  * Benchmark (SPEC §10): a full run against the fake server with realistic streaming latency, DAG
  * (concurrency 2 and 4) against the same workflow forced sequential, in one process and one run;
- * input tokens per run and the share served from the prompt cache; bundle sizes. Results are
- * ratios measured side by side, printed and written to bench/results/latest.json — never asserted.
+ * input tokens per run, the share served from the prompt cache and the cost at list price; what
+ * other step graphs would take (bench/whatIf.ts); bundle sizes. Two scenarios: the fake model's
+ * answers for a real PRD, and — when ../shared/corpus is there — a real model's answers replayed,
+ * whose sizes are those of real steps. Results are ratios measured side by side, printed and
+ * written to bench/results/latest.json — never asserted.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createWorkflow } from '../src/core/factory';
 import { silentLogger } from '../src/core/log';
 import { STEPS, type StepId } from '../src/core/steps';
-import { startFakeAnthropic } from '../test/fake-anthropic/server';
+import { type ReplayAnswers, loadReplay, startFakeAnthropic } from '../test/fake-anthropic/server';
+import { upgradeRecordedAnswers } from '../test/fake-anthropic/upgrade';
+import { SPEC_GRAPH, criticalPathOf, followUpCriticalPath, tableGraph } from './whatIf';
 import { measurePreview } from './preview';
 
 const repo = path.resolve(__dirname, '..', '..');
 const prd = process.argv[2] ?? path.resolve(repo, '..', 'shared', 'prds', 'better-pwa.md');
+const corpus = path.resolve(repo, '..', 'shared', 'corpus', 'saas-activation');
+
+/**
+ * List price per million tokens of the Opus model the settings default to (Claude Opus 4.5:
+ * input $5, output $25; cache writes 1.25× input, cache reads 0.1× input).
+ */
+const PRICE_PER_MTOK = { input: 5, cacheWrite: 6.25, cacheRead: 0.5, output: 25 };
 /** Delay between 80-character text deltas, and time to first byte: streaming shaped like the real API, time-scaled down. */
 const CHUNK_DELAY_MS = Number(process.env.BENCH_CHUNK_DELAY_MS ?? 20);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 150);
@@ -27,9 +39,11 @@ interface RunResult {
   cacheRead: number;
   cacheWrite: number;
   output: number;
+  /** Each step's document as the run wrote it. */
+  docs: Partial<Record<number, string>>;
 }
 
-async function runOnce(url: string, concurrency: number): Promise<RunResult> {
+async function runOnce(url: string, concurrency: number, prd: string): Promise<RunResult> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-bench-'));
   const prdCopy = path.join(dir, 'PRD.md');
   await fs.copyFile(prd, prdCopy);
@@ -62,15 +76,24 @@ async function runOnce(url: string, concurrency: number): Promise<RunResult> {
   });
   const wallMs = performance.now() - t0;
   if (summary.failed.length) throw new Error(`bench run failed: ${JSON.stringify(summary.failed)}`);
+  const docs: Partial<Record<number, string>> = {};
+  for (const s of STEPS) {
+    docs[s.id] = await fs.readFile(path.join(dir, 'docs', 'architecture', s.document), 'utf8').catch(() => '');
+  }
   await fs.rm(dir, { recursive: true, force: true });
-  return { concurrency, wallMs, stepMs, ...usage };
+  return { concurrency, wallMs, stepMs, ...usage, docs };
 }
 
-/** The longest path through the step DAG, with each step's measured time. */
-function criticalPath(stepMs: Record<number, number>): number {
-  const finish = new Map<number, number>();
-  for (const s of STEPS) finish.set(s.id, Math.max(0, ...s.needs.map((n) => finish.get(n) ?? 0)) + (stepMs[s.id] ?? 0));
-  return Math.max(...finish.values());
+/** Dollars at list price for one run's tokens. */
+function dollars(r: RunResult): number {
+  const m = 1_000_000;
+  const cost =
+    (r.input * PRICE_PER_MTOK.input +
+      r.cacheWrite * PRICE_PER_MTOK.cacheWrite +
+      r.cacheRead * PRICE_PER_MTOK.cacheRead +
+      r.output * PRICE_PER_MTOK.output) /
+    m;
+  return +cost.toFixed(4);
 }
 
 async function size(file: string): Promise<number | null> {
@@ -80,31 +103,43 @@ async function size(file: string): Promise<number | null> {
   );
 }
 
-async function main(): Promise<void> {
-  const fake = await startFakeAnthropic({ port: 0, chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS });
+/** One scenario: warm-up, then sequential, DAG with 2 and with 4, side by side; the what-ifs from the sequential run. */
+async function scenario(name: string, prdPath: string, replay?: ReplayAnswers): Promise<unknown> {
+  const fake = await startFakeAnthropic({ port: 0, chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS, replay });
   try {
-    await runOnce(fake.url, 2); // warm-up (JIT, file system), not reported
+    // BENCH_QUICK=1: one sequential run, for token and cost figures (the DAG runs add only wall times).
+    const quick = process.env.BENCH_QUICK === '1';
+    if (!quick) await runOnce(fake.url, 2, prdPath); // warm-up (JIT, file system), not reported
     fake.reset();
-    const sequential = await runOnce(fake.url, 1);
+    const sequential = await runOnce(fake.url, 1, prdPath);
     fake.reset();
-    const dag2 = await runOnce(fake.url, 2);
+    const dag2 = quick ? sequential : await runOnce(fake.url, 2, prdPath);
     fake.reset();
-    const dag4 = await runOnce(fake.url, 4);
-    const cp = criticalPath(sequential.stepMs);
+    const dag4 = quick ? sequential : await runOnce(fake.url, 4, prdPath);
+    const cp = criticalPathOf(tableGraph(), sequential.stepMs);
     const totalInput = (r: RunResult): number => r.input + r.cacheRead + r.cacheWrite;
-    const result = {
-      prd: path.basename(prd),
-      streaming: { chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS },
+    const followUps = followUpCriticalPath(sequential.stepMs, sequential.docs, LATENCY_MS);
+    return {
+      name,
+      prd: path.basename(prdPath),
       wallMs: {
         sequential: Math.round(sequential.wallMs),
         dag2: Math.round(dag2.wallMs),
         dag4: Math.round(dag4.wallMs),
       },
+      stepMs: Object.fromEntries(Object.entries(sequential.stepMs).map(([k, v]) => [k, Math.round(v)])),
       criticalPathMs: Math.round(cp),
       ratios: {
         dag2OverSequential: +(dag2.wallMs / sequential.wallMs).toFixed(3),
         dag4OverSequential: +(dag4.wallMs / sequential.wallMs).toFixed(3),
         dag2OverCriticalPath: +(dag2.wallMs / cp).toFixed(3),
+      },
+      // Critical paths of other step graphs from the same step times, over the sequential run.
+      whatIfOverSequential: {
+        table: +(cp / sequential.wallMs).toFixed(3),
+        specParallelPairs: +(criticalPathOf(SPEC_GRAPH, sequential.stepMs) / sequential.wallMs).toFixed(3),
+        specPairsWithFollowUps: +(followUps.criticalPathMs / sequential.wallMs).toFixed(3),
+        followUpMs: followUps.followUpMs,
       },
       tokens: {
         inputPerRun: totalInput(sequential),
@@ -112,23 +147,37 @@ async function main(): Promise<void> {
         cacheWriteShare: +(sequential.cacheWrite / totalInput(sequential)).toFixed(3),
         uncachedShare: +(sequential.input / totalInput(sequential)).toFixed(3),
         outputPerRun: sequential.output,
+        byKind: { input: sequential.input, cacheWrite: sequential.cacheWrite, cacheRead: sequential.cacheRead },
       },
-      bundleBytes: {
-        extension: await size('dist/extension.js'),
-        cli: await size('dist/cli.js'),
-        webview: await size('dist/webview.js'),
-        webviewRenderer: await size('dist/webview-diagrams.js'),
-        webviewMermaid: await size('dist/webview-mermaid.js'),
-        markdownPreview: await size('dist/markdownPreview.js'),
-      },
-      preview: await measurePreview(repo),
+      dollarsPerRun: dollars(sequential),
     };
-    await fs.mkdir(path.join(repo, 'bench', 'results'), { recursive: true });
-    await fs.writeFile(path.join(repo, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } finally {
     await fake.close();
   }
+}
+
+async function main(): Promise<void> {
+  const scenarios = [await scenario('fake model', prd)];
+  if (existsSync(corpus) && process.env.BENCH_CORPUS !== '0') {
+    const recorded = upgradeRecordedAnswers(await loadReplay(path.join(corpus, 'answers')));
+    scenarios.push(await scenario('real answers replayed', path.join(corpus, 'PRD.md'), recorded));
+  }
+  const result = {
+    streaming: { chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS },
+    scenarios,
+    bundleBytes: {
+      extension: await size('dist/extension.js'),
+      cli: await size('dist/cli.js'),
+      webview: await size('dist/webview.js'),
+      webviewRenderer: await size('dist/webview-diagrams.js'),
+      webviewMermaid: await size('dist/webview-mermaid.js'),
+      markdownPreview: await size('dist/markdownPreview.js'),
+    },
+    preview: await measurePreview(repo),
+  };
+  await fs.mkdir(path.join(repo, 'bench', 'results'), { recursive: true });
+  await fs.writeFile(path.join(repo, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
 main().catch((err: unknown) => {

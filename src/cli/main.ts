@@ -28,8 +28,11 @@ Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (option
 design exits 0 only when every requested step is done; an edited file is never overwritten
 unless --force: Archflow writes its version beside it (*.archflow-proposed.md).
 check evaluates the five exit criteria from the files on disk, one line each (met, or not met
-with its reasons), and exits 0 only when all five are met; --json prints the whole report
-(criteria, allMet and the requirement traceability matrix as "trace").
+with its reasons), then the design's consistency (references to documents, sections, elements,
+ADRs and ids that do not exist, ids defined twice, ARCHITECTURE.md's eleven sections, the
+deployment view); it exits 0 only when all five are met and there is no consistency error;
+--json prints the whole report (criteria, allMet, the requirement traceability matrix as
+"trace", and "consistency").
 approve records the approval of ARCHITECTURE.md as it is now in archflow.json; any later
 change to ARCHITECTURE.md voids it.
 export writes every C4 view as diagrams/<view>.svg (title, legend, the preview's layout); PNG is
@@ -249,16 +252,24 @@ async function exitReport(dir: string): Promise<ExitReport> {
 }
 
 async function check(p: Parsed): Promise<number> {
-  const report = await exitReport(await outputFolder(p));
+  const { report, consistency = [] } = await readSnapshot(await outputFolder(p), { always: true });
+  const errors = consistency.filter((i) => i.level === 'error');
   if (p.flags.has('json')) {
-    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...report!, consistency }, null, 2) + '\n');
   } else {
-    for (const c of report.criteria) {
+    for (const c of report!.criteria) {
       process.stdout.write(`${c.met ? '✔ met    ' : '✖ not met'}  ${c.title}\n`);
       for (const r of cliCriterionReasons(c)) process.stdout.write(`           ${terminalText(r)}\n`);
     }
+    const warnings = consistency.length - errors.length;
+    process.stdout.write(
+      `${errors.length ? '✖ errors ' : '✔ ok     '}  Consistency of the design (${errors.length} error(s), ${warnings} warning(s))\n`,
+    );
+    for (const i of consistency) {
+      process.stdout.write(`           ${i.level === 'error' ? 'error' : 'warning'}: ${terminalText(i.message)}\n`);
+    }
   }
-  return report.allMet ? 0 : 1;
+  return report!.allMet && errors.length === 0 ? 0 : 1;
 }
 
 function textFlag(p: Parsed, name: string): string | undefined {

@@ -10,8 +10,10 @@ const REMEDIES: Remedies = {
   'llm:rate-limit': 'Wait a minute or lower --concurrency, then run again.',
   'llm:network': 'Check your network, proxy or ANTHROPIC_BASE_URL, then run again.',
   'llm:max-tokens': 'Raise --max-tokens (archflow.maxTokens in VS Code) and run the step again.',
+  'llm:too-large': 'Shorten the PRD or split it into smaller documents, then run the step again.',
   'step:malformed':
     'If it keeps failing, check a prompt override in the --prompts folder (default .archflow/prompts/).',
+  'step:oversized': 'Run the step again; if it keeps happening, check a prompt override for that step.',
   'step:prerequisites': 'Or pass --with-prerequisites to run them too.',
   'state:invalid-json':
     'Undo the edit to it, or run "Archflow: Reset Run" in VS Code to start the run state afresh (documents are kept).',

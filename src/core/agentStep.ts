@@ -2,6 +2,7 @@
  * Running one agent step, and nothing else: build its request, call the model, check the answer,
  * and ask for one repair when it does not validate. Stateless: it reads no file and writes none.
  */
+import { MAX_ANSWER_CHARS } from './config';
 import type { EngineEvent } from './events';
 import { LlmError, type LlmClient, type LlmRequest, type UsageTotals, addUsage } from './llm/types';
 import type { Logger } from './log';
@@ -64,7 +65,11 @@ export async function runAgentStep(
     model: request.model,
     maxTokens: request.maxTokens,
   });
-  const ctx = { c4: inputs.c4, requirementIds: inputs.requirementIds };
+  const ctx = {
+    c4: inputs.c4,
+    requirementIds: inputs.requirementIds,
+    documents: new Map(inputs.upstream.map((d) => [d.name, d.text])),
+  };
   let answer = await call(def, first, deps, tally);
   let result = parseStepOutput(def.id, answer.text, ctx);
   if (!result.parsed) {
@@ -112,6 +117,15 @@ async function call(
       switch (chunk.type) {
         case 'text':
           text += chunk.text;
+          if (text.length > MAX_ANSWER_CHARS) {
+            // Leaving the loop ends the stream (and its request); the answer is not used.
+            throw new StepError(
+              def.id,
+              'oversized',
+              `The answer for ${stepTitle(def.id)} grew past ${Math.round(MAX_ANSWER_CHARS / 1024)} kB and was stopped; a step's document is far shorter.`,
+              { limit: MAX_ANSWER_CHARS },
+            );
+          }
           deps.emit({ type: 'step-text', step: def.id, text: chunk.text });
           break;
         case 'restart':

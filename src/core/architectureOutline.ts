@@ -18,8 +18,11 @@ export const ARCHITECTURE_SECTIONS = [
 /** One of the eleven sections. */
 export type ArchitectureSection = (typeof ARCHITECTURE_SECTIONS)[number];
 
-/** Appendix parts made of step documents' sections (the others are computed: matrix, criteria, metadata). */
-export type AppendixPart = 'glossary' | 'risks';
+/**
+ * Appendix parts made of step documents' sections (the others are computed: matrix, criteria,
+ * metadata). `register` is the assumptions, risks and questions the design steps add, merged by code.
+ */
+export type AppendixPart = 'glossary' | 'risks' | 'register';
 
 /** Sections whose content code computes rather than takes from step documents. */
 export const COMPUTED_SECTIONS: readonly ArchitectureSection[] = ['Architecture Decision Records', 'Appendices'];

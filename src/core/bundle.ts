@@ -1,9 +1,12 @@
 /** The design as it is on disk (hand edits included): what assembly and the exit criteria read. */
 import { parseAdrFile } from './adr/render';
 import { isAdrFileName } from './adr/slug';
+import { readDeployment } from './c4/deployment';
+import { isRecord } from './c4/jsonBlock';
 import { parseC4Json } from './c4/parse';
 import { parseFindingsTable } from './findings';
 import type { AdrRecord, C4Model, Finding, Requirement } from './model';
+import { type Addition, type Definition, parseAdditionsSection, registerDefinitions } from './register';
 import { parseRequirementsTable } from './requirements';
 import { type ArchflowState, loadState } from './state';
 import { LAYOUT, STEPS, type StepId, stepWithBlock } from './steps';
@@ -28,6 +31,10 @@ export interface Bundle {
   /** Why c4-model.json could not be used, when it exists but is broken. */
   c4Errors: string[];
   findings: Finding[];
+  /** The assumptions, risks and open questions the design steps added, in step order. */
+  additions: Addition[];
+  /** Where each register id (`G-n`, `C-n`, `A-n`, `R-n`, `Q-n`) is defined in the step documents. */
+  definitions: Definition[];
   adrs: AdrFile[];
   adrIndex?: string;
   architecture?: string;
@@ -57,16 +64,32 @@ export function adrRecordsOf(bundle: Bundle): AdrRecord[] {
 /** The C4 model file's text as a model (absent arrays empty) and why it cannot be used, if it cannot. */
 export function parseC4File(text: string): { model: C4Model; errors: string[] } {
   const r = parseC4Json(text);
-  return {
-    model: {
-      people: r.model.people ?? [],
-      systems: r.model.systems ?? [],
-      containers: r.model.containers ?? [],
-      components: r.model.components ?? [],
-      relationships: r.model.relationships ?? [],
-    },
-    errors: r.errors.map((e) => `${LAYOUT.c4Model}: ${e}`),
+  const model: C4Model = {
+    people: r.model.people ?? [],
+    systems: r.model.systems ?? [],
+    containers: r.model.containers ?? [],
+    components: r.model.components ?? [],
+    relationships: r.model.relationships ?? [],
   };
+  const errors = [...r.errors];
+  // The deployment view is a part of the file only (no block carries it next to the C4 levels).
+  const raw = deploymentPart(text);
+  if (raw !== undefined && raw !== null) {
+    const d = readDeployment(raw);
+    if (d.deployment) model.deployment = d.deployment;
+    errors.push(...d.errors.map((e) => `deployment: ${e}`));
+  }
+  return { model, errors: errors.map((e) => `${LAYOUT.c4Model}: ${e}`) };
+}
+
+/** The `deployment` member of the model file's JSON, if the file is a JSON object. */
+function deploymentPart(text: string): unknown {
+  try {
+    const value: unknown = JSON.parse(text.replace(/^\uFEFF/, ''));
+    return isRecord(value) ? value.deployment : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads every file of the design from the output folder. */
@@ -94,6 +117,15 @@ export async function loadBundle(store: FolderReader): Promise<Bundle> {
   }
   const inventory = documents[stepWithBlock('requirements').id];
   const review = documents[stepWithBlock('findings').id];
+  const additions: Addition[] = [];
+  const definitions: Definition[] = [];
+  for (const s of STEPS) {
+    const text = documents[s.id];
+    if (text === undefined) continue;
+    if (s.blocks.includes('additions')) additions.push(...parseAdditionsSection(text, s.id));
+    // The inventory defines its goals, constraints and questions in lists as well as tables.
+    definitions.push(...registerDefinitions(text, s.document, s.blocks.includes('requirements')));
+  }
   return {
     state,
     documents,
@@ -101,6 +133,8 @@ export async function loadBundle(store: FolderReader): Promise<Bundle> {
     c4,
     c4Errors,
     findings: review ? parseFindingsTable(review) : [],
+    additions,
+    definitions,
     adrs,
     adrIndex: await store.read(LAYOUT.adrIndex),
     architecture: await store.read(LAYOUT.architecture),

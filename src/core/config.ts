@@ -7,3 +7,9 @@ export const DEFAULT_CONCURRENCY = 2;
 export const DEFAULT_OUTPUT_FOLDER = 'docs/architecture';
 /** A PRD larger than this does not fit the model's context with the upstream documents. */
 export const MAX_PRD_BYTES = 400 * 1024;
+/**
+ * An answer longer than this is stopped: real step documents are 15-35 kB, and an answer sent
+ * with every later request must not crowd out the PRD. The output limit (max tokens) usually
+ * stops an answer long before this.
+ */
+export const MAX_ANSWER_CHARS = 256 * 1024;

@@ -1,9 +1,41 @@
 /** Small Markdown helpers: tables, sections and fenced blocks, for text we generate and read back. */
 
-/** Escapes a value for one Markdown table cell (pipes, newlines). */
+/**
+ * Model text made inert as HTML wherever the Markdown is rendered (GitHub, VS Code's preview, our
+ * panel): each `<` outside inline code gets a backslash, so no tag, comment or autolink starts.
+ * A `<` the text already escaped is left alone (an extra backslash would escape the backslash and
+ * let the tag through).
+ */
+export function escapeHtml(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (ch === '`') {
+      const run = /^`+/.exec(text.slice(i))![0];
+      const close = text.indexOf(run, i + run.length);
+      // A code span: kept as it is (HTML inside code is text); a lone backtick run is literal.
+      const end = close >= 0 && text[close + run.length] !== '`' ? close + run.length : i + run.length;
+      out += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    if (ch === '<') {
+      let slashes = 0;
+      for (let j = i - 1; j >= 0 && text[j] === '\\'; j--) slashes++;
+      out += slashes % 2 === 0 ? '\\<' : '<';
+    } else {
+      out += ch;
+    }
+    i++;
+  }
+  return out;
+}
+
+/** Escapes a value for one Markdown table cell (pipes, newlines, HTML). */
 export function cell(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—';
-  return String(value).replace(/\r?\n/g, ' ').replace(/\|/g, '\\|').trim();
+  return escapeHtml(String(value).replace(/\r?\n/g, ' ')).replace(/\|/g, '\\|').trim();
 }
 
 /** Renders a Markdown table. */
@@ -19,8 +51,8 @@ function splitRow(line: string): string[] {
   let cur = '';
   for (let i = 0; i < inner.length; i++) {
     const ch = inner[i];
-    if (ch === '\\' && inner[i + 1] === '|') {
-      cur += '|';
+    if (ch === '\\' && (inner[i + 1] === '|' || inner[i + 1] === '<')) {
+      cur += inner[i + 1];
       i++;
     } else if (ch === '|') {
       cells.push(cur.trim());

@@ -74,6 +74,8 @@ export interface C4Container {
   technology: string;
   description: string;
   kind: ContainerKind;
+  /** The assumption (`A-n`) that proposes its technology, when neither the PRD nor the existing system names one. */
+  assumption?: string;
 }
 export interface C4Component {
   id: string;
@@ -89,13 +91,93 @@ export interface C4Relationship {
   technology?: string;
 }
 
-/** The single C4 model; the three diagram levels are views of it. */
+/** What an infrastructure element of the deployment view is. */
+export type InfrastructureKind =
+  | 'cdn'
+  | 'dns'
+  | 'waf'
+  | 'loadBalancer'
+  | 'apiGateway'
+  | 'firewall'
+  | 'nat'
+  | 'queueService'
+  | 'collector'
+  | 'secretStore'
+  | 'other';
+export const INFRASTRUCTURE_KINDS: readonly InfrastructureKind[] = [
+  'cdn',
+  'dns',
+  'waf',
+  'loadBalancer',
+  'apiGateway',
+  'firewall',
+  'nat',
+  'queueService',
+  'collector',
+  'secretStore',
+  'other',
+];
+
+/** An environment the design names (production, staging, …): the top of the deployment view. */
+export interface C4Environment {
+  id: string;
+  name: string;
+  description: string;
+}
+
+/** A deployment node (region, network, cluster, managed service, device); nodes nest through `parent`. */
+export interface C4DeploymentNode {
+  id: string;
+  environment: string;
+  /** The enclosing node of the same environment; null at the top of the environment. */
+  parent: string | null;
+  name: string;
+  technology: string;
+  description: string;
+  /** The assumption (`A-n`) the choice rests on, when the PRD names no provider or service. */
+  assumption?: string;
+}
+
+/** An infrastructure element on a node: load balancer, WAF, CDN, queue service, collector, … */
+export interface C4Infrastructure {
+  id: string;
+  node: string;
+  kind: InfrastructureKind;
+  name: string;
+  technology: string;
+  description: string;
+  assumption?: string;
+}
+
+/** A container running on a node: an instance of the container in that node's environment. */
+export interface C4ContainerInstance {
+  container: string;
+  node: string;
+  /** How many run ("3–12", "1 primary + 1 standby"). */
+  instances: string;
+  /** Their size ("1 vCPU, 2 GB"). */
+  size: string;
+}
+
+/** The deployment view: environments, nested nodes, infrastructure, container instances, and infrastructure flows. */
+export interface C4Deployment {
+  environments: C4Environment[];
+  nodes: C4DeploymentNode[];
+  infrastructure: C4Infrastructure[];
+  deployments: C4ContainerInstance[];
+  /** Flows with an infrastructure end; a container end means its instance in the other end's environment. */
+  relationships: C4Relationship[];
+}
+
+/** The single C4 model; the three diagram levels and the deployment view are views of it. */
 export interface C4Model {
   people: C4Person[];
   systems: C4System[];
   containers: C4Container[];
   components: C4Component[];
   relationships: C4Relationship[];
+  /** The infrastructure design's deployment view, once it has run. */
+  deployment?: C4Deployment;
 }
 
 export const EMPTY_C4: C4Model = { people: [], systems: [], containers: [], components: [], relationships: [] };
@@ -114,6 +196,16 @@ export interface Finding {
   status: FindingStatus;
   adr?: string;
   requirements: string[];
+  /**
+   * The steps whose documents must change to close it (design steps before the security review).
+   * Required for an open critical or high finding; the resolve loop revises these steps.
+   */
+  steps?: number[];
+  /**
+   * Where the design documents hold the control, for a mitigated finding:
+   * `03-service-architecture.md › Communication` (several separated by "; ").
+   */
+  evidence?: string;
 }
 
 export interface SecurityReview {

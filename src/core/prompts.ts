@@ -1,9 +1,9 @@
 /** Prompt files and the layout of a step's request (shared context first, so it caches). */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { adrNumberText } from './adr/slug';
 import type { LlmRequest, PromptBlock } from './llm/types';
-import { type StepDef, type StepId, stepById, stepTitle } from './steps';
+import { promptValues } from './promptValues';
+import { type BlockKind, type StepDef, type StepId, stepById, stepTitle } from './steps';
 
 /** Where prompt text comes from: the shipped prompts, overridden per workspace. */
 export interface PromptSource {
@@ -30,9 +30,14 @@ export class FilePromptSource implements PromptSource {
   }
 }
 
-/** The prompt files a step uses. */
+/** The prompt file that specifies a structured block (its JSON schema and rules). */
+export function blockPromptFile(kind: BlockKind): string {
+  return `blocks/${kind}.md`;
+}
+
+/** The prompt files a step uses: the shared format, its agent, its task, and the schemas of its blocks only. */
 export function promptFilesFor(step: StepDef): string[] {
-  return ['output-format.md', `agents/${step.agent}.md`, `steps/${step.prompt}`];
+  return ['output-format.md', `agents/${step.agent}.md`, `steps/${step.prompt}`, ...step.blocks.map(blockPromptFile)];
 }
 
 /** An upstream document handed to a step. */
@@ -53,7 +58,7 @@ export interface StepPromptInput {
   maxTokens: number;
 }
 
-const PLACEHOLDER = /\{\{\s*([a-zA-Z]+)\s*\}\}/g;
+const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9]*)\s*\}\}/g;
 
 /** Replaces `{{name}}` placeholders; throws naming any unknown placeholder. */
 export function fillPlaceholders(text: string, values: Record<string, string>, origin: string): string {
@@ -76,41 +81,41 @@ export function documentBlock(doc: ContextDocument): string {
 
 /**
  * Lays out a step's request. Order: the shared system text, then the PRD, then the upstream
- * documents (each with a cache breakpoint), then this step's persona and task. Steps that share
- * inputs therefore share a cacheable prefix (4 with 5, 6 with 7).
+ * documents in step order (a cache breakpoint after the last), then this step's persona, task and
+ * the schemas of the blocks it writes. Every step shares the system text and the PRD as a cached
+ * prefix, and each step's documents are the start of the next one's; the schemas come last because
+ * they differ per step (docs/adr/0011-request-carries-its-own-block-schemas.md).
  */
 export async function buildStepRequest(source: PromptSource, input: StepPromptInput): Promise<LlmRequest> {
   const step = stepById(input.step);
-  const [format, persona, task] = await Promise.all(promptFilesFor(step).map((n) => source.read(n)));
-  const decisions = (input.existingDecisions ?? [])
-    .map((d) => `- \`${d.key}\` — ADR ${adrNumberText(d.number)}: ${d.title}`)
-    .join('\n');
-  const values: Record<string, string> = {
-    step: String(step.id),
-    stepTitle: stepTitle(step.id),
-    prdName: input.prdName,
-    sections: step.sections.map((s) => `- \`## ${s}\``).join('\n'),
-    existingDecisions: decisions || `(none yet: this is the first run of step ${step.id})`,
-  };
-  const system: PromptBlock[] = [{ text: fillPlaceholders(format.text, values, format.origin), cache: true }];
+  const [format, persona, task, ...schemas] = await Promise.all(promptFilesFor(step).map((n) => source.read(n)));
+  const values = promptValues(step, input.prdName, input.existingDecisions ?? []);
+  const fill = (p: { text: string; origin: string }): string => fillPlaceholders(p.text, values, p.origin).trim();
+  const system: PromptBlock[] = [{ text: fill(format), cache: true }];
   const blocks: PromptBlock[] = step.reads.prd
     ? [{ text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true }]
     : [];
-  if (input.upstream.length > 0) {
-    blocks.push({ text: input.upstream.map(documentBlock).join('\n\n'), cache: true });
-  }
+  // One block per document, in step order. Breakpoints after the last step document and after the
+  // last block (the C4 model follows the documents): the next step's request starts with the same
+  // documents, so it reads them from the cache and writes only what is new.
+  input.upstream.forEach((doc, i, all) => {
+    const next = all[i + 1];
+    const cache = next === undefined || (doc.step !== undefined && next.step === undefined);
+    blocks.push(cache ? { text: documentBlock(doc), cache: true } : { text: documentBlock(doc) });
+  });
   const taskText = [
     `# Task: ${stepTitle(step.id)}`,
     '',
     '## Your role',
     '',
-    fillPlaceholders(persona.text, values, persona.origin).trim(),
+    fill(persona),
     '',
-    fillPlaceholders(task.text, values, task.origin).trim(),
+    fill(task),
     '',
     '## Required H2 sections, in this order',
     '',
     values.sections,
+    ...(schemas.length ? ['', '## The structured blocks you write', '', schemas.map(fill).join('\n\n')] : []),
   ].join('\n');
   blocks.push({ text: taskText });
   return { model: input.model, maxTokens: input.maxTokens, system, turns: [{ role: 'user', content: blocks }] };

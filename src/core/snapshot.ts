@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { type Bundle, loadBundle } from './bundle';
 import type { WorkflowView } from './events';
+import { type DesignIssue, checkDesign } from './designChecks';
 import { type ExitReport, evaluateExitCriteria } from './exitCriteria';
 import { readPrd } from './prd';
 import { deriveView, loadState } from './state';
@@ -27,6 +28,8 @@ export interface Snapshot {
   bundle?: Bundle;
   /** The exit criteria of `bundle`, computed by code. */
   report?: ExitReport;
+  /** The consistency report of `bundle` (references, ids, the assembled outline, the deployment view). */
+  consistency?: DesignIssue[];
 }
 
 /**
@@ -40,5 +43,5 @@ export async function readSnapshot(
   const view = await readWorkflowView(outputDir, options.running);
   if (view.empty && !options.always) return { view };
   const bundle = await loadBundle(new ArtifactStore(outputDir));
-  return { view, bundle, report: evaluateExitCriteria(bundle, view) };
+  return { view, bundle, report: evaluateExitCriteria(bundle, view), consistency: checkDesign(bundle) };
 }

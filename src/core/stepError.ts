@@ -3,9 +3,10 @@ import type { StepId } from './steps';
 
 /**
  * `prerequisites`: an upstream document is missing or out of date; `malformed`: the agent's answer
- * did not validate, even after the repair round; `assembly`: the derived files could not be built.
+ * did not validate, even after the repair round; `oversized`: the answer grew past the size cap and
+ * was stopped; `assembly`: the derived files could not be built.
  */
-export type StepErrorKind = 'prerequisites' | 'malformed' | 'assembly';
+export type StepErrorKind = 'prerequisites' | 'malformed' | 'oversized' | 'assembly';
 
 /** What is known about a step failure. */
 export interface StepErrorFacts {
@@ -13,6 +14,8 @@ export interface StepErrorFacts {
   missing?: StepId[];
   /** What code found wrong with the answer (malformed). */
   errors?: string[];
+  /** The size cap an answer passed (oversized), in characters. */
+  limit?: number;
 }
 
 /** A step failed. `message` names the cause in host-neutral words; a host words the remedy from `kind`. */

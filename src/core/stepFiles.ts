@@ -1,6 +1,6 @@
 /** The files a validated step writes: its document, the C4 model, and numbered ADR files. */
 import { type ExistingAdr, assignNumbers } from './adr/numbering';
-import { markSuperseded, renderAdr } from './adr/render';
+import { escapeInline, markSuperseded, renderAdr } from './adr/render';
 import { adrNumberText } from './adr/slug';
 import type { AdrRecord } from './model';
 import { type ParsedStep, renderStepDocument } from './stepOutput';
@@ -40,7 +40,7 @@ export async function stepFiles(
     if (text !== undefined) files.set(old.file, markSuperseded(text, r, existing));
   }
   const links = records
-    .map((r) => `- [ADR ${adrNumberText(r.number)}: ${r.title}](${encodeURI(r.file)}) — ${r.status}`)
+    .map((r) => `- [ADR ${adrNumberText(r.number)}: ${escapeInline(r.title)}](${encodeURI(r.file)}) — ${r.status}`)
     .join('\n');
   files.set(def.document, renderStepDocument(parsed, links));
   return { files, adrs: records };

@@ -6,7 +6,7 @@ import { parseRequirementsTable } from './requirements';
 import type { RunFiles } from './runFiles';
 import type { ArchflowState } from './state';
 import { currentInputs } from './state';
-import { LAYOUT, type StepDef, stepById, stepTitle, stepWithBlock } from './steps';
+import { LAYOUT, type StepDef, changesC4, stepById, stepTitle, stepWithBlock } from './steps';
 import { StepError } from './stepError';
 
 /** The PRD of a run: read and checked once, when the run starts. */
@@ -23,7 +23,7 @@ export interface StepInputs {
   upstream: ContextDocument[];
   /** The decisions recorded so far, for a step that reads them. */
   existingDecisions?: { key: string; number: number; title: string }[];
-  /** The C4 model before the step, for a step with a C4 block (its block is merged into it). */
+  /** The C4 model before the step, for a step whose answer changes it (its block is merged into it). */
   c4?: C4Model;
   /** The inventory's requirement ids, for a step after it (to flag citations of unknown ids). */
   requirementIds: Set<string>;
@@ -59,7 +59,7 @@ export async function gatherStepInputs(
     const previous = await files.read(def.document);
     if (previous !== undefined) upstream.push({ name: def.document, text: previous, step: def.id });
   }
-  const c4Text = def.reads.c4Model || def.c4Levels ? await files.read(LAYOUT.c4Model) : undefined;
+  const c4Text = def.reads.c4Model || changesC4(def) ? await files.read(LAYOUT.c4Model) : undefined;
   if (def.reads.c4Model && c4Text !== undefined) upstream.push({ name: LAYOUT.c4Model, text: c4Text });
 
   const inventory = stepWithBlock('requirements');
@@ -69,7 +69,7 @@ export async function gatherStepInputs(
     existingDecisions: def.reads.decisions
       ? state.adrs.map((a) => ({ key: a.key, number: a.number, title: a.title }))
       : undefined,
-    c4: def.c4Levels && c4Text !== undefined ? parseC4File(c4Text).model : undefined,
+    c4: changesC4(def) && c4Text !== undefined ? parseC4File(c4Text).model : undefined,
     requirementIds: new Set(inventoryText ? parseRequirementsTable(inventoryText).map((r) => r.id) : []),
     inputs: await currentInputs(files, def.id, prd.hash),
   };

@@ -1,6 +1,10 @@
 /** Checks a step's model output and turns it into its document and structured parts. */
 import { parseAdrJson } from './adr/parse';
+import { escapeInline } from './adr/render';
+import { unclosedFenceLine, unwrapDocument, withoutControlChars } from './answerText';
 import { checkC4 } from './c4/consistency';
+import { checkDeployment, parseDeploymentJson } from './c4/deployment';
+import { deploymentMermaid, deploymentTables, deploymentViewData } from './c4/deploymentView';
 import { mergeLevel1, mergeLevel23 } from './c4/merge';
 import { componentView, componentViewIds, containerView, contextView, stripInitDirectives } from './c4/mermaid';
 import { parseC4Json } from './c4/parse';
@@ -8,6 +12,7 @@ import { parseFindingsJson, renderFindings, renderVerdict } from './findings';
 import { mentionedRequirementIds } from './mentions';
 import { fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { AdrDraft, C4Model, Requirement, SecurityReview } from './model';
+import { type Addition, inRange, parseAdditionsJson, registerDefinitions, renderAdditions } from './register';
 import { parseRequirementsJson, renderRequirementsTable } from './requirements';
 import { type BlockKind, type C4Level, type StepId, stepById } from './steps';
 
@@ -22,6 +27,8 @@ export interface ParsedStep {
   c4?: C4Model;
   review?: SecurityReview;
   adrs?: AdrDraft[];
+  /** The assumptions, risks and open questions the step adds (its `additions` block). */
+  additions?: Addition[];
   /** Non-blocking remarks (unknown requirement ids cited, …), logged and kept. */
   warnings: string[];
 }
@@ -32,11 +39,15 @@ export interface StepContext {
   c4?: C4Model;
   /** Requirement ids of the inventory (steps after it), to flag unknown citations. */
   requirementIds?: Set<string>;
+  /** The documents the step read (file → text), for references into them (a finding's evidence). */
+  documents?: ReadonlyMap<string, string>;
 }
 
 const BLOCK_INFO: Record<BlockKind, string> = {
   requirements: 'archflow-requirements',
   c4: 'archflow-c4',
+  deployment: 'archflow-deployment',
+  additions: 'archflow-additions',
   findings: 'archflow-findings',
   adrs: 'archflow-adrs',
 };
@@ -65,10 +76,21 @@ export function parseStepOutput(
   const step = stepById(stepId);
   const errors: string[] = [];
   const warnings: string[] = [];
+  const clean = unwrapDocument(withoutControlChars(output));
+  if (clean.unwrapped)
+    warnings.push('the document was wrapped in a code fence; the fence and the text around it were removed');
+  output = clean.text;
   const h1 = /^#\s+\S.*$/m.exec(output);
   if (!h1) errors.push('The document has no H1 title line ("# <title>").');
   const text = h1 ? output.slice(h1.index).trim() + '\n' : output.trim() + '\n';
   const { title, sections } = splitSections(text);
+  const lines = text.split('\n');
+  const open = unclosedFenceLine(lines);
+  if (open >= 0) {
+    errors.push(
+      `The code fence opened at line ${open + 1} of the document (\`${lines[open].trim().slice(0, 40)}\`) is never closed; close every fence, and do not put the document itself in a fence.`,
+    );
+  }
 
   const found = sections.map((s) => headingKey(s.title));
   let cursor = 0;
@@ -114,14 +136,15 @@ export function parseStepOutput(
         } else {
           const merged = mergeLevel23(level1Of(ctx.c4 ?? emptyModel()), r.model);
           errors.push(...merged.errors);
-          parsed.c4 = merged.model;
+          // The deployment view stays until the infrastructure design runs again on the new containers.
+          parsed.c4 = ctx.c4?.deployment ? { ...merged.model, deployment: ctx.c4.deployment } : merged.model;
         }
         // The model is checked up to the levels this step adds: the lower ones are later steps' to add.
         errors.push(...checkC4(parsed.c4, { upToLevel: Math.max(...levels) as C4Level }).map((i) => i.message));
         break;
       }
       case 'findings': {
-        const r = parseFindingsJson(body);
+        const r = parseFindingsJson(body, { documents: ctx.documents });
         errors.push(...r.errors);
         parsed.review = r.review;
         const said = /"verdict"\s*:\s*"(\w+)"/.exec(body)?.[1]?.toLowerCase();
@@ -130,6 +153,20 @@ export function parseStepOutput(
             `the agent's verdict "${said}" contradicts its findings; the computed verdict is "${r.review.verdict}"`,
           );
         }
+        break;
+      }
+      case 'deployment': {
+        const r = parseDeploymentJson(body);
+        errors.push(...r.errors);
+        if (!r.deployment || r.errors.length > 0) break;
+        parsed.c4 = { ...(ctx.c4 ?? emptyModel()), deployment: r.deployment };
+        errors.push(...checkDeployment(parsed.c4).map((i) => i.message));
+        break;
+      }
+      case 'additions': {
+        const r = parseAdditionsJson(body, stepId);
+        errors.push(...r.errors);
+        parsed.additions = r.additions;
         break;
       }
       case 'adrs': {
@@ -142,11 +179,62 @@ export function parseStepOutput(
       }
     }
   }
+  errors.push(...unknownAssumptions(parsed, ctx));
+  warnings.push(...definitionWarnings(stepId, text));
   if (ctx.requirementIds && ctx.requirementIds.size > 0) {
     const unknown = mentionedRequirementIds(text).filter((id) => !ctx.requirementIds!.has(id));
     if (unknown.length) warnings.push(`cites requirement ids that are not in the inventory: ${unknown.join(', ')}`);
   }
   return errors.length ? { errors } : { parsed, errors };
+}
+
+/**
+ * The assumptions that the elements this answer adds cite (a proposed technology, provider or
+ * region) must be defined: in its own additions block, or in a document it read.
+ */
+function unknownAssumptions(parsed: ParsedStep, ctx: StepContext): string[] {
+  const known = new Set((parsed.additions ?? []).map((a) => a.id));
+  for (const [name, text] of ctx.documents ?? [])
+    for (const d of registerDefinitions(text, name, true)) known.add(d.id);
+  const before = new Set((ctx.c4?.containers ?? []).filter((c) => c.assumption).map((c) => `${c.id}:${c.assumption}`));
+  const cited: [string, string | undefined][] = [
+    ...(parsed.c4?.containers ?? [])
+      .filter((c) => !before.has(`${c.id}:${c.assumption}`))
+      .map((c): [string, string | undefined] => [`container "${c.id}"`, c.assumption]),
+    ...(parsed.c4?.deployment && parsed.c4.deployment !== ctx.c4?.deployment
+      ? [
+          ...parsed.c4.deployment.nodes.map((n): [string, string | undefined] => [`node "${n.id}"`, n.assumption]),
+          ...parsed.c4.deployment.infrastructure.map((i): [string, string | undefined] => [
+            `infrastructure "${i.id}"`,
+            i.assumption,
+          ]),
+        ]
+      : []),
+  ];
+  return cited
+    .filter(([, a]) => a !== undefined && !known.has(a))
+    .map(
+      ([what, a]) =>
+        `${what} rests on assumption "${a}", which no document defines; define it in the archflow-additions block.`,
+    );
+}
+
+/**
+ * Register ids the document defines in its own tables rather than its additions block, or outside
+ * its range: `check` reports them when another document defines the same id.
+ */
+function definitionWarnings(stepId: StepId, text: string): string[] {
+  const step = stepById(stepId);
+  if (!step.ids) return [];
+  const hasBlock = step.blocks.includes('additions');
+  // The block itself is JSON in a fence, which the scan skips: what it finds is outside the block.
+  const defs = registerDefinitions(text, step.document, !hasBlock);
+  const loose = hasBlock ? defs : defs.filter((d) => !inRange(stepId, d.id));
+  if (loose.length === 0) return [];
+  const where = hasBlock ? 'outside its archflow-additions block' : 'outside its range';
+  return [
+    `defines ${loose.map((d) => d.id).join(', ')} ${where}; another document may give the same id another meaning`,
+  ];
 }
 
 function emptyModel(): C4Model {
@@ -177,7 +265,14 @@ function contextTable(model: C4Model): string {
 function containerTable(model: C4Model): string {
   return renderTable(
     ['Container', 'Id', 'Kind', 'Technology', 'Responsibility'],
-    model.containers.map((c) => [c.name, `\`${c.id}\``, c.kind, c.technology, c.description]),
+    model.containers.map((c) => [
+      c.name,
+      `\`${c.id}\``,
+      c.kind,
+      // A technology the PRD left open is a proposal until its assumption is confirmed.
+      c.assumption ? `${c.technology} (proposed, ${c.assumption})` : c.technology,
+      c.description,
+    ]),
   );
 }
 
@@ -201,7 +296,7 @@ export function placeComponentViews(text: string, model: C4Model): string {
       body = `${body.slice(0, at)}\n\n${diagram}\n${body.slice(at)}`;
     } else {
       const c = model.containers.find((x) => x.id === id);
-      missing.push(`### ${c?.name ?? id} (\`${id}\`)\n\n${diagram}`);
+      missing.push(`### ${escapeInline(c?.name ?? id)} (\`${id}\`)\n\n${diagram}`);
     }
   }
   body = body.trimEnd() + (missing.length ? `\n\n${missing.join('\n\n')}` : '') + '\n\n';
@@ -242,6 +337,11 @@ export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): strin
         : `${mermaidBlock(contextView(parsed.c4))}\n\n${contextTable(parsed.c4)}`;
     } else if (info.includes('archflow-findings') && parsed.review) {
       out += renderFindings(parsed.review);
+    } else if (info.includes('archflow-deployment') && parsed.c4?.deployment) {
+      const view = deploymentViewData(parsed.c4);
+      out += view ? `${mermaidBlock(deploymentMermaid(view))}\n\n${deploymentTables(parsed.c4)}` : '';
+    } else if (info.includes('archflow-additions') && parsed.additions) {
+      out += renderAdditions(parsed.additions);
     } else if (info.includes('archflow-adrs')) {
       out += adrLinks ?? '';
     } else if (info[0] === 'mermaid') {

@@ -25,7 +25,13 @@ export const AGENTS: readonly AgentId[] = [
 export type StepId = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
 /** A structured part a step must emit as a fenced block (see docs/adr/0002-model-output-format.md). */
-export type BlockKind = 'requirements' | 'c4' | 'findings' | 'adrs';
+export type BlockKind = 'requirements' | 'c4' | 'deployment' | 'additions' | 'findings' | 'adrs';
+
+/**
+ * The H2 section, last in each design document, that holds the step's `additions` block: the
+ * assumptions, risks and open questions it adds. Code merges them into ARCHITECTURE.md's appendix.
+ */
+export const ADDITIONS_SECTION = 'Assumptions, Risks and Questions';
 
 /** A level of the C4 model: 1 System Context, 2 Container, 3 Component. */
 export type C4Level = 1 | 2 | 3;
@@ -83,6 +89,11 @@ export interface StepDef {
   systemTitlePrefix?: string;
   /** How the exit criteria say what a stale step is measured against ("since the security review ran"). */
   since?: string;
+  /**
+   * The numbers of the assumptions, risks and open questions it may define (`A-n`, `R-n`, `Q-n`):
+   * a range of its own, so two steps never give one id two meanings, even when they run apart.
+   */
+  ids?: { from: number; to: number };
   /** Task prompt file name under prompts/steps/. */
   prompt: string;
 }
@@ -110,6 +121,7 @@ export const STEPS: readonly StepDef[] = [
     ],
     reads: { ...READS, c4Model: false, previous: true },
     blocks: ['requirements'],
+    ids: { from: 1, to: 199 },
     traced: false,
     placement: [
       { into: 'Architecture Drivers', except: ['Risks', 'Glossary'] },
@@ -124,12 +136,23 @@ export const STEPS: readonly StepDef[] = [
     agent: 'architect-review',
     needs: [1],
     document: '02-high-level-architecture.md',
-    sections: ['Summary', 'Pattern Selection', 'System Boundary', 'System Context', 'Major Components'],
+    sections: [
+      'Summary',
+      'Pattern Selection',
+      'System Boundary',
+      'System Context',
+      'Major Components',
+      ADDITIONS_SECTION,
+    ],
     reads: { ...READS, c4Model: false },
-    blocks: ['c4'],
+    blocks: ['c4', 'additions'],
     c4Levels: [1],
+    ids: { from: 201, to: 299 },
     traced: true,
-    placement: [{ into: 'High-Level Architecture' }],
+    placement: [
+      { into: 'High-Level Architecture', except: [ADDITIONS_SECTION] },
+      { into: 'register', only: [ADDITIONS_SECTION] },
+    ],
     systemTitlePrefix: 'High-Level Architecture',
     prompt: '2-high-level-design.md',
   },
@@ -139,12 +162,24 @@ export const STEPS: readonly StepDef[] = [
     agent: 'backend-architect',
     needs: [1, 2],
     document: '03-service-architecture.md',
-    sections: ['Summary', 'Service Boundaries', 'API Contracts', 'Communication', 'Container View', 'Component Views'],
+    sections: [
+      'Summary',
+      'Service Boundaries',
+      'API Contracts',
+      'Communication',
+      'Container View',
+      'Component Views',
+      ADDITIONS_SECTION,
+    ],
     reads: READS,
-    blocks: ['c4'],
+    blocks: ['c4', 'additions'],
     c4Levels: [2, 3],
+    ids: { from: 301, to: 399 },
     traced: true,
-    placement: [{ into: 'Component Design' }],
+    placement: [
+      { into: 'Component Design', except: [ADDITIONS_SECTION] },
+      { into: 'register', only: [ADDITIONS_SECTION] },
+    ],
     prompt: '3-service-design.md',
   },
   {
@@ -153,18 +188,31 @@ export const STEPS: readonly StepDef[] = [
     agent: 'database-architect',
     needs: [1, 2, 3],
     document: '04-data-architecture.md',
-    sections: ['Summary', 'Data Model', 'Storage Choices', 'Data Flows', 'Retention and Recovery', 'Migration Plan'],
+    sections: [
+      'Summary',
+      'Data Model',
+      'Storage Choices',
+      'Data Flows',
+      'Retention and Recovery',
+      'Migration Plan',
+      ADDITIONS_SECTION,
+    ],
     reads: READS,
-    blocks: [],
+    blocks: ['additions'],
+    ids: { from: 401, to: 499 },
     traced: true,
-    placement: [{ into: 'Data Architecture' }],
+    placement: [
+      { into: 'Data Architecture', except: [ADDITIONS_SECTION] },
+      { into: 'register', only: [ADDITIONS_SECTION] },
+    ],
     prompt: '4-data-architecture.md',
   },
   {
     id: 5,
     name: 'Infrastructure',
     agent: 'cloud-architect',
-    needs: [1, 2, 3],
+    // It hosts the data architecture's stores as sized there (docs/adr/0008-handovers-by-dependency.md).
+    needs: [1, 2, 3, 4],
     document: '05-infrastructure-architecture.md',
     sections: [
       'Summary',
@@ -173,13 +221,16 @@ export const STEPS: readonly StepDef[] = [
       'Scaling and High Availability',
       'Deployment Architecture',
       'Cost Estimate',
+      ADDITIONS_SECTION,
     ],
     reads: READS,
-    blocks: [],
+    blocks: ['deployment', 'additions'],
+    ids: { from: 501, to: 599 },
     traced: true,
     placement: [
-      { into: 'Infrastructure Architecture', except: ['Deployment Architecture'] },
+      { into: 'Infrastructure Architecture', except: ['Deployment Architecture', ADDITIONS_SECTION] },
       { into: 'Deployment Architecture', only: ['Deployment Architecture'] },
+      { into: 'register', only: [ADDITIONS_SECTION] },
     ],
     prompt: '5-infrastructure.md',
   },
@@ -189,11 +240,15 @@ export const STEPS: readonly StepDef[] = [
     agent: 'security-auditor',
     needs: [1, 2, 3, 4, 5],
     document: '06-security-architecture.md',
-    sections: ['Summary', 'Threat Model', 'Security Controls', 'Findings', 'Verdict'],
+    sections: ['Summary', 'Threat Model', 'Security Controls', 'Findings', 'Verdict', ADDITIONS_SECTION],
     reads: READS,
-    blocks: ['findings'],
+    blocks: ['findings', 'additions'],
+    ids: { from: 601, to: 699 },
     traced: true,
-    placement: [{ into: 'Security Architecture' }],
+    placement: [
+      { into: 'Security Architecture', except: [ADDITIONS_SECTION] },
+      { into: 'register', only: [ADDITIONS_SECTION] },
+    ],
     since: 'the security review ran',
     prompt: '6-security-review.md',
   },
@@ -201,13 +256,18 @@ export const STEPS: readonly StepDef[] = [
     id: 7,
     name: 'Observability',
     agent: 'observability-engineer',
-    needs: [1, 2, 3, 4, 5],
+    // It carries the security review's events and audit duties (docs/adr/0008-handovers-by-dependency.md).
+    needs: [1, 2, 3, 4, 5, 6],
     document: '07-observability-design.md',
-    sections: ['Summary', 'Logging', 'Metrics', 'Tracing', 'SLOs and Alerts', 'Dashboards'],
+    sections: ['Summary', 'Logging', 'Metrics', 'Tracing', 'SLOs and Alerts', 'Dashboards', ADDITIONS_SECTION],
     reads: READS,
-    blocks: [],
+    blocks: ['additions'],
+    ids: { from: 701, to: 799 },
     traced: true,
-    placement: [{ into: 'Observability Architecture' }],
+    placement: [
+      { into: 'Observability Architecture', except: [ADDITIONS_SECTION] },
+      { into: 'register', only: [ADDITIONS_SECTION] },
+    ],
     prompt: '7-observability.md',
   },
   {
@@ -253,11 +313,25 @@ export function stepWithBlock(kind: BlockKind): StepDef {
   return s;
 }
 
+/** Whether a step's answer changes the C4 model (its C4 levels, or the deployment view), so it is given the model. */
+export function changesC4(step: StepDef): boolean {
+  return step.c4Levels !== undefined || step.blocks.includes('deployment');
+}
+
 /** The step whose C4 block adds `level` of the model; throws when none does. */
 export function stepForC4Level(level: C4Level): StepDef {
   const s = STEPS.find((x) => x.c4Levels?.includes(level));
   if (!s) throw new Error(`No step adds C4 level ${level}`);
   return s;
+}
+
+/**
+ * The design steps a security finding may send back for change: those before the security review
+ * whose sections are design sections (`traced`). A finding's `steps` and `evidence` name only these.
+ */
+export function findingSteps(): StepDef[] {
+  const before = upstreamOf(stepWithBlock('findings').id);
+  return STEPS.filter((s) => s.traced && before.includes(s.id));
 }
 
 /** The steps that place part of their document into `into`, in table order. */
@@ -303,6 +377,7 @@ export const LAYOUT = {
   c4Context: 'diagrams/c4-context.mmd',
   c4Container: 'diagrams/c4-container.mmd',
   c4ComponentPrefix: 'diagrams/c4-component-',
+  c4Deployment: 'diagrams/c4-deployment.mmd',
   adrDir: 'adr',
   adrIndex: 'adr/README.md',
 } as const;

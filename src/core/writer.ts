@@ -4,6 +4,7 @@
  * Archflow's version beside it).
  */
 import * as path from 'node:path';
+import { withoutControlChars } from './answerText';
 import type { ConflictResolver, EngineEvent } from './events';
 import { hashText } from './hash';
 import type { Logger } from './log';
@@ -41,7 +42,9 @@ export class FileWriter {
   async write(files: ReadonlyMap<string, string>): Promise<string[]> {
     const { files: disk, hashes, log, emit } = this.deps;
     const written: string[] = [];
-    for (const [rel, content] of files) {
+    for (const [rel, generated] of files) {
+      // Whatever a model put into the text, no control character reaches a file.
+      const content = withoutControlChars(generated);
       // From disk, not the run's cache: the user may have edited it while the run went on.
       const current = await disk.readFresh(rel);
       written.push(rel);

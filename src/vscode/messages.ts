@@ -13,7 +13,9 @@ const REMEDIES: Remedies = {
   'llm:rate-limit': 'Wait a minute or lower archflow.concurrency, then run again.',
   'llm:network': 'Check your network, proxy or the archflow.anthropic.baseUrl setting, then run the step again.',
   'llm:max-tokens': 'Raise archflow.maxTokens and run the step again.',
+  'llm:too-large': 'Shorten the PRD or split it into smaller documents, then run the step again.',
   'step:malformed': 'If it keeps failing, check a prompt override in .archflow/prompts/.',
+  'step:oversized': 'Run the step again; if it keeps happening, check a prompt override for that step.',
   'state:invalid-json':
     'Undo the edit to it, or run "Archflow: Reset Run" to start the run state afresh (documents are kept).',
 };

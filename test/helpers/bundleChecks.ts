@@ -15,6 +15,7 @@ export async function assertFullBundle(out: string): Promise<void> {
     'adr/README.md',
     'diagrams/c4-context.mmd',
     'diagrams/c4-container.mmd',
+    'diagrams/c4-deployment.mmd',
     'ARCHITECTURE.md',
     'archflow.json',
   ]) {
@@ -37,6 +38,12 @@ export async function assertFullBundle(out: string): Promise<void> {
   assert.match(arch, /```mermaid\nC4Context/);
   assert.match(arch, /```mermaid\nC4Container/);
   assert.match(arch, /```mermaid\nC4Component/);
+  // Section 9 embeds the deployment view (step 5's Deployment Architecture).
+  const nine = arch.slice(arch.indexOf('## 9. Deployment Architecture'), arch.indexOf('## 10. '));
+  assert.match(nine, /```mermaid\nC4Deployment\n/);
+  const deployment = await fs.readFile(path.join(out, 'diagrams/c4-deployment.mmd'), 'utf8');
+  assert.match(deployment, /^C4Deployment\n {2}title Deployment View/);
+  assert.match(deployment, /Deployment_Node\(/);
   assert.doesNotMatch(arch, /Not produced yet/);
 
   const context = await fs.readFile(path.join(out, 'diagrams/c4-context.mmd'), 'utf8');

@@ -38,6 +38,7 @@ describe('archflow check / approve (CLI)', () => {
       '✔ met      ADRs documented',
       '✖ not met  Stakeholder approval obtained',
       '           No stakeholder approval is recorded for ARCHITECTURE.md (command "Archflow: Record Stakeholder Approval", or `archflow approve`)',
+      '✔ ok       Consistency of the design (0 error(s), 0 warning(s))',
       '',
     ]);
 
@@ -65,6 +66,33 @@ describe('archflow check / approve (CLI)', () => {
     );
     assert.equal(report.allMet, false);
     assert.equal(report.trace.length, 5);
+    assert.deepEqual((report as ExitReport & { consistency: unknown[] }).consistency, []);
+  });
+
+  it('fails on a consistency error even when all five criteria are met, and says why', async (t) => {
+    const f = await fixture(t);
+    assert.equal(run('approve', f.outputDir, '--name', 'Jane Doe', '--role', 'CTO').code, 0);
+    assert.equal(run('check', f.outputDir).code, 0);
+    // Two documents give one assumption id two meanings (the parallel steps of a real run did).
+    const row = (text: string): string => `\n\n| Assumption | Statement |\n|---|---|\n| A-24 | ${text} |\n`;
+    await f.edit('04-data-architecture.md', (doc) => doc + row('Backups kept 30 days'));
+    await f.edit('05-infrastructure-architecture.md', (doc) => doc + row('The platform is AWS'));
+    await f.rerun();
+    const r = run('check', f.outputDir);
+    assert.equal(r.code, 1, r.stdout);
+    assert.equal(r.stdout.split('\n').filter((l) => l.startsWith('✔ met')).length, 5);
+    assert.match(r.stdout, /✖ errors   Consistency of the design \(1 error\(s\), 2 warning\(s\)\)/);
+    assert.match(
+      r.stdout,
+      /error: A-24 is defined 2 times \(04-data-architecture\.md line \d+, 05-infrastructure-architecture\.md line \d+\)/,
+    );
+    const json = JSON.parse(run('check', f.outputDir, '--json').stdout) as {
+      consistency: { level: string; kind: string }[];
+    };
+    assert.deepEqual(
+      json.consistency.map((i) => `${i.level} ${i.kind}`),
+      ['error duplicate-id', 'warning id-out-of-range', 'warning id-out-of-range'],
+    );
   });
 
   it('never prints control characters from the files to the terminal', async (t) => {

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { readWorkflowView } from '../../src/core/engine';
 import { parseState } from '../../src/core/state';
+import { adrFileName } from '../../src/core/adr/slug';
+import { STEPS, STEP_IDS, upstreamOf } from '../../src/core/steps';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { assertFullBundle } from '../helpers/bundleChecks';
 import { FAST_RETRY_ENV, listFiles, runCli, startCli, tempDir } from '../helpers/cli';
@@ -81,6 +83,35 @@ describe('CLI on the sample PRDs', () => {
   for (const language of ['english', 'german', 'korean'] as const) {
     test(`design the ${language} sample writes every file of the layout`, () => designsCompletely(samplePrd(language)));
   }
+  test('ADR files are named from the key when the title would lose its meaning (Korean), from the title otherwise (German)', async () => {
+    for (const [language, script] of [
+      ['korean', /\p{Script=Hangul}/u],
+      ['german', /[äöüß]/],
+    ] as const) {
+      const ws = await workspace(samplePrd(language));
+      assert.equal((await design(ws)).code, 0);
+      const files = (await listFiles(path.join(ws.out, 'adr'))).filter((f) => f !== 'README.md');
+      assert.ok(files.length >= 3);
+      let checked = 0;
+      for (const file of files) {
+        const text = await fs.readFile(path.join(ws.out, 'adr', file), 'utf8');
+        const title = /^title: (".*")$/m.exec(text)![1];
+        const key = /^archflow-key: (.*)$/m.exec(text)![1];
+        const decoded = JSON.parse(title) as string;
+        assert.equal(file, path.basename(adrFileName(Number(file.slice(0, 4)), decoded, key)));
+        if (language === 'korean' && script.test(decoded)) {
+          assert.equal(file.slice(5), `${key}.md`, `${file}: a Hangul title takes its key`);
+          checked++;
+        }
+        if (language === 'german') {
+          assert.notEqual(file.slice(5), `${key}.md`, `${file}: a Latin title keeps its words`);
+          checked++;
+        }
+      }
+      assert.ok(checked > 0, `no ${language} title was checked`);
+    }
+  });
+
   test('the cache serves the shared context of later steps', async () => {
     const ws = await workspace();
     assert.equal((await design(ws)).code, 0);
@@ -143,8 +174,10 @@ describe('API failures', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Step 4 — Data Architecture: .*(closed before the answer was complete|stream)/);
     const files = await listFiles(ws.out);
-    for (const doc of [STEP_DOCS[0], STEP_DOCS[1], STEP_DOCS[2], STEP_DOCS[4]])
-      assert.ok(files.includes(doc), `${doc} lost`);
+    // Every step that does not wait for step 4 finished (the steps before it; the table orders the rest after it).
+    const independent = STEPS.filter((s) => s.id !== 4 && !upstreamOf(s.id).includes(4));
+    assert.ok(independent.length >= 3);
+    for (const s of independent) assert.ok(files.includes(s.document), `${s.document} lost`);
     assert.ok(!files.includes(STEP_DOCS[3]), 'a partial step-4 document was written');
     const kept = await fs.readFile(path.join(ws.out, STEP_DOCS[2]), 'utf8');
 
@@ -152,7 +185,10 @@ describe('API failures', () => {
     fake.reset();
     const resumed = await design(ws);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual([...new Set(fake.requests.map((q) => q.step))].sort(), [4, 6, 7, 8]);
+    assert.deepEqual(
+      [...new Set(fake.requests.map((q) => q.step))].sort(),
+      STEP_IDS.filter((id) => !independent.some((s) => s.id === id)),
+    );
     assert.equal(await fs.readFile(path.join(ws.out, STEP_DOCS[2]), 'utf8'), kept);
     await assertFullBundle(ws.out);
   });

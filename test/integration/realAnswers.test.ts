@@ -1,8 +1,10 @@
 /**
- * A real Claude model's answers to Archflow's eight requests (../shared/corpus/saas-activation),
- * replayed by the fake server through the CLI: real output, far longer than the fake's, must parse
- * on the first try and give a whole bundle, and the review it contains must fail the security
- * criterion as the model's findings say. Skipped, with the folder named, where ../shared is absent.
+ * A real Claude model's answers to Archflow's eight requests (../shared/corpus/saas-activation).
+ * They were written for an earlier contract: read as they are, today's parser must catch what that
+ * contract let through; brought up to today's contract (test/fake-anthropic/upgrade.ts) and replayed
+ * by the fake server through the CLI, real output, far longer than the fake's, must parse on the
+ * first try and give a whole bundle, and the review it contains must fail the security criterion as
+ * the model's findings say. Skipped, with the folder named, where ../shared is absent.
  */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
@@ -12,7 +14,9 @@ import { loadBundle } from '../../src/core/bundle';
 import type { ExitReport } from '../../src/core/exitCriteria';
 import { ArtifactStore } from '../../src/core/store';
 import { STEP_IDS } from '../../src/core/steps';
+import { parseStepOutput } from '../../src/core/stepOutput';
 import { type FakeAnthropic, loadReplay, startFakeAnthropic } from '../fake-anthropic/server';
+import { upgradeRecordedAnswers } from '../fake-anthropic/upgrade';
 import { assertFullBundle } from '../helpers/bundleChecks';
 import { FAST_RETRY_ENV, listFiles, runCli, tempDir } from '../helpers/cli';
 import { sharedFolder } from '../helpers/shared';
@@ -25,10 +29,12 @@ describe("a real model's answers, replayed (../shared/corpus)", () => {
   let prd = '';
   let out = '';
   let env: Record<string, string> = {};
+  let raw: Awaited<ReturnType<typeof loadReplay>> = {};
 
   before(async () => {
     if (!corpus.present) return;
-    fake = await startFakeAnthropic({ replay: await loadReplay(path.join(recorded, 'answers')) });
+    raw = await loadReplay(path.join(recorded, 'answers'));
+    fake = await startFakeAnthropic({ replay: upgradeRecordedAnswers(raw) });
     env = { ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: fake.url, ...FAST_RETRY_ENV };
     const dir = await tempDir('archflow-corpus-');
     prd = path.join(dir, 'PRD.md');
@@ -37,6 +43,19 @@ describe("a real model's answers, replayed (../shared/corpus)", () => {
   });
   after(async () => {
     await fake?.close();
+  });
+
+  test("today's contract catches the recorded review's self-declared mitigations", { skip: corpus.skip }, () => {
+    const errors = parseStepOutput(6, raw[6]!).errors;
+    assert.ok(
+      errors.some((e) => e.startsWith('finding "SEC-1": an open high finding needs "steps"')),
+      errors.join('\n'),
+    );
+    // SEC-2 (high) was "mitigated" by rate limits the review itself specified: no design document held them.
+    const unproven = errors
+      .filter((e) => e.includes('a mitigated finding needs "evidence"'))
+      .map((e) => e.slice(9, 14));
+    assert.deepEqual(unproven, ['SEC-2', 'SEC-7', 'SEC-8', 'SEC-9']);
   });
 
   test('every answer parses on the first try and the run writes every file', { skip: corpus.skip }, async () => {
@@ -69,6 +88,17 @@ describe("a real model's answers, replayed (../shared/corpus)", () => {
         security.reasons.some((reason) => reason.startsWith('SEC-1 (high, open)')),
         security.reasons.join('\n'),
       );
+      assert.ok(
+        security.reasons.some((reason) => reason.startsWith('SEC-2 (high, open)')),
+        security.reasons.join('\n'),
+      );
+      // The ids steps 4 and 5 both gave the numbers, written apart, are reported.
+      const consistency = (
+        JSON.parse(check.stdout) as { consistency: { level: string; kind: string; message: string }[] }
+      ).consistency;
+      const twice = consistency.filter((i) => i.kind === 'duplicate-id').map((i) => i.message.slice(0, 4));
+      assert.deepEqual(twice, ['A-24', 'A-25', 'A-26', 'A-27']);
+      assert.ok(consistency.filter((i) => i.level === 'error').every((i) => i.kind === 'duplicate-id'));
     },
   );
 });

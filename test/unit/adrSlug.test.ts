@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { adrFileName, adrSlug, isAdrFileName } from '../../src/core/adr/slug';
+import { adrFileName, adrFileSlug, adrSlug, isAdrFileName, titleKeepsMeaning } from '../../src/core/adr/slug';
 
 void describe('adrSlug', () => {
   void it('lowercases and hyphenates', () => {
@@ -52,6 +52,41 @@ void describe('adrSlug', () => {
   });
 });
 
+void describe('the file slug: the title, or the English key when the title would lose its meaning', () => {
+  void it('keeps a Latin-script title of two words or more, accents folded', () => {
+    assert.equal(adrFileSlug('Use PostgreSQL for orders', 'order-data-store'), 'use-postgresql-for-orders');
+    // German titles, as the German sample PRD's decisions read.
+    assert.equal(
+      adrFileSlug('Wartelisten in einer gemeinsamen PostgreSQL-Datenbank führen', 'waiting-list-store'),
+      'wartelisten-in-einer-gemeinsamen-postgresql-datenbank-fuhren',
+    );
+    assert.equal(adrFileSlug('Hosting im kommunalen Rechenzentrum', 'platform'), 'hosting-im-kommunalen-rechenzentrum');
+    assert.ok(titleKeepsMeaning('Übergabe per Outbox'));
+  });
+
+  void it('takes the key for a title in a non-Latin script, even when some Latin words survive', () => {
+    // Korean titles, as the Korean sample PRD's decisions read: they gave 0002-api-db.md and 0008-3-vpc-vpc.md.
+    assert.equal(adrFileSlug('주문 API와 DB 분리', 'order-service-split'), 'order-service-split');
+    assert.equal(adrFileSlug('3개 VPC로 VPC 분리', 'network-isolation'), 'network-isolation');
+    assert.equal(adrFileSlug('데이터베이스 선택', 'primary-data-store'), 'primary-data-store');
+    assert.equal(adrFileSlug('Выбор базы данных', 'primary-data-store'), 'primary-data-store');
+    assert.equal(adrFileSlug('使用消息队列', 'async-processing'), 'async-processing');
+    assert.equal(titleKeepsMeaning('주문 API와 DB 분리'), false);
+  });
+
+  void it('takes the key when fewer than two words are left', () => {
+    assert.equal(adrFileSlug('Kafka', 'event-streaming'), 'event-streaming');
+    assert.equal(adrFileSlug('🚀 PostgreSQL', 'primary-data-store'), 'primary-data-store');
+    assert.equal(adrFileSlug('!!!', 'observability-stack'), 'observability-stack');
+  });
+
+  void it('falls back to the title when there is no usable key', () => {
+    assert.equal(adrFileSlug('데이터베이스 선택'), 'decision');
+    assert.equal(adrFileSlug('Kafka', ''), 'kafka');
+    assert.equal(adrFileSlug('데이터베이스 선택', '---'), 'decision');
+  });
+});
+
 void describe('adrFileName', () => {
   void it('pads the number to four digits under adr/', () => {
     assert.equal(adrFileName(1, 'Use a modular monolith'), 'adr/0001-use-a-modular-monolith.md');
@@ -98,7 +133,7 @@ void it('hostile ADR titles become harmless files inside adr/ when written', asy
       draft('a', '../../etc/passwd'),
       draft('b', 'CON'),
       draft('c', '..\\..\\windows\\system32'),
-      draft('d', '데이터베이스 선택'),
+      draft('database-choice', '데이터베이스 선택'),
     ],
     [],
     '2026-11-24',
@@ -108,11 +143,11 @@ void it('hostile ADR titles become harmless files inside adr/ when written', asy
     '0001-etc-passwd.md',
     '0002-con-decision.md',
     '0003-windows-system32.md',
-    '0004-decision.md',
+    '0004-database-choice.md',
   ]);
   assert.deepEqual(await fs.readdir(base), ['out']);
   assert.match(
-    await fs.readFile(path.join(base, 'out', 'adr', '0004-decision.md'), 'utf8'),
+    await fs.readFile(path.join(base, 'out', 'adr', '0004-database-choice.md'), 'utf8'),
     /title: "데이터베이스 선택"/,
   );
 });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { FilePromptSource, buildStepRequest, fillPlaceholders, promptFilesFor } from '../../src/core/prompts';
-import { AGENTS, STEPS, type StepId } from '../../src/core/steps';
+import { AGENTS, type BlockKind, LAYOUT, STEPS, type StepId, downstreamOf, upstreamOf } from '../../src/core/steps';
 import { promptsDir } from '../helpers/paths';
 
 const prd = '# Tiny PRD\n\n## Goals\n\nSell socks online with p95 < 200 ms.\n';
@@ -50,18 +50,95 @@ test('every placeholder of every step request is filled', async () => {
   }
 });
 
-test('shared context comes first with cache breakpoints; steps 4 and 5 share their prefix', async () => {
+test('shared context comes first with cache breakpoints; every step shares the system text and the PRD', async () => {
   const four = await request(4);
   const five = await request(5);
   assert.equal(four.system[0].cache, true);
-  const [prdBlock, upstream, task] = four.turns[0].content;
+  const [prdBlock, ...rest] = four.turns[0].content;
+  const task = rest.pop()!;
   assert.match(prdBlock.text, /^<document name="PRD">/);
   assert.equal(prdBlock.cache, true);
-  assert.equal(upstream.cache, true);
+  // One block per upstream document in step order, the breakpoint on the last one only.
+  assert.deepEqual(
+    rest.map((b) => [/^<document name="([^"]+)"/.exec(b.text)?.[1], b.cache === true]),
+    [
+      ['01.md', false],
+      ['02.md', false],
+      ['03.md', true],
+    ],
+  );
   assert.ok(!task.cache);
-  assert.deepEqual(four.system, five.system);
-  assert.deepEqual(four.turns[0].content.slice(0, 2), five.turns[0].content.slice(0, 2));
-  assert.notDeepEqual(four.turns[0].content[2], five.turns[0].content[2]);
+  for (const s of STEPS.filter((x) => x.reads.prd)) {
+    const other = await request(s.id);
+    assert.deepEqual(other.system, four.system, `step ${s.id}'s system text differs`);
+    assert.deepEqual(other.turns[0].content[0], prdBlock, `step ${s.id}'s PRD block differs`);
+  }
+  // Step 5's request starts with step 4's blocks (so they are read from the cache), then adds 04.
+  const blocksOf = (r: typeof four): string[] => r.turns[0].content.slice(0, -1).map((b) => b.text);
+  assert.deepEqual(blocksOf(five).slice(0, blocksOf(four).length), blocksOf(four));
+  assert.notDeepEqual(four.turns[0].content.at(-1), five.turns[0].content.at(-1));
+});
+
+test('the hand-overs are dependencies: infrastructure reads the data design, observability the security review', async () => {
+  const texts = async (step: StepId): Promise<string> =>
+    (await request(step)).turns[0].content.map((b) => b.text).join('\n');
+  assert.match(await texts(5), /<document name="04\.md" step="4">/);
+  assert.match(await texts(7), /<document name="06\.md" step="6">/);
+});
+
+test('a request carries the schemas of the blocks its step writes, and no others', async () => {
+  const heading = (kind: string): RegExp => new RegExp(`^### \`archflow-${kind}\``, 'm');
+  for (const step of STEPS) {
+    const req = await request(step.id);
+    const system = req.system.map((b) => b.text).join('\n');
+    const task = req.turns[0].content.at(-1)!.text;
+    for (const kind of ['requirements', 'c4', 'deployment', 'additions', 'findings', 'adrs'] as BlockKind[]) {
+      assert.doesNotMatch(system, heading(kind), `the shared system text carries the ${kind} schema`);
+      if (step.blocks.includes(kind)) assert.match(task, heading(kind), `step ${step.id} lacks the ${kind} schema`);
+      else assert.doesNotMatch(task, heading(kind), `step ${step.id} carries the ${kind} schema`);
+    }
+  }
+});
+
+test('prompts name the documents through placeholders, and the requests name the real files', async () => {
+  const files = [
+    'output-format.md',
+    ...AGENTS.map((a) => `agents/${a}.md`),
+    ...STEPS.map((s) => `steps/${s.prompt}`),
+    ...(await fs.readdir(path.join(promptsDir, 'blocks'))).map((f) => `blocks/${f}`),
+  ];
+  const literal = [...STEPS.map((s) => s.document), LAYOUT.c4Model, LAYOUT.c4Deployment, LAYOUT.architecture];
+  for (const file of files) {
+    const text = await fs.readFile(path.join(promptsDir, file), 'utf8');
+    for (const name of literal) assert.ok(!text.includes(name), `${file} spells out ${name}; use its placeholder`);
+  }
+  const six = await request(6);
+  const all = [...six.system, ...six.turns[0].content].map((b) => b.text).join('\n');
+  for (const s of STEPS) assert.ok(all.includes(`\`${s.document}\``), `the request does not name ${s.document}`);
+  assert.match(all, /`06-security-architecture\.md` \| Security Review/);
+});
+
+test('what a prompt says of the order of steps agrees with the step table', async () => {
+  for (const step of STEPS) {
+    const text = await fs.readFile(path.join(promptsDir, 'steps', step.prompt), 'utf8');
+    for (const m of text.matchAll(/\{\{doc(\d)\}\}` is written after you/g)) {
+      assert.ok(
+        downstreamOf(step.id).includes(Number(m[1]) as StepId),
+        `${step.prompt}: step ${m[1]} does not run after it`,
+      );
+    }
+    for (const m of text.matchAll(/\{\{doc(\d)\}\}/g)) {
+      const n = Number(m[1]) as StepId;
+      const reads = upstreamOf(step.id).includes(n) || downstreamOf(step.id).includes(n);
+      assert.ok(reads || n === step.id, `${step.prompt} names step ${n}, which is neither before nor after it`);
+    }
+  }
+  for (const agent of AGENTS) {
+    const text = await fs.readFile(path.join(promptsDir, 'agents', `${agent}.md`), 'utf8');
+    for (const m of text.matchAll(/\bstep (\d)\b/g)) {
+      assert.equal(STEPS.find((s) => s.id === Number(m[1]))?.agent, agent, `agents/${agent}.md claims step ${m[1]}`);
+    }
+  }
 });
 
 test('a workspace override wins over the shipped prompt', async () => {

@@ -5,14 +5,29 @@ import { STEPS, type StepId } from '../../src/core/steps';
 
 const stepTasks = STEPS.map((s) => ({ id: s.id, needs: s.needs }));
 
-/** Runs the step DAG with tasks that take `ms` each and records start/finish order and overlap. */
-async function trace(concurrency: number, fail: StepId[] = []) {
+/**
+ * A graph with independent tasks: SPEC §2's, where 4 and 5, and 6 and 7, need the same steps. The
+ * step table now orders them (docs/adr/0006), but the scheduler runs any DAG.
+ */
+const DIAMOND: { id: StepId; needs: StepId[] }[] = [
+  { id: 1, needs: [] },
+  { id: 2, needs: [1] },
+  { id: 3, needs: [1, 2] },
+  { id: 4, needs: [1, 2, 3] },
+  { id: 5, needs: [1, 2, 3] },
+  { id: 6, needs: [1, 2, 3, 4, 5] },
+  { id: 7, needs: [1, 2, 3, 4, 5] },
+  { id: 8, needs: [1, 2, 3, 4, 5, 6, 7] },
+];
+
+/** Runs a DAG (the step table by default) with tasks that take `ms` each and records start/finish order and overlap. */
+async function trace(concurrency: number, fail: StepId[] = [], tasks = stepTasks) {
   const events: string[] = [];
   let active = 0;
   let maxActive = 0;
   const together: StepId[][] = [];
   const activeSet = new Set<StepId>();
-  const result = await runDag(stepTasks, concurrency, async (id) => {
+  const result = await runDag(tasks, concurrency, async (id) => {
     active++;
     activeSet.add(id);
     maxActive = Math.max(maxActive, active);
@@ -28,15 +43,17 @@ async function trace(concurrency: number, fail: StepId[] = []) {
 }
 
 test('every step starts only after all its needs finished', async () => {
-  const { events } = await trace(4);
-  for (const s of STEPS) {
-    const start = events.indexOf(`start ${s.id}`);
-    for (const n of s.needs) assert.ok(events.indexOf(`end ${n}`) < start, `step ${s.id} started before ${n} ended`);
+  for (const tasks of [stepTasks, DIAMOND]) {
+    const { events } = await trace(4, [], tasks);
+    for (const s of tasks) {
+      const start = events.indexOf(`start ${s.id}`);
+      for (const n of s.needs) assert.ok(events.indexOf(`end ${n}`) < start, `step ${s.id} started before ${n} ended`);
+    }
   }
 });
 
 test('independent steps run at the same time: 4 with 5, 6 with 7', async () => {
-  const { together, maxActive } = await trace(2);
+  const { together, maxActive } = await trace(2, [], DIAMOND);
   assert.equal(maxActive, 2);
   assert.ok(
     together.some((g) => g.includes(4) && g.includes(5)),
@@ -55,7 +72,7 @@ test('concurrency 1 runs strictly one at a time', async () => {
 });
 
 test('a failed step skips its dependents but not independent steps', async () => {
-  const { result } = await trace(2, [4]);
+  const { result } = await trace(2, [4], DIAMOND);
   assert.deepEqual(result.failed, [4]);
   assert.ok(result.done.includes(5), 'step 5 does not depend on 4 and must finish');
   assert.deepEqual([...result.skipped].sort(), [6, 7, 8]);

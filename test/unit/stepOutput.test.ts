@@ -4,6 +4,9 @@ import { parseFindingsTable, renderFindings } from '../../src/core/findings';
 import { parseRequirementsTable } from '../../src/core/requirements';
 import { level1Of, parseStepOutput, renderStepDocument } from '../../src/core/stepOutput';
 
+/** The section every design step ends with, holding what it adds to the register (here: nothing). */
+const NO_ADDITIONS = '## Assumptions, Risks and Questions\n\n```archflow-additions\n{}\n```';
+
 const requirementsBlock = JSON.stringify({
   requirements: [
     { id: 'FR-1', title: 'Place an order | with pipes', source: 'PRD §2', priority: 'must' },
@@ -64,6 +67,7 @@ function step2(c4: unknown = level1): string {
       JSON.stringify(c4) +
       '\n```\n\n```mermaid\n%%{init: {"securityLevel":"loose"}}%%\nflowchart LR\n  a-->b\n```',
     '## Major Components\n\nCatalogue, orders.',
+    NO_ADDITIONS,
   ].join('\n\n');
 }
 
@@ -151,6 +155,7 @@ test('step 3 adds containers and components to the level-1 model without renamin
     '## Communication\n\nx',
     '## Container View\n\n```archflow-c4\n' + JSON.stringify(part) + '\n```',
     '## Component Views\n\nThe API holds the logic.\n\n### Shop API (`api`)\n\nWhy it is detailed.',
+    NO_ADDITIONS,
   ].join('\n\n');
   const r = parseStepOutput(3, text, { c4: model });
   assert.deepEqual(r.errors, []);
@@ -181,6 +186,7 @@ test('step 6: the verdict is computed from the findings, not taken from the mode
         element: 'api',
         recommendation: 'Cookies',
         status: 'open',
+        steps: [3],
         requirements: ['NFR-1'],
       },
       {
@@ -201,6 +207,7 @@ test('step 6: the verdict is computed from the findings, not taken from the mode
     '## Security Controls\n\nx',
     '## Findings\n\n```archflow-findings\n' + JSON.stringify(findings) + '\n```',
     '## Verdict\n\n**Verdict: pass**\n\nThe model says pass.',
+    NO_ADDITIONS,
   ].join('\n\n');
   const r = parseStepOutput(6, text);
   assert.deepEqual(r.errors, []);

@@ -72,7 +72,7 @@ export function assignNumbers(
     const e = matched.get(i);
     const number = e ? e.number : next++;
     // A path from state that this code could not have written (hand-edited, or hostile) is regenerated.
-    const file = e && isAdrFileName(e.file, e.number) ? e.file : adrFileName(number, d.title);
+    const file = e && isAdrFileName(e.file, e.number) ? e.file : adrFileName(number, d.title, d.key);
     const date = e?.date && /^\d{4}-\d{2}-\d{2}$/.test(e.date) ? e.date : today;
     return {
       ...d,

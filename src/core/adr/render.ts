@@ -1,6 +1,7 @@
 /** ADR files: MADR-style Markdown with YAML front matter, written by Archflow and read back from disk. */
 import type { AdrRecord } from '../model';
 import { normalizeAdrStatus, REQUIREMENT_ID_PATTERN } from './parse';
+import { escapeHtml } from '../markdown';
 import { adrNumberText } from './slug';
 
 /** The fields every ADR file must carry (SPEC §5), in the order `parseAdrFile` reports them missing. */
@@ -48,8 +49,9 @@ const HEADING_ALIASES: Readonly<Record<string, keyof typeof SECTIONS>> = {
 
 /** A string as a YAML double-quoted scalar: JSON quoting (YAML accepts it), plus YAML's extra line breaks. */
 export function yamlQuote(value: string): string {
+  // Angle brackets and ampersands as escapes too: front matter shown as a table must hold no markup.
   return JSON.stringify(value).replace(
-    /[\u007f-\u009f\u2028\u2029]/g,
+    /[\u007f-\u009f\u2028\u2029<>&]/g,
     (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
@@ -156,7 +158,7 @@ export function renderAdr(record: AdrRecord, related: readonly AdrLinkTarget[] =
     status.push('', `Supersedes ${adrLink(record.supersedesNumber, related)}.`);
   }
   const body = [
-    `# ${adrNumberText(record.number)}. ${oneLine(record.title)}`,
+    `# ${adrNumberText(record.number)}. ${escapeHtml(oneLine(record.title))}`,
     '',
     `## ${SECTIONS.status}`,
     '',
@@ -172,19 +174,19 @@ export function renderAdr(record: AdrRecord, related: readonly AdrLinkTarget[] =
     '',
     `## ${SECTIONS.consequences}`,
     '',
-    ...record.consequences.positive.map((c) => `- Good: ${oneLine(c)}`),
-    ...record.consequences.negative.map((c) => `- Bad: ${oneLine(c)}`),
+    ...record.consequences.positive.map((c) => `- Good: ${escapeHtml(oneLine(c))}`),
+    ...record.consequences.negative.map((c) => `- Bad: ${escapeHtml(oneLine(c))}`),
     '',
     `## ${SECTIONS.alternatives}`,
     '',
     ...record.alternatives.map(
-      (a) => `- **${escapeInline(a.option)}** — rejected because ${lowerFirst(oneLine(a.rejectedBecause))}`,
+      (a) => `- **${escapeInline(a.option)}** — rejected because ${escapeHtml(lowerFirst(oneLine(a.rejectedBecause)))}`,
     ),
     '',
     `## ${SECTIONS.affected}`,
     '',
     `- Requirements: ${record.requirements.length ? record.requirements.join(', ') : 'none'}`,
-    `- C4 elements: ${record.elements.length ? record.elements.map((e) => `\`${e}\``).join(', ') : 'none'}`,
+    `- C4 elements: ${record.elements.length ? record.elements.map((e) => `\`${e.replace(/`/g, '')}\``).join(', ') : 'none'}`,
   ];
   return `${[...front, ...body].join('\n')}\n`;
 }
@@ -330,7 +332,8 @@ export function parseAdrFile(text: string, file: string): { record?: Partial<Adr
   const fileNumber = /(?:^|\/)(\d{1,6})-[^/]*$/.exec(file)?.[1];
   const h1Match = h1 !== undefined ? /^(?:ADR[- ]?)?(\d+)[.:]?\s+(.*)$/i.exec(h1) : null;
   record.number = asNumber(front.get('number')) ?? asNumber(h1Match?.[1]) ?? asNumber(fileNumber);
-  record.title = asText(front.get('title')) ?? (h1Match ? h1Match[2].trim() : h1?.trim()) ?? undefined;
+  const heading = h1Match ? h1Match[2].trim() : h1?.trim();
+  record.title = asText(front.get('title')) ?? heading?.replace(/\\</g, '<') ?? undefined;
   if (record.title === '') record.title = undefined;
 
   const statusSection = sections.get('status');

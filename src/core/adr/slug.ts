@@ -47,10 +47,32 @@ export function adrNumberText(number: number): string {
   return String(number).padStart(4, '0');
 }
 
+/** A letter of a script other than Latin (Hangul, Cyrillic, Han, …): slugging would drop it. */
+const NON_LATIN_LETTER = /(?=\p{L})\P{Script=Latin}/u;
+
+/**
+ * Whether a title keeps its meaning as a slug: it is written in Latin script (accents fold to
+ * ASCII) and at least two words are left after slugging.
+ */
+export function titleKeepsMeaning(title: string): boolean {
+  if (NON_LATIN_LETTER.test(String(title ?? ''))) return false;
+  const slug = adrSlug(title);
+  return slug !== FALLBACK_SLUG && slug.split('-').length >= 2;
+}
+
+/**
+ * The slug of an ADR's file: from its title, or from its English key when the title would lose its
+ * meaning (a Korean title gave `0002-api-db.md`; its key says `primary-data-store`).
+ */
+export function adrFileSlug(title: string, key?: string): string {
+  const fromKey = key ? adrSlug(key) : FALLBACK_SLUG;
+  return fromKey !== FALLBACK_SLUG && !titleKeepsMeaning(title) ? fromKey : adrSlug(title);
+}
+
 /** The path of an ADR relative to the output folder: `adr/0001-use-a-modular-monolith.md`. */
-export function adrFileName(number: number, title: string): string {
+export function adrFileName(number: number, title: string, key?: string): string {
   if (!Number.isInteger(number) || number < 1) throw new Error(`Invalid ADR number ${number}`);
-  return `${LAYOUT.adrDir}/${adrNumberText(number)}-${adrSlug(title)}.md`;
+  return `${LAYOUT.adrDir}/${adrNumberText(number)}-${adrFileSlug(title, key)}.md`;
 }
 
 /** True when `file` is a path this module could have produced for `number` (guards paths read from state). */

@@ -234,3 +234,17 @@ export class FieldReader {
     return value;
   }
 }
+
+/** An assumption id (`A-501`), as elements cite the assumption their technology rests on. */
+const ASSUMPTION_ID = /^A-\d+$/;
+
+/** An optional `assumption` field: an assumption id or nothing. */
+export function readAssumption(f: FieldReader): string | undefined {
+  const value = f.optionalString('assumption');
+  if (value === '') return undefined;
+  if (!ASSUMPTION_ID.test(value)) {
+    f.fail(`"assumption" must be the id of an assumption such as "A-301", not ${show(value)}.`);
+    return undefined;
+  }
+  return value;
+}

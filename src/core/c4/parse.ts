@@ -9,7 +9,7 @@ import {
   type C4System,
   type ContainerKind,
 } from '../model';
-import { capErrors, FieldReader, isRecord, parseBlockJson, show } from './jsonBlock';
+import { capErrors, FieldReader, isRecord, parseBlockJson, readAssumption, show } from './jsonBlock';
 
 /** Element ids: a letter, then letters, digits or underscores (they become Mermaid aliases and file names). */
 export const C4_ID_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -88,7 +88,7 @@ export function parseC4Json(text: string): C4ParseResult {
 }
 
 /** The array under `field`; a missing (or null) array is fine, anything else is an error. */
-function readArray(root: Record<string, unknown>, field: string, errors: string[]): unknown[] | undefined {
+export function readArray(root: Record<string, unknown>, field: string, errors: string[]): unknown[] | undefined {
   const value = root[field];
   if (value === undefined || value === null) return undefined;
   if (!Array.isArray(value)) {
@@ -99,7 +99,7 @@ function readArray(root: Record<string, unknown>, field: string, errors: string[
 }
 
 /** Validates every entry with `parse`, keeping those without errors. */
-function collect<T>(
+export function collect<T>(
   items: unknown[],
   what: string,
   errors: string[],
@@ -163,8 +163,11 @@ function parseContainer(f: FieldReader): C4Container | undefined {
     kind = typeof rawKind === 'string' ? normalizeContainerKind(rawKind) : undefined;
     if (kind === undefined) f.fail(`"kind" ${show(rawKind)} is not one of ${CONTAINER_KINDS.join(', ')}.`);
   }
+  const assumption = readAssumption(f);
   if (id === undefined || system === undefined || name === undefined || kind === undefined) return undefined;
-  return { id, system, name, technology, description, kind };
+  return assumption
+    ? { id, system, name, technology, description, kind, assumption }
+    : { id, system, name, technology, description, kind };
 }
 
 function parseComponent(f: FieldReader): C4Component | undefined {

@@ -1,4 +1,5 @@
 /** The C4 views as Mermaid files (diagrams/*.mmd), one per view of a model that is consistent enough to draw. */
+import { deploymentMermaid, deploymentViewData } from '../c4/deploymentView';
 import { renderC4Views } from '../c4/mermaid';
 import { LAYOUT } from '../steps';
 import type { DerivedWriter } from './types';
@@ -6,7 +7,10 @@ import type { DerivedWriter } from './types';
 const DIAGRAMS = LAYOUT.c4Model.slice(0, LAYOUT.c4Model.lastIndexOf('/'));
 const COMPONENT_PREFIX = LAYOUT.c4ComponentPrefix.slice(DIAGRAMS.length + 1);
 
-/** Writes the context, container and component views; removes component views of containers no longer detailed. */
+/**
+ * Writes the context, container, component and deployment views; removes component views of
+ * containers no longer detailed, and the deployment view of a model that has none.
+ */
 export const c4ViewFiles: DerivedWriter = {
   name: 'C4 views',
   async produce({ bundle, list }) {
@@ -16,12 +20,15 @@ export const c4ViewFiles: DerivedWriter = {
         if (v.level === 2 && bundle.c4.containers.length === 0) continue;
         files.set(v.file, v.text + '\n');
       }
+      const deployment = deploymentViewData(bundle.c4);
+      if (deployment) files.set(LAYOUT.c4Deployment, deploymentMermaid(deployment));
     }
     // Component views of containers no longer detailed.
     const obsolete = (await list(DIAGRAMS))
       .filter((name) => name.startsWith(COMPONENT_PREFIX) && name.endsWith('.mmd'))
       .map((name) => `${DIAGRAMS}/${name}`)
       .filter((rel) => !files.has(rel));
+    if (!files.has(LAYOUT.c4Deployment)) obsolete.push(LAYOUT.c4Deployment);
     return { files, obsolete };
   },
 };

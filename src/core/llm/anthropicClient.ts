@@ -129,18 +129,23 @@ const BY_STATUS: Readonly<Record<number, LlmErrorKind>> = {
   401: 'auth',
   403: 'permission',
   404: 'not-found',
-  413: 'bad-request',
+  413: 'too-large',
   429: 'rate-limit',
   529: 'overloaded',
 };
 const BY_TYPE: Readonly<Record<string, LlmErrorKind>> = {
   invalid_request_error: 'bad-request',
+  request_too_large: 'too-large',
   authentication_error: 'auth',
   permission_error: 'permission',
   not_found_error: 'not-found',
   rate_limit_error: 'rate-limit',
   overloaded_error: 'overloaded',
 };
+
+/** What the API says when a request is too large for the model ("prompt is too long: 250000 tokens > 200000 maximum"). */
+const TOO_LARGE =
+  /too long|too large|too many (?:input )?tokens|exceeds? the (?:maximum|limit)|context (?:length|window)/i;
 
 /** Maps anything the SDK throws to an LlmError: a kind and the facts the API gave. */
 export function mapError(err: unknown, signal?: AbortSignal): LlmError {
@@ -156,8 +161,10 @@ export function mapError(err: unknown, signal?: AbortSignal): LlmError {
       ...(err.status !== undefined ? { status: err.status } : {}),
       ...(err.apiMessage ? { apiMessage: err.apiMessage } : {}),
     };
-    const kind =
+    const byCode =
       (err.status !== undefined ? BY_STATUS[err.status] : undefined) ?? (err.type ? BY_TYPE[err.type] : undefined);
+    // A 400 is about the size of the request only when the API says so.
+    const kind = byCode === 'bad-request' && TOO_LARGE.test(err.apiMessage ?? '') ? 'too-large' : byCode;
     if (kind === 'rate-limit' || kind === 'overloaded') {
       const wait = retryAfter(err.headers);
       return new LlmError(kind, wait !== undefined ? { ...facts, retryAfterSec: wait } : facts);

@@ -95,6 +95,7 @@ export type LlmErrorKind =
   | 'timeout'
   | 'max-tokens'
   | 'bad-request'
+  | 'too-large'
   | 'not-found'
   | 'cancelled';
 
@@ -164,7 +165,9 @@ export function describeLlmError(kind: LlmErrorKind, facts: LlmErrorFacts): stri
     case 'max-tokens':
       return `The answer was cut off at the output limit${facts.limit !== undefined ? ` (${facts.limit} tokens)` : ''}.`;
     case 'bad-request':
-      return `${Api} refused the request${status}.${detail} If the PRD is very large, shorten it or split it.`;
+      return `${Api} refused the request${status}.${detail}`;
+    case 'too-large':
+      return `${Api} refused the request as too large for the model${status}.${detail}`;
     case 'cancelled':
       return 'Cancelled.';
   }

@@ -1,4 +1,6 @@
 /** Step 2, High-Level Design: the pattern, the system boundary and the level-1 C4 model. */
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, capitalize, code, ids, jsonBlock, listText, perfLine } from './markdown';
 
@@ -72,5 +74,6 @@ export function step2(d: Design): string {
       ),
       `- **Background jobs** — slow work (notifications, imports, calls to ${listText(d.el.externals.map((x) => x.name))}) leaves the request path to protect ${perfIds}.`,
     ].join('\n'),
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }

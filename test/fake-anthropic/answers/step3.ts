@@ -1,6 +1,8 @@
 /** Step 3, Service Design: containers and components (C4 levels 2 and 3), API contracts and communication. */
 import { EMPTY_C4, type C4Container } from '../../../src/core/model';
 import { slugOf } from '../prd';
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, code, ids, jsonBlock, perfLine } from './markdown';
 
@@ -42,7 +44,7 @@ export function step3(d: Design): string {
       }),
     ),
     'API Contracts': [
-      `REST over HTTPS with JSON, versioned in the path (\`/api/v1\`); breaking changes get \`/api/v2\` and a six-month overlap. Authentication with OAuth 2.0 bearer tokens${d.security ? ` (${d.security.id})` : ''}.`,
+      `REST over HTTPS with JSON, versioned in the path (\`/api/v1\`); breaking changes get \`/api/v2\` and a six-month overlap. Authentication with OAuth 2.0 bearer tokens${d.security ? ` (${d.security.id})` : ''}: access tokens live 15 minutes and are validated on every request; refresh tokens rotate on use and are revoked at logout.`,
       '',
       contracts.join('\n\n'),
     ].join('\n'),
@@ -77,5 +79,6 @@ export function step3(d: Design): string {
         ? `Modules call each other only through their public interfaces; ${code(apiComponents[0].id)} is on the hot path of ${d.perf[0]?.id ?? 'the latency target'}.`
         : '',
     ].join('\n'),
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }

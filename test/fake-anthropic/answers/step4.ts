@@ -1,5 +1,7 @@
 /** Step 4, Data Architecture: the data model as an ER diagram, storage choices, flows, retention and migration. */
 import { IdRegistry, camelId } from '../prd';
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, code, ids, listText, perfLine } from './markdown';
 
@@ -86,5 +88,6 @@ export function step4(d: Design): string {
           'Phase 3: switch reads, keep the old store read-only for 30 days, then retire it; rollback is re-pointing reads.',
         ])
       : 'No existing system is named in the PRD, so there is no data migration (assumption). Schema changes use expand/contract migrations run by the deployment pipeline.',
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }

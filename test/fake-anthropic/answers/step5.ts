@@ -1,7 +1,10 @@
 /** Step 5, Infrastructure: platform, network, scaling, deployment and a cost range. */
 import type { C4Container } from '../../../src/core/model';
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
-import { assemble, bullets, code, listText, perfLine } from './markdown';
+import { deploymentFor } from './deployment';
+import { assemble, bullets, code, jsonBlock, listText, perfLine } from './markdown';
 
 /** Step 5's document. */
 export function step5(d: Design): string {
@@ -40,12 +43,18 @@ export function step5(d: Design): string {
       '',
       `At least two instances per service across zones give ${avail?.id ?? 'availability'}${avail?.target ? ` (${avail.target})` : ''}; autoscaling covers ${scal?.id ?? 'growth'}${scal?.target ? ` (${scal.target})` : ''}; ${d.perf[0]?.id ?? 'latency'} is protected by the cache and by keeping slow work on the worker.`,
     ].join('\n'),
-    'Deployment Architecture': bullets([
-      'Infrastructure as code (Terraform) in the same repository; every change is planned in CI and applied after review.',
-      'CI builds one container image per service, scans it, and deploys to staging automatically.',
-      'Production releases are canaries (10% for 15 minutes, automatic rollback on SLO burn) with database migrations in expand/contract form.',
-      'Configuration comes from environment variables; secrets from the cloud secret manager, never from images.',
-    ]),
+    'Deployment Architecture': [
+      `The deployment view: production and staging, each container of ${code(el.system.id)} on its node, the firewall and load balancer in front.`,
+      '',
+      jsonBlock('archflow-deployment', deploymentFor(d)),
+      '',
+      bullets([
+        'Infrastructure as code (Terraform) in the same repository; every change is planned in CI and applied after review.',
+        'CI builds one container image per service, scans it, and deploys to staging automatically.',
+        'Production releases are canaries (10% for 15 minutes, automatic rollback on SLO burn) with database migrations in expand/contract form.',
+        'Configuration comes from environment variables; secrets from the cloud secret manager, never from images.',
+      ]),
+    ].join('\n'),
     'Cost Estimate': [
       'Rough monthly range for production, assuming the load of the NFR targets (or the assumptions of step 1):',
       '',
@@ -59,5 +68,6 @@ export function step5(d: Design): string {
       '',
       'Staging adds about 30%. The range is an assumption to confirm with the PRD owner.',
     ].join('\n'),
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }

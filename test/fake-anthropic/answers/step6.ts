@@ -1,5 +1,8 @@
 /** Step 6, Security Review: threat model, controls, findings (one high, mitigated) and a passing verdict. */
 import type { Finding, SecurityReview } from '../../../src/core/model';
+import { stepById } from '../../../src/core/steps';
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, code, jsonBlock, listText, perfLine } from './markdown';
 
@@ -9,6 +12,8 @@ export function step6(d: Design): string {
   const sec = d.security?.id ?? d.nfrs[0]?.id ?? 'NFR-1';
   const perf = d.perf[0]?.id;
   const apiId = el.api?.id ?? el.system.id;
+  // Evidence points at the service design's contracts, which name the bearer tokens (step 3's answer).
+  const services = stepById(3).document;
   const findings: Finding[] = [
     {
       id: 'SEC-1',
@@ -19,6 +24,7 @@ export function step6(d: Design): string {
       recommendation:
         'Short-lived access tokens (15 min) validated on every request, rotating refresh tokens, revocation on logout',
       status: 'mitigated',
+      evidence: `${services} › API Contracts`,
       requirements: [sec],
     },
     {
@@ -29,6 +35,7 @@ export function step6(d: Design): string {
       stride: 'Denial of service',
       recommendation: 'Rate-limit per token and per IP at the gateway; return 429 with Retry-After',
       status: 'open',
+      steps: [3, 5],
       requirements: perf ? [sec, perf] : [sec],
     },
     {
@@ -39,6 +46,7 @@ export function step6(d: Design): string {
       stride: 'Information disclosure',
       recommendation: 'Use a customer-managed KMS key for the database and its snapshots',
       status: 'open',
+      steps: [4, 5],
       requirements: [sec],
     },
     {
@@ -49,6 +57,7 @@ export function step6(d: Design): string {
       stride: 'Repudiation',
       recommendation: 'Write an append-only audit event for every role change and data export',
       status: 'open',
+      steps: [3],
       requirements: [sec],
     },
   ];
@@ -62,6 +71,7 @@ export function step6(d: Design): string {
       stride: 'Tampering',
       recommendation: `Verify ${ext.name} request signatures and reject replays older than 5 minutes`,
       status: 'open',
+      steps: [3],
       requirements: [sec],
     });
   }
@@ -100,8 +110,9 @@ export function step6(d: Design): string {
     Verdict: [
       'Verdict: pass',
       '',
-      'Open critical and high findings: none (SEC-1, high, is mitigated by short-lived tokens and revocation in `03-service-architecture.md`). Accepted findings: none.',
+      `Open critical and high findings: none (SEC-1, high, is mitigated by the bearer tokens of \`${services}\` › API Contracts). Accepted findings: none.`,
     ].join('\n'),
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }
 

@@ -1,5 +1,7 @@
 /** Step 7, Observability: logs, metrics, traces, SLOs from the NFR targets, alerts and dashboards. */
 import { assumedTarget } from './assumptions';
+import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, code, ids, listText, perfLine } from './markdown';
 
@@ -50,5 +52,6 @@ export function step7(d: Design): string {
       `**Per container:** RED and USE panels for ${services.map((c) => code(c.id)).join(', ') || code(el.system.id)}.`,
       `**Product:** adoption of ${d.frs[0]?.title ?? 'the main feature'} and funnel per ${d.facts.roles[0].toLowerCase()}.`,
     ]),
+    [ADDITIONS_SECTION]: additionsFor(d),
   });
 }
