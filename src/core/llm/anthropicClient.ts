@@ -99,9 +99,19 @@ async function* streamMessage(client: Anthropic, request: LlmRequest, signal: Ab
   } catch (err) {
     const mapped = mapError(err, signal);
     // Tokens the API reported before the failure were billed: the step's record counts them.
-    throw started && mapped.kind !== 'cancelled' ? mapped.with({ usage: { ...usage } }) : mapped;
+    if (!started) throw mapped;
+    // The connection broke after the answer began: the stream dropped, the API was reached.
+    const dropped =
+      mapped.kind === 'network'
+        ? new LlmError(
+            'stream-dropped',
+            { provider: PROVIDER, cause: mapped.facts.cause },
+            'The connection to the Anthropic API closed before the answer was complete. Archflow retries a few times; if it keeps happening, check your network or proxy and run the step again.',
+          )
+        : mapped;
+    throw dropped.with({ usage: { ...usage } });
   }
-  if (signal.aborted) throw cancelled();
+  if (signal.aborted) throw started ? cancelled().with({ usage: { ...usage } }) : cancelled();
   if (!stopped) {
     throw new LlmError(
       'stream-dropped',
