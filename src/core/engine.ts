@@ -210,7 +210,9 @@ export class WorkflowEngine {
           const kind = err instanceof LlmError || err instanceof StepError ? err.kind : undefined;
           failures.set(id, { step: id, message, kind, error });
           if (cancelled) log.info(`${stepTitle(id)} was cancelled.`);
-          else log.error(`${stepTitle(id)} failed: ${err instanceof FsError ? err.logText : message}`);
+          else log.error(`${stepTitle(id)} failed: ${message}`);
+          // The system's own code, for whoever reads the log in detail.
+          if (err instanceof FsError) log.info(`${stepTitle(id)}: ${err.logText}`);
           emit({ type: 'step-failed', step: id, message, error });
           throw err;
         }
