@@ -7,6 +7,7 @@
 import type { C4ContainerInstance, C4Model, C4Relationship, ContainerKind } from '../model';
 import { renderTable } from '../markdown';
 import { mermaidId, mermaidText } from './mermaid';
+import { INFRASTRUCTURE_TAG } from './mermaidParse';
 
 /** Length caps per kind of text, as the other views use. */
 const MAX = { title: 120, name: 80, technology: 80, description: 240, label: 120 } as const;
@@ -185,6 +186,8 @@ function elementLine(e: DeploymentViewElement): string {
   const macro = e.shape === 'database' ? 'ContainerDb' : e.shape === 'queue' ? 'ContainerQueue' : 'Container';
   const args = [e.name, e.technology, e.description].map((a) => `"${a}"`);
   while (args.length > 1 && args[args.length - 1] === '""') args.pop();
+  // The tag tells our renderer (and a reader of the file) that this is infrastructure, not a container.
+  if (e.kind === 'infrastructure') args.push(INFRASTRUCTURE_TAG);
   return `${macro}(${mermaidId(e.id)}, ${args.join(', ')})`;
 }
 

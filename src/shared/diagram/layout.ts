@@ -77,7 +77,9 @@ export function metaText(e: DiagramElement): string {
         ? 'Software System'
         : e.kind === 'container'
           ? 'Container'
-          : 'Component';
+          : e.kind === 'infrastructure'
+            ? 'Infrastructure'
+            : 'Component';
   const what = e.external ? `External ${kind}` : kind;
   return e.technology ? `[${what}: ${e.technology}]` : `[${what}]`;
 }
@@ -130,6 +132,14 @@ function sizeElement(
 }
 
 function boundaryLines(b: DiagramBoundary): TextLine[] {
+  if (b.kind === 'environment' || b.kind === 'node') {
+    const what = b.kind === 'environment' ? 'Environment' : 'Deployment Node';
+    const technology = b.technology && b.technology !== what ? `: ${b.technology}` : '';
+    return [
+      { text: b.name, style: 'boundaryName' },
+      { text: `[${what}${technology}]`, style: 'boundaryMeta' },
+    ];
+  }
   const kind = b.kind === 'system' ? 'Software System' : 'Container';
   return [
     { text: b.name, style: 'boundaryName' },

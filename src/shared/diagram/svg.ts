@@ -195,9 +195,9 @@ function legendSvg(
     }
     if (item.kind === 'relationship') {
       out.push(`<g class="af-legend-item"><path class="af-edge-line" d="M${n(cx)},${n(cy + 11)} H${n(cx + 26)}"/></g>`);
-    } else if (item.kind === 'boundary') {
+    } else if (item.kind === 'boundary' || item.kind === 'node') {
       out.push(
-        `<g class="af-legend-item af-boundary"><rect class="af-boundary-shape" x="${n(cx)}" y="${n(cy)}" width="26" height="22" rx="3"/></g>`,
+        `<g class="af-legend-item af-boundary${item.kind === 'node' ? ' af-boundary-node' : ''}"><rect class="af-boundary-shape" x="${n(cx)}" y="${n(cy)}" width="26" height="22" rx="3"/></g>`,
       );
     } else {
       const classes = ['af-legend-item', `af-${item.kind}`, item.external ? 'af-external' : '']
@@ -238,7 +238,7 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
       .sort((a, b) => a.depth - b.depth)
       .map(
         (b) =>
-          `<g class="af-boundary" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${boundaryLabel(b.lines, b.x + 16, b.y + 8)}</g>`,
+          `<g class="af-boundary af-boundary-${b.boundary.kind}" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${boundaryLabel(b.lines, b.x + 16, b.y + 8)}</g>`,
       ),
     ...layout.edges.map((e) => edgeSvg(e, marker)),
     ...layout.elements.map(elementSvg),

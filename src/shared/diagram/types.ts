@@ -9,7 +9,7 @@
 export type DiagramShape = 'person' | 'box' | 'database' | 'queue';
 
 /** What an element is in C4 terms. */
-export type DiagramElementKind = 'person' | 'system' | 'container' | 'component';
+export type DiagramElementKind = 'person' | 'system' | 'container' | 'component' | 'infrastructure';
 
 /** One element of a view. */
 export interface DiagramElement {
@@ -24,12 +24,14 @@ export interface DiagramElement {
   boundary?: string;
 }
 
-/** A boundary around elements (a software system, a container; later deployment nodes, nested). */
+/** A boundary around elements (a software system, a container, an environment, a deployment node). */
 export interface DiagramBoundary {
   id: string;
-  kind: 'system' | 'container';
+  kind: 'system' | 'container' | 'environment' | 'node';
   name: string;
   external: boolean;
+  /** A deployment node's technology. */
+  technology?: string;
   /** The enclosing boundary, for nested boundaries. */
   parent?: string;
 }
@@ -45,7 +47,7 @@ export interface DiagramRelationship {
 /** Everything one view draws. */
 export interface DiagramView {
   key: string;
-  kind: 'context' | 'container' | 'component';
+  kind: 'context' | 'container' | 'component' | 'deployment';
   title: string;
   elements: DiagramElement[];
   boundaries: DiagramBoundary[];
