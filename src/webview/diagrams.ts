@@ -348,6 +348,9 @@ export class DiagramsView {
         if (item.kind === 'relationship') {
           shape('path', { class: 'af-edge-line', d: 'M1,11 H22' });
           shape('path', { class: 'af-arrowhead', d: 'M20,6 L27,11 L20,16 Z' });
+        } else if (item.kind === 'proposed') {
+          g.setAttribute('class', 'af-legend-item af-proposed');
+          shape('rect', { class: 'af-shape', x: '1', y: '1', width: '26', height: '20', rx: '4' });
         } else if (item.kind === 'boundary' || item.kind === 'node') {
           g.setAttribute('class', item.kind === 'node' ? 'af-boundary af-boundary-node' : 'af-boundary');
           shape('rect', { class: 'af-boundary-shape', x: '1', y: '1', width: '26', height: '20', rx: '3' });

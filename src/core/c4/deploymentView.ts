@@ -25,6 +25,8 @@ export interface DeploymentViewElement {
   boundary: string;
   /** For a container instance: the container of the model it is an instance of. */
   instanceOf?: string;
+  /** The assumption (`A-n`) that proposes its technology. */
+  assumption?: string;
 }
 
 /** An environment (top level) or a deployment node (nested through `parent`). */
@@ -35,6 +37,8 @@ export interface DeploymentViewBoundary {
   technology: string;
   external: false;
   parent?: string;
+  /** The assumption (`A-n`) that proposes the node's technology. */
+  assumption?: string;
 }
 
 /** A flow between two elements of the view. */
@@ -111,6 +115,7 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
       technology: mermaidText(n.technology, MAX.technology),
       external: false,
       parent,
+      ...(n.assumption ? { assumption: n.assumption } : {}),
     });
   }
   const drawn = new Set(boundaries.map((b) => b.id));
@@ -127,6 +132,7 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
       description: mermaidText([i.kind, i.description].filter(Boolean).join(': '), MAX.description),
       external: false,
       boundary: i.node,
+      ...(i.assumption ? { assumption: i.assumption } : {}),
     });
   }
   const instances = d.deployments.filter((x) => containers.has(x.container) && drawn.has(x.node));
@@ -142,6 +148,7 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
       external: false,
       boundary: x.node,
       instanceOf: c.id,
+      ...(c.assumption ? { assumption: c.assumption } : {}),
     });
   }
 

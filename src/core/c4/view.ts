@@ -25,6 +25,8 @@ export interface C4ViewElement {
   external: boolean;
   /** The boundary the element is drawn in (an id of `boundaries`), if any. */
   boundary?: string;
+  /** The assumption (`A-n`) that proposes its technology: the PRD named none. */
+  assumption?: string;
 }
 
 /** A boundary drawn around elements: a software system at level 2, a container at level 3. */
@@ -35,6 +37,8 @@ export interface C4ViewBoundary {
   external: boolean;
   /** A deployment node's technology ("AWS ECS Fargate"). */
   technology?: string;
+  /** The assumption (`A-n`) that proposes a deployment node's technology. */
+  assumption?: string;
   /** An enclosing boundary (deployment nodes nest); none at levels 1-3. */
   parent?: string;
 }
@@ -196,6 +200,7 @@ function containerElement(c: C4Container, external: boolean, boundary?: string):
     external,
   };
   if (boundary !== undefined) e.boundary = boundary;
+  if (c.assumption) e.assumption = c.assumption;
   return e;
 }
 

@@ -2,7 +2,16 @@
 import type { DiagramShape, DiagramView } from './types';
 
 export interface LegendItem {
-  kind: 'person' | 'system' | 'container' | 'component' | 'infrastructure' | 'boundary' | 'node' | 'relationship';
+  kind:
+    | 'person'
+    | 'system'
+    | 'container'
+    | 'component'
+    | 'infrastructure'
+    | 'proposed'
+    | 'boundary'
+    | 'node'
+    | 'relationship';
   shape?: DiagramShape;
   external?: boolean;
   label: string;
@@ -42,6 +51,9 @@ export function legendItems(view: DiagramView): LegendItem[] {
       external: true,
       label: `External ${e.kind === 'system' ? 'system' : e.kind}${e.shape === 'database' ? ' (data store)' : e.shape === 'queue' ? ' (queue)' : ''}`,
     });
+  }
+  if (view.elements.some((e) => e.assumption) || view.boundaries.some((b) => b.assumption)) {
+    add('proposed', { kind: 'proposed', label: 'Proposed technology (an assumption)' });
   }
   for (const b of view.boundaries) {
     if (b.kind === 'node' || b.kind === 'environment') add('node', { kind: 'node', label: 'Deployment node' });

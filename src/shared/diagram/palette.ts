@@ -137,6 +137,8 @@ ${KINDS.map(
 .af-diagram .af-external .af-shape { fill: var(--af-external-fill); stroke: var(--af-external-stroke); }
 .af-diagram .af-external text { fill: var(--af-external-text); }
 .af-diagram .af-boundary-shape { fill: none; stroke: var(--af-boundary); stroke-width: 1.5; stroke-dasharray: 7 5; }
+.af-diagram .af-proposed .af-shape { stroke-dasharray: 6 3; stroke-width: 2.5; }
+.af-diagram .af-legend-item.af-proposed .af-shape { fill: none; stroke: var(--af-text); }
 .af-diagram .af-boundary-node .af-boundary-shape { stroke-dasharray: none; }
 .af-diagram .af-boundary-environment .af-boundary-shape { stroke-dasharray: 2 4; stroke-width: 2; }
 .af-diagram .af-boundary text { fill: var(--af-text); }

@@ -22,6 +22,8 @@ export interface DiagramElement {
   external: boolean;
   /** The boundary the element is drawn in. */
   boundary?: string;
+  /** The assumption (`A-n`) that proposes its technology (the PRD named none): drawn as "proposed". */
+  assumption?: string;
 }
 
 /** A boundary around elements (a software system, a container, an environment, a deployment node). */
@@ -32,6 +34,8 @@ export interface DiagramBoundary {
   external: boolean;
   /** A deployment node's technology. */
   technology?: string;
+  /** The assumption that proposes a deployment node's technology. */
+  assumption?: string;
   /** The enclosing boundary, for nested boundaries. */
   parent?: string;
 }
