@@ -253,8 +253,11 @@ function endToEndOn(target: VscodeTarget): void {
         stage('markdown-preview', async () => {
           assert.ok(ranAll, 'needs the full run');
           const markdown = await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8');
-          const blocks = (markdown.match(/^```mermaid\n\s*C4(Context|Container|Component)\b/gm) ?? []).length;
-          assert.ok(blocks >= 3, `ARCHITECTURE.md embeds the C4 views (${blocks})`);
+          // The three levels and the deployment view (section 9).
+          const blocks = (markdown.match(/^```mermaid\n\s*C4(Context|Container|Component|Deployment)\b/gm) ?? [])
+            .length;
+          assert.ok(/^```mermaid\n\s*C4Deployment\b/m.test(markdown), 'ARCHITECTURE.md embeds the deployment view');
+          assert.ok(blocks >= 4, `ARCHITECTURE.md embeds the C4 views (${blocks})`);
           await wb.openFile('ARCHITECTURE.md');
           await wb.runCommand('Markdown: Open Preview to the Side');
           const deadline = Date.now() + 60_000;
