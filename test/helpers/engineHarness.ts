@@ -71,7 +71,10 @@ export interface Harness {
   /** Changes how the next conflicts are answered. */
   answerConflicts(choice: ConflictChoice): void;
   engine(): WorkflowEngine;
-  run(steps?: StepId[] | 'all', options?: { withPrerequisites?: boolean; signal?: AbortSignal }): Promise<RunSummary>;
+  run(
+    steps?: StepId[] | 'all',
+    options?: { withPrerequisites?: boolean; signal?: AbortSignal; fresh?: boolean },
+  ): Promise<RunSummary>;
   view(): Promise<WorkflowView>;
   state(): Promise<ArchflowState>;
   read(rel: string): Promise<string | undefined>;
@@ -126,6 +129,7 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
       engine().run({
         steps,
         withPrerequisites: o.withPrerequisites,
+        fresh: o.fresh,
         signal: o.signal ?? new AbortController().signal,
         onEvent: (e) => events.push(e),
       }),
