@@ -28,6 +28,8 @@ export interface WorkflowOptions {
   settings: EngineSettings;
   retry?: Partial<RetryPolicy>;
   resolveConflict: ConflictResolver;
+  /** Ask before a revision replaces any existing step document (see EngineOptions). */
+  reviewRevisions?: boolean;
   log: Logger;
   now?: () => Date;
 }
@@ -59,6 +61,7 @@ export function createWorkflow(options: WorkflowOptions): WorkflowEngine {
     prompts,
     settings: options.settings,
     resolveConflict: options.resolveConflict,
+    reviewRevisions: options.reviewRevisions,
     log: redactedLogger(options.log),
     now: options.now,
   });

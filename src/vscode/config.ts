@@ -1,7 +1,13 @@
 /** Archflow settings, read at the moment they are needed (never cached, so edits apply to the next run). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_OUTPUT_FOLDER } from '../core/config';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_MODEL,
+  DEFAULT_OUTPUT_FOLDER,
+  DEFAULT_RESOLVE_ROUNDS,
+} from '../core/config';
 import type { EngineSettings } from '../core/engine';
 import { AGENTS, type AgentId } from '../core/steps';
 
@@ -103,4 +109,9 @@ export function outputFolderOf(folder: vscode.WorkspaceFolder): OutputFolder {
 /** Whether a configuration change affects what the tree shows. */
 export function affectsOutputFolder(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(`${SECTION}.outputFolder`);
+}
+
+/** Rounds of Resolve Security Findings (`archflow.resolveRounds`). */
+export function readResolveRounds(): number {
+  return clampInt(vscode.workspace.getConfiguration(SECTION).get('resolveRounds'), 1, 10, DEFAULT_RESOLVE_ROUNDS);
 }

@@ -152,7 +152,12 @@ export class Runner {
       withPrerequisites = answer.withPrerequisites;
     } else if (request.steps === 'all' && plan.run.length === 0) {
       if (!interactive) {
-        return { output, request, summary: { done: [], failed: [], skipped: [], cancelled: false }, failures: [] };
+        return {
+          output,
+          request,
+          summary: { done: [], failed: [], skipped: [], cancelled: false, revised: [], addressed: [] },
+          failures: [],
+        };
       }
       await this.reportUpToDate(output);
       return undefined;
@@ -235,7 +240,14 @@ export class Runner {
       );
       return { summary, failures: summary.failed };
     } catch (err) {
-      const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: controller.signal.aborted };
+      const summary: RunSummary = {
+        done: [],
+        failed: [],
+        skipped: [],
+        cancelled: controller.signal.aborted,
+        revised: [],
+        addressed: [],
+      };
       if (summary.cancelled) return { summary, failures: [] };
       log.failure('Run failed', err);
       const kind = err instanceof LlmError || err instanceof StepError ? err.kind : undefined;
