@@ -17,10 +17,15 @@ export function registerSecret(secret: string | undefined): void {
 
 /** Looks like a key: Anthropic's `sk-ant-…`, or another provider's `sk-…` of key length. */
 const KEY_LIKE = /\bsk-(?:ant-)?[A-Za-z0-9_-]{16,}/g;
-/** A header or field that carries a key: `x-api-key: …`, `"api_key": "…"`, `apiKey=…`. */
-const KEY_FIELD = /((?:x-api-key|api[_-]?key|apikey|access[_-]?token)["']?\s*[:=]\s*["']?)[^\s"',;}&]+/gi;
-/** An authorization header's credentials: `Authorization: Bearer …`, `Bearer …` alone. */
-const BEARER = /((?:authorization["']?\s*[:=]\s*["']?)?(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{8,}/gi;
+/**
+ * A header or field that carries a key: `x-api-key: …`, `"api_key": "…"`, `apiKey=…`. The value
+ * must look like a credential (8+ characters with a digit), so prose ("api-key: string") stays.
+ */
+const KEY_FIELD =
+  /((?:x-api-key|api[_-]?key|apikey|access[_-]?token)["']?\s*[:=]\s*["']?)(?=[^\s"',;}&]*\d)[^\s"',;}&]{8,}/gi;
+/** An authorization header's credentials: `Authorization: Bearer …`, `Bearer …` alone (8+ characters with a digit). */
+const BEARER =
+  /((?:authorization["']?\s*[:=]\s*["']?)?(?:bearer|basic)\s+)(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/gi;
 
 /** `text` without any registered secret and without anything that looks like a key or credentials. */
 export function redactSecrets(text: string, extra?: string): string {
