@@ -43,6 +43,18 @@ export function readEngineSettings(folder: vscode.WorkspaceFolder | undefined): 
   };
 }
 
+/** Rounds of Resolve Security Findings (`archflow.resolveRounds`, 1-10, default 2). */
+export function readResolveRounds(folder: vscode.WorkspaceFolder | undefined): number {
+  return clampInt(
+    vscode.workspace.getConfiguration(SECTION, folder?.uri).get('resolveRounds'),
+    1,
+    10,
+    DEFAULT_RESOLVE_ROUNDS,
+  );
+}
+
+const DEFAULT_RESOLVE_ROUNDS = 2;
+
 /**
  * The API endpoint. Only the user's own (global) value of `archflow.anthropic.baseUrl` counts:
  * the setting has application scope so that a workspace cannot send the user's key elsewhere,
