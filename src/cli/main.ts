@@ -2,7 +2,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ApprovalError, recordApproval } from '../core/approval';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_OUTPUT_FOLDER } from '../core/config';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_MODEL,
+  DEFAULT_OUTPUT_FOLDER,
+  DEFAULT_RESOLVE_ROUNDS,
+} from '../core/config';
 import type { RunSummary } from '../core/engine';
 import type { ConflictResolver, EngineEvent } from '../core/events';
 import type { ExitReport } from '../core/exitCriteria';
@@ -10,14 +16,16 @@ import { createWorkflow } from '../core/factory';
 import type { Logger } from '../core/log';
 import { STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
 import { readSnapshot, readWorkflowView } from '../core/snapshot';
-import { cliCriterionReasons, cliErrorText } from './messages';
+import { cliCriterionReasons, cliErrorText, cliKeptText, cliResolveText } from './messages';
 import { exportSvgViews } from './export';
 import { retryFromEnv } from './retryEnv';
 import { serveMcp } from '../mcp/command';
 
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
-                           [--max-tokens N] [--with-prerequisites] [--force] [--verbose]
+                           [--max-tokens N] [--with-prerequisites] [--yes] [--verbose]
+  archflow resolve <dir> [--prd <PRD.md>] [--rounds N] [--yes]
+  archflow revise <dir> --step N --comment <text> [--prd <PRD.md>] [--yes]
   archflow status <dir> [--json]
   archflow check <dir> [--json]
   archflow approve <dir> --name <name> --role <role> [--comment <text>]
@@ -25,8 +33,14 @@ const USAGE = `Usage:
   archflow mcp [--dir <output folder>] [--prd <PRD.md>] [--model ID] [--max-tokens N] [--concurrency N]
 
 Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (optional endpoint).
-design exits 0 only when every requested step is done; an edited file is never overwritten
-unless --force: Archflow writes its version beside it (*.archflow-proposed.md).
+design exits 0 only when every requested step is done. A step that already has a document is
+revised (its document, your edits included, is the base; the PRD diff and the changed documents
+are sent). Without --yes (or --force) a revision never replaces a document: Archflow writes it
+beside it (*.archflow-proposed.md) and says so.
+resolve sends the open critical and high security findings to the steps they name, revises those
+steps and their downstream, and has the security review review again, for at most --rounds rounds
+(default 2); it exits 0 only when the verdict passes. Nothing is approved.
+revise sends --comment to step N's agent and revises that step and its downstream.
 check evaluates the five exit criteria from the files on disk, one line each (met, or not met
 with its reasons), then the design's consistency (references to documents, sections, elements,
 ADRs and ids that do not exist, ids defined twice, ARCHITECTURE.md's eleven sections, the
@@ -62,6 +76,8 @@ const VALUE_FLAGS = new Set([
   'format',
   'dir',
   'prd',
+  'rounds',
+  'step',
 ]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -149,7 +165,7 @@ function progress(e: EngineEvent): void {
       out(`✖ ${stepTitle(e.step)}: ${cliErrorText(e.error)}`);
       break;
     case 'file-kept':
-      out(`  kept your edit of ${e.file}${e.besideFile ? `; Archflow's version is in ${e.besideFile}` : ''}`);
+      out(cliKeptText(e));
       break;
     case 'step-text':
     case 'file-written':
@@ -158,27 +174,18 @@ function progress(e: EngineEvent): void {
   }
 }
 
-async function design(p: Parsed): Promise<number> {
-  const prd = p.positional[1];
-  if (!prd) throw new UsageError('design needs the path of a PRD');
+/** The engine of a CLI command; undefined (after saying why) without an API key. */
+function cliEngine(p: Parsed, outputDir: string, prd: string): ReturnType<typeof createWorkflow> | undefined {
   const apiKey = process.env.ANTHROPIC_API_KEY;
   if (!apiKey) {
     process.stderr.write('archflow: ANTHROPIC_API_KEY is not set. Export your Anthropic API key and run again.\n');
-    return 2;
+    return undefined;
   }
-  const outputDir = path.resolve(String(p.flags.get('out') ?? DEFAULT_OUTPUT_FOLDER));
-  const force = p.flags.has('force');
-  const resolveConflict: ConflictResolver = async () => (force ? 'overwrite' : 'beside');
+  const yes = p.flags.has('force') || p.flags.has('yes');
+  const resolveConflict: ConflictResolver = async () => (yes ? 'overwrite' : 'beside');
   const promptsDir = path.join(__dirname, '..', 'prompts');
   const overrideDir = path.resolve(String(p.flags.get('prompts') ?? '.archflow/prompts'));
-  const controller = new AbortController();
-  const onSignal = (): void => {
-    process.stderr.write('archflow: cancelling…\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  const engine = createWorkflow({
+  return createWorkflow({
     outputDir,
     prdPath: path.resolve(prd),
     connection: { provider: 'anthropic', apiKey, baseURL: process.env.ANTHROPIC_BASE_URL },
@@ -190,8 +197,90 @@ async function design(p: Parsed): Promise<number> {
     },
     retry: retryFromEnv(),
     resolveConflict,
+    reviewRevisions: !yes,
     log: stderrLogger(p.flags.has('verbose')),
   });
+}
+
+/** The PRD of an output folder's run: --prd, else the one archflow.json names. */
+async function runPrd(p: Parsed, dir: string): Promise<string> {
+  const given = textFlag(p, 'prd');
+  if (given) return path.resolve(given);
+  const view = await readWorkflowView(dir);
+  if (!view.prdPath) {
+    throw new UsageError(`${dir} has no run with a PRD yet: pass --prd <PRD.md> or run "archflow design" first`);
+  }
+  return path.resolve(dir, view.prdPath);
+}
+
+/** Runs `work` with Ctrl+C cancelling it. */
+async function cancellable<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    process.stderr.write('archflow: cancelling…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function resolveFindings(p: Parsed): Promise<number> {
+  const dir = await outputFolder(p);
+  const engine = cliEngine(p, dir, await runPrd(p, dir));
+  if (!engine) return 2;
+  const rounds = intFlag(p, 'rounds', DEFAULT_RESOLVE_ROUNDS, 1, 10);
+  const result = await cancellable((signal) => engine.resolve({ rounds, signal, onEvent: progress }));
+  for (const line of cliResolveText(result, p.flags.has('force') || p.flags.has('yes')))
+    process.stderr.write(line + '\n');
+  if (result.cancelled) return 130;
+  return result.verdict === 'pass' ? 0 : 1;
+}
+
+async function revise(p: Parsed): Promise<number> {
+  const stepText = textFlag(p, 'step');
+  const comment = textFlag(p, 'comment');
+  const step = stepText === undefined ? undefined : parseStepId(stepText);
+  if (step === undefined) throw new UsageError('revise needs --step N (a step number)');
+  if (!comment?.trim()) throw new UsageError('revise needs --comment "<what to change>"');
+  const dir = await outputFolder(p);
+  const engine = cliEngine(p, dir, await runPrd(p, dir));
+  if (!engine) return 2;
+  const summary = await cancellable((signal) =>
+    engine.run({
+      steps: [step],
+      downstream: true,
+      notes: { [step]: [{ id: 'CLI-1', text: comment, author: 'command line' }] },
+      signal,
+      onEvent: progress,
+    }),
+  );
+  const ok = summary.failed.length === 0 && !summary.cancelled;
+  process.stderr.write(
+    `archflow: ${ok ? 'done' : summary.cancelled ? 'cancelled' : 'failed'}; revised ${summary.revised.map((s) => `step ${s}`).join(', ') || 'nothing'}${summary.addressed.length ? ' (the comment was addressed)' : ''}\n`,
+  );
+  return summary.cancelled ? 130 : ok ? 0 : 1;
+}
+
+async function design(p: Parsed): Promise<number> {
+  const prd = p.positional[1];
+  if (!prd) throw new UsageError('design needs the path of a PRD');
+  const outputDir = path.resolve(String(p.flags.get('out') ?? DEFAULT_OUTPUT_FOLDER));
+  const maybe = cliEngine(p, outputDir, prd);
+  if (!maybe) return 2;
+  const engine = maybe;
+  const controller = new AbortController();
+  const onSignal = (): void => {
+    process.stderr.write('archflow: cancelling…\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const steps = parseSteps(p.flags.get('steps'));
   let summary: RunSummary;
   try {
@@ -332,6 +421,10 @@ export async function main(argv: string[]): Promise<number> {
         return await design(p);
       case 'status':
         return await status(p);
+      case 'resolve':
+        return await resolveFindings(p);
+      case 'revise':
+        return await revise(p);
       case 'check':
         return await check(p);
       case 'approve':

@@ -1,4 +1,6 @@
 /** How the CLI words what the core reports: the core's cause, then the remedy in command-line terms. */
+import type { ResolveResult } from '../core/engine';
+import type { EngineEvent } from '../core/events';
 import type { CriterionResult } from '../core/exitCriteria';
 import { type Remedies, explain, reasonsWithAction } from '../core/problems';
 
@@ -32,4 +34,31 @@ export function cliErrorText(err: unknown): string {
 /** A criterion's reasons as `archflow check` prints them. */
 export function cliCriterionReasons(criterion: CriterionResult): string[] {
   return reasonsWithAction(criterion, ACTIONS);
+}
+
+/** What the CLI says when a file was left as it is. */
+export function cliKeptText(e: Extract<EngineEvent, { type: 'file-kept' }>): string {
+  if (e.reason === 'revision') {
+    return e.besideFile
+      ? `  ${e.file} left as it is; the proposed revision is in ${e.besideFile} (review it, or run again with --yes to accept revisions)`
+      : `  ${e.file} left as it is; the proposed revision was not written`;
+  }
+  return `  kept your edit of ${e.file}${e.besideFile ? `; Archflow's version is in ${e.besideFile}` : ''}`;
+}
+
+/** The end of `archflow resolve`: rounds, what was resolved and what is open, what it cost. */
+export function cliResolveText(r: ResolveResult, accepted: boolean): string[] {
+  const lines = r.rounds.map(
+    (x) =>
+      `archflow: round ${x.round}: revised ${x.revised.map((s) => `step ${s}`).join(', ') || 'nothing'}; blocking findings ${x.findingsBefore.join(', ') || '-'} → ${x.findingsAfter.join(', ') || 'none'}`,
+  );
+  lines.push(
+    `archflow: verdict ${r.verdict.toUpperCase()} after ${r.rounds.length} round(s); resolved ${r.resolved.join(', ') || 'none'}; open ${r.open.join(', ') || 'none'}; tokens in ${r.usage.inputTokens}, out ${r.usage.outputTokens}. Nothing was approved.`,
+  );
+  if (!accepted && r.verdict !== 'pass' && r.rounds.length > 0) {
+    lines.push(
+      'archflow: revisions were written beside the documents (*.archflow-proposed.md), not over them; review them, or run again with --yes to accept them.',
+    );
+  }
+  return lines;
 }

@@ -7,6 +7,7 @@ import type { EngineEvent } from './events';
 import { LlmError, type LlmClient, type LlmRequest, type UsageTotals, addUsage } from './llm/types';
 import type { Logger } from './log';
 import { type PromptSource, buildStepRequest, repairTurnText } from './prompts';
+import { mergeRevision } from './revision';
 import { type ParsedStep, parseStepOutput } from './stepOutput';
 import type { StepInputs } from './stepInputs';
 import { StepError } from './stepError';
@@ -27,6 +28,8 @@ export interface AgentStepRequest {
   prd: { name: string; text: string };
   model: string;
   maxTokens: number;
+  /** Revision mode: the base document (answer form) and the revision part of the request. */
+  revision?: { base: string; text: string };
 }
 
 /** What the calls cost so far; kept up to date as calls finish, so a failed step still records it. */
@@ -40,6 +43,8 @@ export interface CallTally {
 export interface AgentStepResult {
   parsed: ParsedStep;
   model: string;
+  /** Revision mode: the sections the answer replaced (none: it changed nothing). */
+  changed?: string[];
 }
 
 /** At most this many validation errors are named in a failure message. */
@@ -64,14 +69,29 @@ export async function runAgentStep(
     existingDecisions: inputs.existingDecisions,
     model: request.model,
     maxTokens: request.maxTokens,
+    revision: request.revision?.text,
   });
   const ctx = {
     c4: inputs.c4,
     requirementIds: inputs.requirementIds,
     documents: new Map(inputs.upstream.map((d) => [d.name, d.text])),
   };
+  const revision = request.revision;
+  // A revision answer sends only the sections it changes: merged into the base, then checked whole.
+  // The repair answer is merged into the first answer's merge, so it need only resend what failed.
+  let base = revision?.base ?? '';
+  let changedBefore: string[] = [];
+  const check = (text: string): { parsed?: ParsedStep; errors: string[]; changed?: string[] } => {
+    if (!revision) return parseStepOutput(def.id, text, ctx);
+    const merged = mergeRevision(base, text, def);
+    if (merged.errors.length) return { errors: merged.errors };
+    const changed = [...new Set([...changedBefore, ...merged.changed])];
+    base = merged.text;
+    changedBefore = changed;
+    return { ...parseStepOutput(def.id, merged.text, ctx), changed };
+  };
   let answer = await call(def, first, deps, tally);
-  let result = parseStepOutput(def.id, answer.text, ctx);
+  let result = check(answer.text);
   if (!result.parsed) {
     deps.log.warn(`${stepTitle(def.id)}: output did not validate; asking for a repair: ${result.errors.join(' | ')}`);
     deps.emit({ type: 'step-repair', step: def.id, errors: result.errors });
@@ -80,11 +100,11 @@ export async function runAgentStep(
       turns: [
         ...first.turns,
         { role: 'assistant', content: [{ text: answer.text }] },
-        { role: 'user', content: [{ text: repairTurnText(result.errors) }] },
+        { role: 'user', content: [{ text: repairTurnText(result.errors, revision !== undefined) }] },
       ],
     };
     answer = await call(def, repair, deps, tally);
-    result = parseStepOutput(def.id, answer.text, ctx);
+    result = check(answer.text);
   }
   if (!result.parsed) {
     const errors = result.errors;
@@ -97,7 +117,7 @@ export async function runAgentStep(
     );
   }
   for (const w of result.parsed.warnings) deps.log.warn(`${stepTitle(def.id)}: ${w}`);
-  return { parsed: result.parsed, model: answer.model };
+  return { parsed: result.parsed, model: answer.model, changed: result.changed };
 }
 
 /**

@@ -8,8 +8,23 @@ import { type CallTally, runAgentStep } from './agentStep';
 import { loadBundle } from './bundle';
 import { DERIVED_WRITERS } from './derived';
 import type { ConflictResolver, EngineEvent, WorkflowView } from './events';
+import { blocksVerdict, computeVerdict, parseFindingsTable } from './findings';
 import { hashText } from './hash';
 import { LlmError, type LlmClient, ZERO_USAGE } from './llm/types';
+import type { Finding } from './model';
+import { REVISION_PROMPT } from './prompts';
+import {
+  type RevisionChanges,
+  type RevisionNote,
+  hasChanges,
+  lineDiff,
+  readPrdSnapshot,
+  readStoredAnswer,
+  revisionBase,
+  revisionText,
+  writePrdSnapshot,
+  writeStoredAnswer,
+} from './revision';
 import type { Logger } from './log';
 import { readPrd } from './prd';
 import type { PromptSource } from './prompts';
@@ -21,7 +36,18 @@ import { type StepRecord, deriveView, loadState } from './state';
 import { StepError } from './stepError';
 import { stepFiles } from './stepFiles';
 import { type RunPrd, gatherStepInputs } from './stepInputs';
-import { type AgentId, STEP_IDS, type StepId, stepById, stepTitle, upstreamOf } from './steps';
+import {
+  type AgentId,
+  LAYOUT,
+  STEP_IDS,
+  type StepDef,
+  type StepId,
+  downstreamOf,
+  stepById,
+  stepTitle,
+  stepWithBlock,
+  upstreamOf,
+} from './steps';
 import { ArtifactStore } from './store';
 import { FileWriter } from './writer';
 
@@ -30,6 +56,7 @@ export { readWorkflowView } from './snapshot';
 export { resetRun } from './state';
 export { StepError } from './stepError';
 export { besideName } from './writer';
+export type { RevisionNote } from './revision';
 
 /** Settings the engine reads (each host fills them from its own configuration). */
 export interface EngineSettings {
@@ -49,6 +76,11 @@ export interface EngineOptions {
   prompts: PromptSource;
   settings: EngineSettings;
   resolveConflict: ConflictResolver;
+  /**
+   * Ask the resolver before a revision replaces any existing step document (reason 'revision'),
+   * not only a hand-edited one. A revision not accepted leaves the step as it was.
+   */
+  reviewRevisions?: boolean;
   log: Logger;
   now?: () => Date;
 }
@@ -60,6 +92,13 @@ export interface RunOptions {
   withPrerequisites?: boolean;
   signal: AbortSignal;
   onEvent?: (event: EngineEvent) => void;
+  /** Comments, change requests and findings addressed to a step: a step with notes is revised even if up to date. */
+  notes?: Partial<Record<StepId, RevisionNote[]>>;
+  /**
+   * Also revise the steps downstream of the requested ones; such a step whose inputs are unchanged
+   * when its turn comes (its upstream revisions changed nothing, or were not accepted) is not called.
+   */
+  downstream?: boolean;
 }
 
 /** A step that failed: the host-neutral message, the error's kind, and the error for the host to word. */
@@ -75,7 +114,39 @@ export interface RunSummary {
   failed: StepFailure[];
   skipped: StepId[];
   cancelled: boolean;
+  /** Steps whose existing document was revised, and the revision accepted. */
+  revised: StepId[];
+  /** Ids of the notes that accepted revisions answered. */
+  addressed: string[];
+  /** Steps that were revised with nothing to change, or not called because nothing changed for them. */
+  unchanged?: StepId[];
 }
+
+/** One round of `resolve`: the steps revised, and the blocking findings before and after. */
+export interface ResolveRound {
+  round: number;
+  revised: StepId[];
+  findingsBefore: string[];
+  findingsAfter: string[];
+}
+
+/** What `resolve` did: the verdict at the end, its rounds, what it cost. */
+export interface ResolveResult {
+  verdict: 'pass' | 'fail';
+  rounds: ResolveRound[];
+  /** Blocking findings open at the start and closed at the end. */
+  resolved: string[];
+  /** Blocking findings still open. */
+  open: string[];
+  /** All input tokens (cache reads and writes included) and output tokens of the rounds. */
+  usage: { inputTokens: number; outputTokens: number };
+  /** A round's run failed or was cancelled: the loop stopped there. */
+  failed?: StepFailure[];
+  cancelled?: boolean;
+}
+
+/** How one step ended. */
+type StepOutcome = 'written' | 'revised' | 'unchanged' | 'declined';
 
 export interface Plan {
   run: StepId[];
@@ -91,6 +162,10 @@ interface RunContext {
   writer: FileWriter;
   signal: AbortSignal;
   emit: (event: EngineEvent) => void;
+  notes: Partial<Record<StepId, RevisionNote[]>>;
+  /** Steps in the plan only as downstream of others: not called when nothing changed for them. */
+  ifChanged: Set<StepId>;
+  outcomes: Map<StepId, StepOutcome>;
 }
 
 /** The steps `steps` asks for given their status: all not done, or those named (and their missing prerequisites). */
@@ -172,25 +247,43 @@ export class WorkflowEngine {
     this.runState = state;
     const view = await deriveView(files, state.current, prd.text, this.running);
     const plan = planOf(view, options.steps, options.withPrerequisites ?? false);
-    if (!options.withPrerequisites && plan.missingPrerequisites.length > 0 && options.steps !== 'all') {
-      const names = plan.missingPrerequisites.map((s) => stepTitle(s)).join(', ');
+    const notes = options.notes ?? {};
+    const ifChanged = new Set<StepId>();
+    const withNotes = STEP_IDS.filter((id) => (notes[id]?.length ?? 0) > 0);
+    const extra = new Set<StepId>(withNotes.filter((id) => !plan.run.includes(id)));
+    if (options.downstream) {
+      for (const id of [...plan.run, ...extra])
+        for (const d of downstreamOf(id))
+          if (!plan.run.includes(d) && !extra.has(d) && !withNotes.includes(d)) {
+            extra.add(d);
+            ifChanged.add(d);
+          }
+    }
+    if (extra.size > 0) plan.run = STEP_IDS.filter((id) => plan.run.includes(id) || extra.has(id));
+    // A prerequisite this run revises anyway (as a downstream step) is not missing.
+    const missing = plan.missingPrerequisites.filter((id) => !plan.run.includes(id));
+    if (!options.withPrerequisites && missing.length > 0 && options.steps !== 'all') {
+      const names = missing.map((s) => stepTitle(s)).join(', ');
       // The requested steps are in the plan, so it has a first step: the one the error is about.
       throw new StepError(
         plan.run[0]!,
         'prerequisites',
         `Run ${names} first: the requested step needs their documents.`,
-        { missing: plan.missingPrerequisites },
+        { missing },
       );
     }
     const prdRel = path.relative(this.options.outputDir, this.options.prdPath).split(path.sep).join('/');
     await state.update((s) => {
       s.prd = { path: prdRel, hash: prd.hash };
     });
+    // The next run tells each step what changed in the PRD since it ran.
+    await writePrdSnapshot(files, prd.hash, prd.text);
     emit({ type: 'run-started', steps: plan.run });
     log.info(`Run started: ${plan.run.map((s) => `step ${s}`).join(', ') || 'nothing to do'} (PRD ${prdRel}).`);
 
     const writer = new FileWriter({ files, hashes: state, resolveConflict: this.options.resolveConflict, log, emit });
-    const run: RunContext = { prd, files, state, writer, signal: options.signal, emit };
+    const outcomes = new Map<StepId, StepOutcome>();
+    const run: RunContext = { prd, files, state, writer, signal: options.signal, emit, notes, ifChanged, outcomes };
     const failures = new Map<StepId, StepFailure>();
     const result = await runDag(
       plan.run.map((id) => ({ id, needs: stepById(id).needs })),
@@ -221,11 +314,15 @@ export class WorkflowEngine {
     log.info(
       `Run finished: done ${result.done.join(', ') || '-'}; failed ${result.failed.join(', ') || '-'}; skipped ${result.skipped.join(', ') || '-'}${cancelled ? ' (cancelled)' : ''}.`,
     );
+    const revised = result.done.filter((id) => outcomes.get(id) === 'revised');
     return {
       done: result.done,
       failed: result.failed.map((step) => failures.get(step) ?? { step, message: 'failed' }),
       skipped: result.skipped,
       cancelled,
+      revised,
+      addressed: revised.flatMap((id) => (notes[id] ?? []).flatMap((n) => (n.id ? [n.id] : []))),
+      unchanged: result.done.filter((id) => outcomes.get(id) === 'unchanged'),
     };
   }
 
@@ -236,21 +333,50 @@ export class WorkflowEngine {
     const started = this.now();
     const model = settings.agentModels?.[def.agent] || settings.model;
     const tally: CallTally = { usage: ZERO_USAGE, attempts: 0 };
+    const inputs = await gatherStepInputs(def, run.files, run.prd, run.state.current);
+    // From disk: the user's version, edited or not, is the base of the revision.
+    const current = await run.files.readFresh(def.document);
+    const changes = current === undefined ? undefined : await this.changesFor(def, inputs.inputs, run);
+    if (changes && !hasChanges(changes) && run.ifChanged.has(id)) {
+      log.info(`${stepTitle(id)}: nothing changed in its inputs; not revised.`);
+      run.outcomes.set(id, 'unchanged');
+      return;
+    }
     this.running.add(id);
     run.emit({ type: 'step-started', step: id, attempt: 1 });
     try {
-      const inputs = await gatherStepInputs(def, run.files, run.prd, run.state.current);
+      let revision: { base: string; text: string } | undefined;
+      if (current !== undefined && changes) {
+        const base = revisionBase(current, await readStoredAnswer(run.files, def));
+        const prompt = (await this.options.prompts.read(REVISION_PROMPT)).text;
+        revision = { base: base.text, text: revisionText(def, base, changes, prompt) };
+        // The current document is the revision's base; it is not sent twice.
+        inputs.upstream = inputs.upstream.filter((d) => d.step !== id);
+        log.info(
+          `${stepTitle(id)}: revising ${def.document}${base.edited.length ? ` (your edits of ${base.edited.join(', ')} are the base)` : ''}.`,
+        );
+      }
       const answer = await runAgentStep(
         def,
         inputs,
-        { prd: run.prd, model, maxTokens: settings.maxTokens },
+        { prd: run.prd, model, maxTokens: settings.maxTokens, revision },
         { llm: this.options.llm, prompts: this.options.prompts, log, emit: run.emit, signal: run.signal },
         tally,
       );
       if (run.signal.aborted) throw new LlmError('cancelled', { provider: this.options.llm.provider });
       const today = this.now().toISOString().slice(0, 10);
       const out = await stepFiles(answer.parsed, run.state.current.adrs, today, (rel) => run.files.read(rel));
-      if (out.adrs) {
+      const rendered = out.files.get(def.document) ?? '';
+      const outcome = await this.acceptRevision(def, revision !== undefined, answer.changed, current, rendered, run);
+      run.outcomes.set(id, outcome);
+      if (outcome === 'declined') {
+        // Nothing of this answer is written: the step stays as it was, for its downstream too.
+        log.info(`${stepTitle(id)}: the revision was not accepted; ${def.document} stays as it is.`);
+        run.emit({ type: 'step-done', step: id, usage: tally.usage, files: [] });
+        return;
+      }
+      if (outcome === 'unchanged') out.files.clear();
+      if (out.adrs && outcome !== 'unchanged') {
         const adrs = out.adrs;
         await run.state.update((s) => {
           for (const r of adrs) {
@@ -262,12 +388,20 @@ export class WorkflowEngine {
           s.adrs.sort((a, b) => a.number - b.number);
         });
       }
-      const written = await run.writer.write(out.files);
+      const review = this.options.reviewRevisions && revision !== undefined;
+      const written = await run.writer.write(out.files, {
+        step: id,
+        accepted: new Set([def.document]),
+        review: review ? new Set([...out.files.keys()].filter((f) => f !== LAYOUT.c4Model)) : undefined,
+      });
+      if (outcome !== 'unchanged')
+        await writeStoredAnswer(run.files, def, { answer: answer.parsed.text, written: rendered });
       const finished = this.now();
+      const previous = run.state.current.steps[id];
       const record: StepRecord = {
         status: 'done',
         inputs: inputs.inputs,
-        files: written,
+        files: outcome === 'unchanged' && previous ? previous.files : written,
         model: answer.model,
         usage: tally.usage,
         attempts: tally.attempts,
@@ -275,10 +409,11 @@ export class WorkflowEngine {
         finishedAt: finished.toISOString(),
         durationMs: finished.getTime() - started.getTime(),
       };
-      const review = answer.parsed.review;
+      const findings = outcome === 'unchanged' ? undefined : answer.parsed.review;
       await run.state.update((s) => {
         s.steps[id] = record;
-        if (review) {
+        if (findings) {
+          const review = findings;
           const open: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
           for (const f of review.findings) if (f.status === 'open') open[f.severity]++;
           s.security = { verdict: review.verdict, open };
@@ -295,6 +430,125 @@ export class WorkflowEngine {
     } finally {
       this.running.delete(id);
     }
+  }
+
+  /** What changed for a step with a document since it ran: the PRD diff, changed upstream documents, its notes. */
+  private async changesFor(def: StepDef, now: Record<string, string>, run: RunContext): Promise<RevisionChanges> {
+    const before = run.state.current.steps[def.id]?.inputs ?? {};
+    let prdDiff: RevisionChanges['prdDiff'];
+    if (def.reads.prd && before.PRD !== run.prd.hash) {
+      const old = before.PRD ? await readPrdSnapshot(run.files, before.PRD) : undefined;
+      prdDiff = (old !== undefined ? lineDiff(old, run.prd.text) : undefined) ?? 'substantial';
+    }
+    const upstreamChanged = Object.keys(now).filter((k) => k !== 'PRD' && before[k] !== now[k]);
+    return { prdDiff, upstreamChanged, notes: run.notes[def.id] ?? [] };
+  }
+
+  /**
+   * Whether a step's answer replaces its document. A first run writes it; a revision that changes
+   * nothing leaves it; with `reviewRevisions` the resolver is asked before a revision replaces it
+   * (a hand-edited document is asked about by the writer in any case).
+   */
+  private async acceptRevision(
+    def: StepDef,
+    revising: boolean,
+    changed: string[] | undefined,
+    current: string | undefined,
+    proposed: string,
+    run: RunContext,
+  ): Promise<StepOutcome> {
+    if (!revising || current === undefined) return 'written';
+    if ((changed?.length ?? 0) === 0 || current === proposed) return 'unchanged';
+    const userEdited = !run.state.known(def.document).includes(hashText(current));
+    if (!this.options.reviewRevisions && !userEdited) return 'revised';
+    const conflict = {
+      file: def.document,
+      current,
+      proposed,
+      step: def.id,
+      userEdited,
+      reason: 'revision' as const,
+    };
+    const choice = await run.writer.ask(conflict);
+    if (choice === 'overwrite') return 'revised';
+    await run.writer.decline(conflict, choice);
+    return 'declined';
+  }
+
+  /** The findings of the security review as its document on disk states them. */
+  async findings(): Promise<Finding[]> {
+    const text = await this.store.read(stepWithBlock('findings').document);
+    return text === undefined ? [] : parseFindingsTable(text);
+  }
+
+  /**
+   * The resolve loop: the open critical and high findings go as notes to the steps each names;
+   * those steps and their downstream are revised, and the security review reviews again with its
+   * previous findings. At most `rounds` rounds; it stops early when the verdict passes or a round
+   * changes nothing. Nothing is approved.
+   */
+  async resolve(opts: {
+    rounds: number;
+    signal: AbortSignal;
+    onEvent?: (e: EngineEvent) => void;
+  }): Promise<ResolveResult> {
+    const review = stepWithBlock('findings');
+    const usage = { inputTokens: 0, outputTokens: 0 };
+    const onEvent = (e: EngineEvent): void => {
+      if (e.type === 'step-done') {
+        usage.inputTokens += e.usage.input + e.usage.cacheRead + e.usage.cacheWrite;
+        usage.outputTokens += e.usage.output;
+      }
+      opts.onEvent?.(e);
+    };
+    const blockingIds = (fs: Finding[]): string[] => fs.filter(blocksVerdict).map((f) => f.id);
+    let findings = await this.findings();
+    const initial = blockingIds(findings);
+    const rounds: ResolveRound[] = [];
+    const result = (extra: Partial<ResolveResult> = {}): ResolveResult => {
+      const open = blockingIds(findings);
+      return {
+        verdict: findings.length > 0 || open.length === 0 ? computeVerdict(findings) : 'fail',
+        rounds,
+        resolved: initial.filter((id) => !open.includes(id)),
+        open,
+        usage,
+        ...extra,
+      };
+    };
+    for (let round = 1; round <= opts.rounds; round++) {
+      const blocking = findings.filter(blocksVerdict);
+      if (blocking.length === 0) break;
+      const notes: Partial<Record<StepId, RevisionNote[]>> = {};
+      for (const f of blocking) {
+        for (const n of f.steps ?? []) {
+          const s = STEP_IDS.find((x) => x === n);
+          if (s === undefined || s === review.id) continue;
+          (notes[s] ??= []).push({
+            id: f.id,
+            text: `Security finding ${f.id} (${f.severity}${f.element ? `, element \`${f.element}\`` : ''}): ${f.title}. Recommendation: ${f.recommendation || 'see the security review'}. Write the control into this document, in the section where it belongs, so that the security review can cite it as evidence.`,
+          });
+        }
+      }
+      notes[review.id] = [
+        {
+          text: `Review again: the steps named by ${blocking.map((f) => f.id).join(', ')} were asked to add their controls. Keep every finding id; mark a finding mitigated (with its evidence) only when a design document now contains the control; keep it open otherwise.`,
+        },
+      ];
+      const targets = STEP_IDS.filter((id) => notes[id] !== undefined);
+      const summary = await this.run({ steps: targets, downstream: true, notes, signal: opts.signal, onEvent });
+      findings = await this.findings();
+      rounds.push({
+        round,
+        revised: summary.revised,
+        findingsBefore: blocking.map((f) => f.id),
+        findingsAfter: blockingIds(findings),
+      });
+      if (summary.failed.length > 0 || summary.cancelled)
+        return result({ failed: summary.failed, cancelled: summary.cancelled });
+      if (summary.revised.filter((id) => id !== review.id).length === 0) break;
+    }
+    return result();
   }
 
   /** A failed re-run keeps the previous good run: its documents still serve the steps after it. */

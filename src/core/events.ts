@@ -39,13 +39,32 @@ export type EngineEvent =
   /** `message` is the cause in host-neutral words; a host words the remedy from `error` (an LlmError, a StepError, …). */
   | { type: 'step-failed'; step: StepId; message: string; error: Error }
   | { type: 'file-written'; file: string }
-  | { type: 'file-kept'; file: string; besideFile?: string }
+  /** `reason`: 'revision' when a revision was not accepted, 'edited' (or absent) when a hand edit was kept. */
+  | { type: 'file-kept'; file: string; besideFile?: string; reason?: 'revision' | 'edited'; step?: StepId }
   | { type: 'run-finished'; done: StepId[]; failed: StepId[]; skipped: StepId[]; cancelled: boolean };
 
-/** Decides what happens when a file the user edited would be overwritten. */
+/**
+ * What happens to a file Archflow would replace: overwrite = accept the proposal; keep = skip
+ * this file only (the run goes on, nothing written for it); beside = keep the file on disk and
+ * write the proposal beside it (`besideName`).
+ */
 export type ConflictChoice = 'overwrite' | 'keep' | 'beside';
-export type ConflictResolver = (conflict: {
+
+/** A proposed replacement of a file: one the user edited, or (with `reviewRevisions`) any revised step document. */
+export interface Conflict {
+  /** Relative to the output folder, '/'-separated. */
   file: string;
+  /** The text on disk now. */
   current: string;
+  /** What Archflow would write. */
   proposed: string;
-}) => Promise<ConflictChoice>;
+  /** The step whose answer this is. */
+  step?: StepId;
+  /** The file differs from what Archflow last wrote. */
+  userEdited?: boolean;
+  /** Revising an existing document / writing over a hand-edited file. */
+  reason?: 'revision' | 'edited';
+}
+
+/** Decides what happens when Archflow would replace a file (see `Conflict`). */
+export type ConflictResolver = (conflict: Conflict) => Promise<ConflictChoice>;

@@ -27,6 +27,8 @@ export interface WorkflowOptions {
   settings: EngineSettings;
   retry?: Partial<RetryPolicy>;
   resolveConflict: ConflictResolver;
+  /** Ask before a revision replaces any existing step document (see EngineOptions). */
+  reviewRevisions?: boolean;
   log: Logger;
   now?: () => Date;
 }
@@ -56,6 +58,7 @@ export function createWorkflow(options: WorkflowOptions): WorkflowEngine {
     prompts,
     settings: options.settings,
     resolveConflict: options.resolveConflict,
+    reviewRevisions: options.reviewRevisions,
     log: options.log,
     now: options.now,
   });

@@ -56,7 +56,12 @@ export interface StepPromptInput {
   existingDecisions?: { key: string; number: number; title: string }[];
   model: string;
   maxTokens: number;
+  /** Revision mode: the revision part (current document, changes, revision prompt), after the task. */
+  revision?: string;
 }
+
+/** The prompt file with the rules of revision mode and the format of a revision answer. */
+export const REVISION_PROMPT = 'revision.md';
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9]*)\s*\}\}/g;
 
@@ -118,16 +123,20 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
     ...(schemas.length ? ['', '## The structured blocks you write', '', schemas.map(fill).join('\n\n')] : []),
   ].join('\n');
   blocks.push({ text: taskText });
+  // After the task: a revision shares the whole prefix of a full run's request with the cache.
+  if (input.revision) blocks.push({ text: input.revision });
   return { model: input.model, maxTokens: input.maxTokens, system, turns: [{ role: 'user', content: blocks }] };
 }
 
-/** The follow-up turn of the one automatic repair round. */
-export function repairTurnText(errors: string[]): string {
+/** The follow-up turn of the one automatic repair round (`revision`: the answer was a revision). */
+export function repairTurnText(errors: string[], revision = false): string {
   return [
     'Your answer could not be used: code found these problems.',
     '',
     ...errors.map((e) => `- ${e}`),
     '',
-    'Answer again with the complete corrected document (all sections and structured blocks), in the required format, and nothing else.',
+    revision
+      ? 'Answer again as a revision: the corrected `## ` sections, each complete with its structured blocks, in the required format, and nothing else.'
+      : 'Answer again with the complete corrected document (all sections and structured blocks), in the required format, and nothing else.',
   ].join('\n');
 }

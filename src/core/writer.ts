@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path';
 import { withoutControlChars } from './answerText';
-import type { ConflictResolver, EngineEvent } from './events';
+import type { Conflict, ConflictChoice, ConflictResolver, EngineEvent } from './events';
+import type { StepId } from './steps';
 import { hashText } from './hash';
 import type { Logger } from './log';
 import type { RunFiles } from './runFiles';
@@ -27,6 +28,16 @@ export interface WriterDeps {
   emit: (event: EngineEvent) => void;
 }
 
+/** What the writer knows about the files of one write. */
+export interface WriteMeta {
+  /** The step whose answer they are. */
+  step?: StepId;
+  /** Files whose replacement the resolver must review even when the user did not edit them. */
+  review?: ReadonlySet<string>;
+  /** Files whose replacement was already accepted (asked once, not again). */
+  accepted?: ReadonlySet<string>;
+}
+
 /** Writes the files of one run; parallel steps share it, so their conflict questions come one at a time. */
 export class FileWriter {
   private readonly questions = new SerialQueue();
@@ -39,8 +50,8 @@ export class FileWriter {
    * Archflow's own file look like a user's edit. Returns the files now holding Archflow's version
    * (or the user's, kept by their choice).
    */
-  async write(files: ReadonlyMap<string, string>): Promise<string[]> {
-    const { files: disk, hashes, log, emit } = this.deps;
+  async write(files: ReadonlyMap<string, string>, meta: WriteMeta = {}): Promise<string[]> {
+    const { files: disk, hashes, emit } = this.deps;
     const written: string[] = [];
     for (const [rel, generated] of files) {
       // Whatever a model put into the text, no control character reaches a file.
@@ -49,20 +60,20 @@ export class FileWriter {
       const current = await disk.readFresh(rel);
       written.push(rel);
       if (current === content) continue;
-      if (current !== undefined && !hashes.known(rel).includes(hashText(current))) {
-        const choice = await this.questions.run(() =>
-          this.deps.resolveConflict({ file: rel, current, proposed: content }),
-        );
-        if (choice === 'keep') {
-          log.info(`Kept your edited ${rel}; Archflow's new version was discarded.`);
-          emit({ type: 'file-kept', file: rel });
-          continue;
-        }
-        if (choice === 'beside') {
-          const beside = besideName(rel);
-          await disk.write(beside, content);
-          log.info(`Kept your edited ${rel}; wrote Archflow's new version to ${beside}.`);
-          emit({ type: 'file-kept', file: rel, besideFile: beside });
+      const userEdited = current !== undefined && !hashes.known(rel).includes(hashText(current));
+      const review = current !== undefined && meta.review?.has(rel) === true;
+      if (current !== undefined && (userEdited || review) && !meta.accepted?.has(rel)) {
+        const conflict: Conflict = {
+          file: rel,
+          current,
+          proposed: content,
+          step: meta.step,
+          userEdited,
+          reason: review ? 'revision' : 'edited',
+        };
+        const choice = await this.ask(conflict);
+        if (choice !== 'overwrite') {
+          await this.decline(conflict, choice);
           continue;
         }
       }
@@ -71,6 +82,27 @@ export class FileWriter {
       emit({ type: 'file-written', file: rel });
     }
     return written;
+  }
+
+  /** Asks the resolver, one question at a time however many steps run at once. */
+  ask(conflict: Conflict): Promise<ConflictChoice> {
+    return this.questions.run(() => this.deps.resolveConflict(conflict));
+  }
+
+  /** Leaves the file on disk as it is: the proposal is dropped (`keep`) or written beside it (`beside`). */
+  async decline(conflict: Conflict, choice: Exclude<ConflictChoice, 'overwrite'>): Promise<void> {
+    const { files: disk, log, emit } = this.deps;
+    const rel = conflict.file;
+    const yours = conflict.userEdited ? 'your edited ' : '';
+    if (choice === 'keep') {
+      log.info(`Kept ${yours}${rel}; Archflow's new version was discarded.`);
+      emit({ type: 'file-kept', file: rel, reason: conflict.reason, step: conflict.step });
+      return;
+    }
+    const beside = besideName(rel);
+    await disk.write(beside, withoutControlChars(conflict.proposed));
+    log.info(`Kept ${yours}${rel}; wrote Archflow's new version to ${beside}.`);
+    emit({ type: 'file-kept', file: rel, besideFile: beside, reason: conflict.reason, step: conflict.step });
   }
 
   /** Deletes a file Archflow wrote and no longer produces, unless the user changed it since. */

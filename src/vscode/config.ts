@@ -1,7 +1,13 @@
 /** Archflow settings, read at the moment they are needed (never cached, so edits apply to the next run). */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_CONCURRENCY, DEFAULT_MAX_TOKENS, DEFAULT_MODEL, DEFAULT_OUTPUT_FOLDER } from '../core/config';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_MODEL,
+  DEFAULT_OUTPUT_FOLDER,
+  DEFAULT_RESOLVE_ROUNDS,
+} from '../core/config';
 import type { EngineSettings } from '../core/engine';
 import { AGENTS, type AgentId } from '../core/steps';
 
@@ -52,8 +58,6 @@ export function readResolveRounds(folder: vscode.WorkspaceFolder | undefined): n
     DEFAULT_RESOLVE_ROUNDS,
   );
 }
-
-const DEFAULT_RESOLVE_ROUNDS = 2;
 
 /**
  * The API endpoint. Only the user's own (global) value of `archflow.anthropic.baseUrl` counts:

@@ -7,9 +7,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConflictChoice, ConflictResolver } from '../core/events';
+import type { Conflict, ConflictChoice, ConflictResolver } from '../core/events';
 import { SerialQueue } from '../core/serialQueue';
-import type { StepId } from '../core/steps';
 import { stepTitle } from '../core/steps';
 import { besideName } from '../core/writer';
 import type { OutputFolder } from './config';
@@ -18,15 +17,7 @@ import { MemoryDocuments } from './memoryDocuments';
 
 export const PROPOSED_SCHEME = 'archflow-proposed';
 
-/** The conflict the engine asks about, with the fields issue 8 adds (all optional). */
-export interface ConflictQuestion {
-  file: string;
-  current: string;
-  proposed: string;
-  step?: StepId;
-  userEdited?: boolean;
-  reason?: 'revision' | 'edited';
-}
+type ConflictQuestion = Conflict;
 
 export const ACCEPT = 'Accept';
 export const REJECT = 'Reject';
@@ -85,12 +76,22 @@ export class ConflictPrompts implements vscode.Disposable {
       ? `${who} revised ${relative}, starting from your edits`
       : `${who} revised ${relative}`;
     await this.showDiff(output, relative, conflict.proposed, 'current ↔ proposed revision');
-    const choice = await vscode.window.showInformationMessage(
-      `${what}. Accept replaces ${name} with the revision shown in the diff; Reject keeps ${relative} as it is and writes nothing for it. Accept All accepts the remaining revisions of this run.`,
-      ACCEPT,
-      REJECT,
-      ACCEPT_ALL,
-    );
+    // A document the user edited offers to keep theirs with the revision beside it; Accept All
+    // never answers for such a file, so it is not offered there.
+    const choice = conflict.userEdited
+      ? await vscode.window.showInformationMessage(
+          `${what}. Accept replaces ${name} with the revision shown in the diff. ${KEEP_MINE} leaves ${relative} as it is and writes the revision to ${besideName(relative)}. Reject keeps ${relative} and writes nothing for it.`,
+          ACCEPT,
+          KEEP_MINE,
+          REJECT,
+        )
+      : await vscode.window.showInformationMessage(
+          `${what}. Accept replaces ${name} with the revision shown in the diff; Reject keeps ${relative} as it is and writes nothing for it. Accept All accepts the remaining revisions of this run.`,
+          ACCEPT,
+          REJECT,
+          ACCEPT_ALL,
+        );
+    if (choice === KEEP_MINE) return this.logged(name, 'beside', `kept; revision in ${besideName(relative)}`);
     if (choice === ACCEPT_ALL) {
       review.acceptAll = true;
       return this.logged(name, 'overwrite', 'accepted (Accept All)');

@@ -5,7 +5,15 @@
  * the outcome.
  */
 import * as vscode from 'vscode';
-import { type Plan, type RunSummary, StepError, type WorkflowEngine } from '../core/engine';
+import {
+  type Plan,
+  type ResolveResult,
+  type RevisionNote,
+  type RunOptions,
+  type RunSummary,
+  StepError,
+  type WorkflowEngine,
+} from '../core/engine';
 import type { EngineEvent } from '../core/events';
 import { createWorkflow } from '../core/factory';
 import { LlmError } from '../core/llm/types';
@@ -19,7 +27,6 @@ import type { ApiKeyStore } from './secrets';
 import type { SessionRun } from './session/run';
 import type { HostSession } from './session/session';
 import { explainUntrusted } from './trust';
-import { type ResolveResult, type RunWithNotes, type StepNotes, resolveOf } from './revisionApi';
 
 /** What a command asks the runner to do. */
 export interface RunRequest {
@@ -41,7 +48,7 @@ export interface RunRequest {
   /** Aborts the run, as its Cancel button does (a tool call's cancellation). */
   signal?: AbortSignal;
   /** Comments and change requests addressed to steps: those steps are revised (issue 8). */
-  notes?: StepNotes;
+  notes?: Partial<Record<StepId, RevisionNote[]>>;
   /** Run the engine's resolve loop (Resolve Security Findings) instead of the steps. */
   resolve?: { rounds: number };
   /** Called with the outcome before it is reported (so a comment is resolved before the message waits). */
@@ -171,7 +178,7 @@ export class Runner {
         return {
           output,
           request,
-          summary: { done: [], failed: [], skipped: [], cancelled: false },
+          summary: { done: [], failed: [], skipped: [], cancelled: false, revised: [], addressed: [] },
           failures: [],
           kept: [],
         };
@@ -228,7 +235,7 @@ export class Runner {
       resolveConflict: conflicts.resolverFor(output),
       log,
       // Every revision of an existing document is reviewed as a diff before it replaces it.
-      ...{ reviewRevisions: true },
+      reviewRevisions: true,
     });
   }
 
@@ -252,17 +259,17 @@ export class Runner {
     };
     try {
       if (request.resolve) {
-        const resolve = resolveOf(engine);
-        if (!resolve) throw new Error('This version of Archflow cannot resolve findings yet.');
         const rounds = request.resolve.rounds;
         const resolved = await this.withRunProgress(request, run, controller, () =>
-          resolve({ rounds, signal: controller.signal, onEvent }),
+          engine.resolve({ rounds, signal: controller.signal, onEvent }),
         );
         const revised = [...new Set(resolved.rounds.flatMap((r) => r.revised))];
-        const summary: RunSummary = { done: revised, failed: [], skipped: [], cancelled: controller.signal.aborted };
-        return { summary, failures: [], resolved, kept };
+        const failed = resolved.failed ?? [];
+        const cancelled = (resolved.cancelled ?? false) || controller.signal.aborted;
+        const summary: RunSummary = { done: revised, failed, skipped: [], cancelled, revised, addressed: [] };
+        return { summary, failures: failed, resolved, kept };
       }
-      const options: RunWithNotes = {
+      const options: RunOptions = {
         steps: request.steps,
         withPrerequisites,
         signal: controller.signal,
@@ -272,7 +279,14 @@ export class Runner {
       const summary = await this.withRunProgress(request, run, controller, () => engine.run(options));
       return { summary, failures: summary.failed, kept };
     } catch (err) {
-      const summary: RunSummary = { done: [], failed: [], skipped: [], cancelled: controller.signal.aborted };
+      const summary: RunSummary = {
+        done: [],
+        failed: [],
+        skipped: [],
+        cancelled: controller.signal.aborted,
+        revised: [],
+        addressed: [],
+      };
       if (summary.cancelled) return { summary, failures: [], kept };
       log.failure('Run failed', err);
       const kind = err instanceof LlmError || err instanceof StepError ? err.kind : undefined;

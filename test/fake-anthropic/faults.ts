@@ -1,7 +1,7 @@
 /** Injected faults: the rules a test sets, checked when they arrive as JSON, and used up request by request. */
 
 /** Kinds of injected faults. */
-export type FaultKind = 'status' | 'drop' | 'stall' | 'cut' | 'max-tokens' | 'malformed' | 'sse-error';
+export type FaultKind = 'status' | 'drop' | 'stall' | 'cut' | 'max-tokens' | 'malformed' | 'sse-error' | 'open-finding';
 
 /** Every fault kind, as the control endpoint and --faults accept them. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -12,6 +12,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   'max-tokens',
   'malformed',
   'sse-error',
+  // Not a transport fault: the security review's answer gains an open high finding (answers/revise.ts).
+  'open-finding',
 ];
 
 /**

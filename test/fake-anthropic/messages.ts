@@ -6,6 +6,7 @@
 import type * as http from 'node:http';
 import { generateAnswer } from './answers/generate';
 import { malformedAnswer } from './answers/malformed';
+import { withOpenFinding } from './answers/revise';
 import { errorMessageFor, errorTypeFor } from './errors';
 import { apiKeyOf, readBody } from './incoming';
 import { jsonAnswer, sendError, sendJson } from './json';
@@ -108,7 +109,12 @@ export async function handleMessages(
 
   // The answer (a recorded one when replaying), shaped by the fault and by max_tokens.
   const answerText = (answer.step !== null ? settings.replay?.[answer.step] : undefined) ?? answer.text;
-  let output = fault?.kind === 'malformed' ? malformedAnswer(answerText, answer.step) : answerText;
+  let output =
+    fault?.kind === 'malformed'
+      ? malformedAnswer(answerText, answer.step)
+      : fault?.kind === 'open-finding'
+        ? withOpenFinding(answerText)
+        : answerText;
   let stopReason = 'end_turn';
   if (fault?.kind === 'max-tokens') {
     output = cutAt(output, fault.afterChars ?? Math.floor(output.length * 0.6));

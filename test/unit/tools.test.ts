@@ -330,7 +330,7 @@ describe('archflow_run_workflow', () => {
         run: async (request) => {
           asked.push(request);
           return {
-            summary: { done: [7], failed: [], skipped: [], cancelled: false },
+            summary: { done: [7], failed: [], skipped: [], cancelled: false, revised: [], addressed: [] },
             outputDir: f.outputDir,
             prdPath: f.prdPath,
           };
@@ -357,6 +357,8 @@ describe('archflow_run_workflow', () => {
             failed: [{ step: 3, message: 'The model stopped at the token limit.\nRaise archflow.maxTokens.' }],
             skipped: [4, 5],
             cancelled: false,
+            revised: [],
+            addressed: [],
           },
           outputDir: f.outputDir,
           prdPath: f.prdPath,

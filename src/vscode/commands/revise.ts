@@ -5,12 +5,12 @@
  * Every revision goes through the runner, whose conflict prompts show each proposal as a diff.
  */
 import * as vscode from 'vscode';
+import type { RevisionNote } from '../../core/engine';
 import { STEPS, type StepId, stepById, stepTitle } from '../../core/steps';
 import { type OutputFolder, outputFolderOf, readResolveRounds } from '../config';
 import { pickPrd, uriArgument } from '../prdPicker';
 import { isWorkflowNode } from '../progressTree';
 import type { ReviewComments } from '../reviewComments';
-import { addressedOf, type HostRevisionNote } from '../revisionApi';
 import type { RunOutcome } from '../runner';
 import { askForPrerequisites } from './runStep';
 import { stepArgument } from './ids';
@@ -64,7 +64,7 @@ async function revise(
   services: Services,
   comments: ReviewComments,
   target: { output: OutputFolder; step: StepId },
-  notes: HostRevisionNote[],
+  notes: RevisionNote[],
   title: string,
 ): Promise<RunOutcome | undefined> {
   const prd = await prdFor(services, target.output, `Archflow: ${title}`);
@@ -77,7 +77,7 @@ async function revise(
     notes: { [step]: notes },
     confirm: (plan) => askForPrerequisites(step, plan),
     onFinished: async (outcome) => {
-      const ids = addressedOf(outcome.summary).filter((id) => notes.some((n) => n.id === id));
+      const ids = outcome.summary.addressed.filter((id) => notes.some((n) => n.id === id));
       const proposal = outcome.kept.find((k) => k.file === document)?.besideFile;
       const resolved = await comments.markAddressed(outcome.output, ids, `revision of step ${step}`, proposal);
       if (resolved.length > 0)

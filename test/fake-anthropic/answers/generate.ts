@@ -6,6 +6,8 @@
 import type { StepId } from '../../../src/core/steps';
 import { readContext, type MessagesBody, type RequestContext } from '../request';
 import { buildDesign, type Design } from './design';
+import { readRevision, reviseDocument } from './revise';
+import { stepById } from '../../../src/core/steps';
 import { step1 } from './step1';
 import { step2 } from './step2';
 import { step3 } from './step3';
@@ -28,7 +30,15 @@ export interface GeneratedAnswer {
 export function generateAnswer(body: MessagesBody): GeneratedAnswer {
   const ctx = readContext(body);
   if (ctx.step === null) return { step: null, repair: ctx.repair, text: genericAnswer(ctx) };
-  return { step: ctx.step, repair: ctx.repair, text: generateStepDocument(ctx.step as StepId, ctx) };
+  const step = ctx.step as StepId;
+  const rev = ctx.repair ? undefined : readRevision(ctx.userText);
+  if (!rev) return { step, repair: ctx.repair, text: generateStepDocument(step, ctx) };
+  // A revision: the step's current document stands in for its previous one, as a full run reads it.
+  const docs = stepById(step).reads.previous
+    ? [...ctx.documents.filter((d) => d.name !== rev.document), { name: rev.document, step, text: rev.base }]
+    : ctx.documents;
+  const generated = generateStepDocument(step, { ...ctx, documents: docs });
+  return { step, repair: false, text: reviseDocument(step, generated, rev, ctx) };
 }
 
 /** The answer to a request that is not an Archflow step (a connectivity check, a stray prompt). */

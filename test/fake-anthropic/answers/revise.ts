@@ -1,0 +1,164 @@
+/**
+ * The fake model in revision mode (docs/adr/0012-revision-format.md): it writes the document the
+ * new inputs give, and answers only the `##` sections that differ from the current document —
+ * except sections the user edited, which it leaves as they are. A note naming a finding gets the
+ * finding's control written into the step's last prose section; the security review, revising,
+ * keeps its findings' ids and marks an open one mitigated when a document it reads holds the
+ * control. Deterministic, like the rest of the fake.
+ */
+import { NO_CHANGES } from '../../../src/core/revision';
+import { headingKey, splitSections } from '../../../src/core/markdown';
+import type { StepId } from '../../../src/core/steps';
+import { stepById } from '../../../src/core/steps';
+import type { RequestContext } from '../request';
+
+/** What a revision request carries, as the fake reads it. */
+export interface RevisionRequest {
+  document: string;
+  base: string;
+  edited: string[];
+  notes: { id?: string; text: string }[];
+}
+
+/** The revision part of a request, when it has one. */
+export function readRevision(userText: string): RevisionRequest | undefined {
+  const m = /<current-document name="([^"]*)"(?: edited-by-user="([^"]*)")?>\n([\s\S]*?)\n<\/current-document>/.exec(
+    userText,
+  );
+  if (!m) return undefined;
+  const notes = [...userText.matchAll(/<note(?: id="([^"]*)")?>\n([\s\S]*?)\n<\/note>/g)].map((n) =>
+    n[1] ? { id: n[1], text: n[2] } : { text: n[2] },
+  );
+  return { document: m[1], base: m[3], edited: m[2] ? m[2].split('; ') : [], notes };
+}
+
+/** The line a fix writes: the security review looks for it. */
+export function controlLine(id: string, text: string): string {
+  const rec = /Recommendation: (.*?)\. Write the control/.exec(text)?.[1] ?? 'the recommended control';
+  return `- Control for ${id}: ${rec}.`;
+}
+
+/** The line that answers a comment: its request, done. */
+export function commentLine(id: string, text: string): string {
+  const said = text
+    .replace(/^\[[^\]]*\][^:]*:\s*/, '')
+    .split('\n')[0]
+    .trim();
+  return `- Revised for ${id}: ${said}`;
+}
+
+interface FindingLike {
+  id: string;
+  severity: string;
+  status: string;
+  evidence?: string;
+  [key: string]: unknown;
+}
+
+const FINDINGS_RE = /```archflow-findings\n([\s\S]*?)\n```/;
+
+/** The findings block of a text, parsed. */
+function findingsOf(text: string): { verdict?: string; findings: FindingLike[] } | undefined {
+  const m = FINDINGS_RE.exec(text);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]) as { findings: FindingLike[] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a document the request carries holds a finding's control: "<document> › <section>". */
+function controlEvidence(id: string, ctx: RequestContext): string | undefined {
+  for (const d of ctx.documents) {
+    for (const s of splitSections(d.text).sections) {
+      if (s.body.includes(`Control for ${id}:`)) return `${d.name} › ${s.title}`;
+    }
+  }
+  return undefined;
+}
+
+/** The security review's findings block revised: the base's findings with their ids, statuses updated. */
+function reviseFindings(generated: string, base: string, ctx: RequestContext): string {
+  const before = findingsOf(base);
+  const now = findingsOf(generated);
+  if (!before || !now) return generated;
+  const ids = new Set(before.findings.map((f) => f.id));
+  const findings = [
+    ...before.findings.map((f) => {
+      if (f.status !== 'open') return f;
+      const evidence = controlEvidence(f.id, ctx);
+      return evidence ? { ...f, status: 'mitigated', evidence } : f;
+    }),
+    ...now.findings.filter((f) => !ids.has(f.id)),
+  ];
+  const blocking = findings.some((f) => f.status === 'open' && (f.severity === 'high' || f.severity === 'critical'));
+  const block =
+    '```archflow-findings\n' +
+    JSON.stringify({ ...now, verdict: blocking ? 'fail' : 'pass', findings }, null, 2) +
+    '\n```';
+  return generated.replace(FINDINGS_RE, () => block);
+}
+
+/** The revision answer for `step`, given the document the new inputs give (`generated`). */
+export function reviseDocument(step: StepId, generated: string, rev: RevisionRequest, ctx: RequestContext): string {
+  let target = reviseFindings(generated, rev.base, ctx);
+  const base = splitSections(rev.base).sections;
+  const edited = new Set(rev.edited.map(headingKey));
+  // A finding's fix writes its control; another note (a comment) is answered by a line naming it.
+  const fixes = rev.notes.filter((n) => n.id);
+  const out = new Map<string, { title: string; body: string }>();
+  for (const s of splitSections(target).sections) {
+    const key = headingKey(s.title);
+    const mine = base.find((b) => headingKey(b.title) === key);
+    if (edited.has(key) || !mine) continue;
+    if (mine.body !== s.body) out.set(key, { title: mine.title, body: s.body });
+  }
+  if (fixes.length > 0) {
+    // The step's last section without a structured block holds the controls.
+    const sections = stepById(step).sections;
+    const base2 = new Map(base.map((b) => [headingKey(b.title), b]));
+    const name = [...sections]
+      .reverse()
+      .find((n) => !/```archflow-/.test(base2.get(headingKey(n))?.body ?? '```archflow-'));
+    if (name) {
+      const key = headingKey(name);
+      const current = out.get(key) ?? { title: base2.get(key)!.title, body: base2.get(key)!.body };
+      const lines = fixes
+        .map((f) => (/Security finding /.test(f.text) ? controlLine(f.id!, f.text) : commentLine(f.id!, f.text)))
+        .filter((l) => !current.body.includes(l));
+      if (lines.length)
+        out.set(key, { title: current.title, body: `${current.body.trimEnd()}\n\n${lines.join('\n')}` });
+    }
+  }
+  target = [...out.values()].map((s) => `## ${s.title}\n\n${s.body}`).join('\n\n');
+  return target ? target + '\n' : NO_CHANGES;
+}
+
+/** The id of the open high finding the `open-finding` fault raises. */
+export const OPEN_FINDING_ID = 'SEC-9';
+
+/**
+ * A security review answer with one more finding: open, high, its fix in the service design. An
+ * answer without a findings block (another step's) is returned as it is.
+ */
+export function withOpenFinding(answer: string): string {
+  const review = findingsOf(answer);
+  if (!review || review.findings.some((f) => f.id === OPEN_FINDING_ID)) return answer;
+  const finding = {
+    id: OPEN_FINDING_ID,
+    severity: 'high',
+    title: 'Webhook callbacks are accepted without a signature check',
+    element: null,
+    stride: 'Spoofing',
+    recommendation: 'Verify an HMAC signature on every webhook call and reject replays older than 5 minutes',
+    status: 'open',
+    steps: [3],
+    requirements: (review.findings[0]?.requirements as string[] | undefined) ?? [],
+  };
+  const block =
+    '```archflow-findings\n' +
+    JSON.stringify({ ...review, verdict: 'fail', findings: [...review.findings, finding] }, null, 2) +
+    '\n```';
+  return answer.replace(FINDINGS_RE, () => block);
+}
