@@ -17,6 +17,7 @@ import { type ReplayAnswers, loadReplay, startFakeAnthropic } from '../test/fake
 import { upgradeRecordedAnswers } from '../test/fake-anthropic/upgrade';
 import { SPEC_GRAPH, criticalPathOf, followUpCriticalPath, tableGraph } from './whatIf';
 import { measurePreview } from './preview';
+import { measureRevision } from './revision';
 
 const repo = path.resolve(__dirname, '..', '..');
 const prd = process.argv[2] ?? path.resolve(repo, '..', 'shared', 'prds', 'better-pwa.md');
@@ -119,6 +120,8 @@ async function scenario(name: string, prdPath: string, replay?: ReplayAnswers): 
     const cp = criticalPathOf(tableGraph(), sequential.stepMs);
     const totalInput = (r: RunResult): number => r.input + r.cacheRead + r.cacheWrite;
     const followUps = followUpCriticalPath(sequential.stepMs, sequential.docs, LATENCY_MS);
+    // A one-line PRD edit, then design again: revised, not regenerated (bench/revision.ts).
+    const revision = await measureRevision(fake, prdPath, repo, replay !== undefined);
     return {
       name,
       prd: path.basename(prdPath),
@@ -133,7 +136,9 @@ async function scenario(name: string, prdPath: string, replay?: ReplayAnswers): 
         dag2OverSequential: +(dag2.wallMs / sequential.wallMs).toFixed(3),
         dag4OverSequential: +(dag4.wallMs / sequential.wallMs).toFixed(3),
         dag2OverCriticalPath: +(dag2.wallMs / cp).toFixed(3),
+        ...revision.ratios,
       },
+      revision,
       // Critical paths of other step graphs from the same step times, over the sequential run.
       whatIfOverSequential: {
         table: +(cp / sequential.wallMs).toFixed(3),

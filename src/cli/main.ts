@@ -23,7 +23,7 @@ import { serveMcp } from '../mcp/command';
 
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
-                           [--max-tokens N] [--with-prerequisites] [--yes] [--verbose]
+                           [--max-tokens N] [--with-prerequisites] [--yes] [--fresh] [--verbose]
   archflow resolve <dir> [--prd <PRD.md>] [--rounds N] [--yes]
   archflow revise <dir> --step N --comment <text> [--prd <PRD.md>] [--yes]
   archflow status <dir> [--json]
@@ -36,7 +36,7 @@ Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (option
 design exits 0 only when every requested step is done. A step that already has a document is
 revised (its document, your edits included, is the base; the PRD diff and the changed documents
 are sent). Without --yes (or --force) a revision never replaces a document: Archflow writes it
-beside it (*.archflow-proposed.md) and says so.
+beside it (*.archflow-proposed.md) and says so. --fresh writes the documents anew instead.
 resolve sends the open critical and high security findings to the steps they name, revises those
 steps and their downstream, and has the security review review again, for at most --rounds rounds
 (default 2); it exits 0 only when the verdict passes. Nothing is approved.
@@ -287,6 +287,7 @@ async function design(p: Parsed): Promise<number> {
     summary = await engine.run({
       steps,
       withPrerequisites: p.flags.has('with-prerequisites'),
+      fresh: p.flags.has('fresh'),
       signal: controller.signal,
       onEvent: progress,
     });

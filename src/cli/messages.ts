@@ -38,6 +38,11 @@ export function cliCriterionReasons(criterion: CriterionResult): string[] {
 
 /** What the CLI says when a file was left as it is. */
 export function cliKeptText(e: Extract<EngineEvent, { type: 'file-kept' }>): string {
+  if (e.reason === 'revision' && e.userEdited) {
+    return e.besideFile
+      ? `  kept your edit of ${e.file}; the proposed revision, built on your edit, is in ${e.besideFile} (review it, or run again with --yes to accept revisions)`
+      : `  kept your edit of ${e.file}; the proposed revision was not written`;
+  }
   if (e.reason === 'revision') {
     return e.besideFile
       ? `  ${e.file} left as it is; the proposed revision is in ${e.besideFile} (review it, or run again with --yes to accept revisions)`

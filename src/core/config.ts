@@ -13,5 +13,5 @@ export const MAX_PRD_BYTES = 400 * 1024;
  * stops an answer long before this.
  */
 export const MAX_ANSWER_CHARS = 256 * 1024;
-/** Rounds of the resolve loop when the host gives none. */
+/** Rounds of the resolve loop, unless the host's setting says otherwise. */
 export const DEFAULT_RESOLVE_ROUNDS = 2;

@@ -99,6 +99,8 @@ export interface RunOptions {
    * when its turn comes (its upstream revisions changed nothing, or were not accepted) is not called.
    */
   downstream?: boolean;
+  /** Write the documents anew instead of revising them (a step still reads its previous document where its row says). */
+  fresh?: boolean;
 }
 
 /** A step that failed: the host-neutral message, the error's kind, and the error for the host to word. */
@@ -166,6 +168,7 @@ interface RunContext {
   /** Steps in the plan only as downstream of others: not called when nothing changed for them. */
   ifChanged: Set<StepId>;
   outcomes: Map<StepId, StepOutcome>;
+  fresh: boolean;
 }
 
 /** The steps `steps` asks for given their status: all not done, or those named (and their missing prerequisites). */
@@ -283,7 +286,18 @@ export class WorkflowEngine {
 
     const writer = new FileWriter({ files, hashes: state, resolveConflict: this.options.resolveConflict, log, emit });
     const outcomes = new Map<StepId, StepOutcome>();
-    const run: RunContext = { prd, files, state, writer, signal: options.signal, emit, notes, ifChanged, outcomes };
+    const run: RunContext = {
+      prd,
+      files,
+      state,
+      writer,
+      signal: options.signal,
+      emit,
+      notes,
+      ifChanged,
+      outcomes,
+      fresh: options.fresh ?? false,
+    };
     const failures = new Map<StepId, StepFailure>();
     const result = await runDag(
       plan.run.map((id) => ({ id, needs: stepById(id).needs })),
@@ -336,7 +350,7 @@ export class WorkflowEngine {
     const inputs = await gatherStepInputs(def, run.files, run.prd, run.state.current);
     // From disk: the user's version, edited or not, is the base of the revision.
     const current = await run.files.readFresh(def.document);
-    const changes = current === undefined ? undefined : await this.changesFor(def, inputs.inputs, run);
+    const changes = current === undefined || run.fresh ? undefined : await this.changesFor(def, inputs.inputs, run);
     if (changes && !hasChanges(changes) && run.ifChanged.has(id)) {
       log.info(`${stepTitle(id)}: nothing changed in its inputs; not revised.`);
       run.outcomes.set(id, 'unchanged');
@@ -391,7 +405,8 @@ export class WorkflowEngine {
       const review = this.options.reviewRevisions && revision !== undefined;
       const written = await run.writer.write(out.files, {
         step: id,
-        accepted: new Set([def.document]),
+        // A revision's document was asked about already (or needed no question).
+        accepted: outcome === 'revised' ? new Set([def.document]) : undefined,
         review: review ? new Set([...out.files.keys()].filter((f) => f !== LAYOUT.c4Model)) : undefined,
       });
       if (outcome !== 'unchanged')

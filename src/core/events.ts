@@ -40,7 +40,14 @@ export type EngineEvent =
   | { type: 'step-failed'; step: StepId; message: string; error: Error }
   | { type: 'file-written'; file: string }
   /** `reason`: 'revision' when a revision was not accepted, 'edited' (or absent) when a hand edit was kept. */
-  | { type: 'file-kept'; file: string; besideFile?: string; reason?: 'revision' | 'edited'; step?: StepId }
+  | {
+      type: 'file-kept';
+      file: string;
+      besideFile?: string;
+      reason?: 'revision' | 'edited';
+      step?: StepId;
+      userEdited?: boolean;
+    }
   | { type: 'run-finished'; done: StepId[]; failed: StepId[]; skipped: StepId[]; cancelled: boolean };
 
 /**

@@ -239,8 +239,8 @@ export function lineDiff(before: string, after: string): string | undefined {
     if (i < x.length && j < y.length && x[i] === y[j]) {
       middle.push(`  ${x[i++]}`);
       j++;
-    } else if (j < y.length && (i >= x.length || lcs[i][j + 1] >= lcs[i + 1][j])) middle.push(`+ ${y[j++]}`);
-    else middle.push(`- ${x[i++]}`);
+    } else if (i < x.length && (j >= y.length || lcs[i + 1][j] >= lcs[i][j + 1])) middle.push(`- ${x[i++]}`);
+    else middle.push(`+ ${y[j++]}`);
   }
   const lines = [
     ...(head > CONTEXT ? ['…'] : []),

@@ -96,13 +96,26 @@ export class FileWriter {
     const yours = conflict.userEdited ? 'your edited ' : '';
     if (choice === 'keep') {
       log.info(`Kept ${yours}${rel}; Archflow's new version was discarded.`);
-      emit({ type: 'file-kept', file: rel, reason: conflict.reason, step: conflict.step });
+      emit({
+        type: 'file-kept',
+        file: rel,
+        reason: conflict.reason,
+        step: conflict.step,
+        userEdited: conflict.userEdited,
+      });
       return;
     }
     const beside = besideName(rel);
     await disk.write(beside, withoutControlChars(conflict.proposed));
     log.info(`Kept ${yours}${rel}; wrote Archflow's new version to ${beside}.`);
-    emit({ type: 'file-kept', file: rel, besideFile: beside, reason: conflict.reason, step: conflict.step });
+    emit({
+      type: 'file-kept',
+      file: rel,
+      besideFile: beside,
+      reason: conflict.reason,
+      step: conflict.step,
+      userEdited: conflict.userEdited,
+    });
   }
 
   /** Deletes a file Archflow wrote and no longer produces, unless the user changed it since. */

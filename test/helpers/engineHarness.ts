@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
 import type { RunSummary, WorkflowEngine } from '../../src/core/engine';
-import type { ConflictChoice, EngineEvent, WorkflowView } from '../../src/core/events';
+import type { Conflict, ConflictChoice, EngineEvent, WorkflowView } from '../../src/core/events';
 import { createWorkflow } from '../../src/core/factory';
 import type { RetryPolicy } from '../../src/core/llm/resilient';
 import type { Logger } from '../../src/core/log';
@@ -53,6 +53,8 @@ export interface HarnessOptions {
   retry?: Partial<RetryPolicy>;
   /** The answer to every conflict question (default overwrite); each question is recorded. */
   conflict?: ConflictChoice;
+  /** Ask before a revision replaces any step document (EngineOptions.reviewRevisions). */
+  reviewRevisions?: boolean;
 }
 
 export interface Harness {
@@ -63,13 +65,16 @@ export interface Harness {
   /** Events of every run so far, in order. */
   events: EngineEvent[];
   /** Conflict questions asked so far. */
-  conflicts: { file: string; current: string; proposed: string }[];
+  conflicts: Conflict[];
   /** Warnings and errors the engine logged. */
   logged: string[];
   /** Changes how the next conflicts are answered. */
   answerConflicts(choice: ConflictChoice): void;
   engine(): WorkflowEngine;
-  run(steps?: StepId[] | 'all', options?: { withPrerequisites?: boolean; signal?: AbortSignal }): Promise<RunSummary>;
+  run(
+    steps?: StepId[] | 'all',
+    options?: { withPrerequisites?: boolean; signal?: AbortSignal; fresh?: boolean },
+  ): Promise<RunSummary>;
   view(): Promise<WorkflowView>;
   state(): Promise<ArchflowState>;
   read(rel: string): Promise<string | undefined>;
@@ -104,6 +109,7 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
         conflicts.push(conflict);
         return Promise.resolve(choice);
       },
+      reviewRevisions: options.reviewRevisions,
       log,
     });
   const store = new ArtifactStore(outputDir);
@@ -123,6 +129,7 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
       engine().run({
         steps,
         withPrerequisites: o.withPrerequisites,
+        fresh: o.fresh,
         signal: o.signal ?? new AbortController().signal,
         onEvent: (e) => events.push(e),
       }),

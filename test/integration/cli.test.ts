@@ -279,17 +279,25 @@ describe('cancel, edits and staleness', () => {
     assert.ok(!(await listFiles(ws.out)).includes('.archflow.lock'), 'the lock is released');
   });
 
-  test('a hand-edited output is not overwritten; the new version is written beside it', async () => {
+  test('a hand-edited output is not overwritten; the revision, built on the edit, is written beside it', async () => {
     const ws = await workspace(samplePrd('german'));
     assert.equal((await design(ws)).code, 0);
     const doc = path.join(ws.out, STEP_DOCS[1]);
-    const edited = (await fs.readFile(doc, 'utf8')) + '\n\nA note the architect added by hand.\n';
+    const text = await fs.readFile(doc, 'utf8');
+    const edited = text.replace(/^## Summary\n/m, '## Summary\n\nA note the architect added by hand.\n');
+    assert.notEqual(edited, text);
     await fs.writeFile(doc, edited);
-    const r = await design(ws, '--steps', '2');
+    // Re-running with nothing changed but the edit: the edit is the base, nothing to replace.
+    const same = await design(ws, '--steps', '2');
+    assert.equal(same.code, 0, same.stderr);
+    assert.equal(await fs.readFile(doc, 'utf8'), edited);
+    // A revision that changes the document goes beside it, and keeps the edit it was built on.
+    const r = await runCli(['revise', ws.out, '--step', '2', '--comment', 'Name the hosting region.'], env());
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await fs.readFile(doc, 'utf8'), edited);
     const beside = await fs.readFile(path.join(ws.out, '02-high-level-architecture.archflow-proposed.md'), 'utf8');
-    assert.doesNotMatch(beside, /added by hand/);
+    assert.match(beside, /added by hand/);
+    assert.match(beside, /Revised for CLI-1: Name the hosting region\./);
     assert.match(r.stderr, /kept your edit of 02-high-level-architecture\.md/);
   });
 
@@ -343,10 +351,10 @@ describe('cancel, edits and staleness', () => {
     const r = await design(ws);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(new Set(fake.requests.map((q) => q.step)).size, 8);
-    // Step 1 sees its previous inventory, so requirement ids cited downstream stay stable.
+    // Step 1 is revised from its previous inventory, so requirement ids cited downstream stay stable.
     const step1 = JSON.stringify(fake.requests.find((q) => q.step === 1)?.body);
     assert.ok(
-      step1.includes('<document name=\\"01-architecture-context.md\\" step=\\"1\\">'),
+      step1.includes('<current-document name=\\"01-architecture-context.md\\">'),
       'previous inventory not sent',
     );
   });

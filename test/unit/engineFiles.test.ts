@@ -22,7 +22,8 @@ void describe('a user edit', () => {
       await h.store.write(DOC2, edited);
       h.answerConflicts(choice);
       h.events.length = 0;
-      assert.deepEqual((await h.run([2])).done, [2]);
+      // Written anew (not revised), so the proposal is Archflow's own document without the edit.
+      assert.deepEqual((await h.run([2], { fresh: true })).done, [2]);
 
       // Asked once, about the edited file only: the C4 model it also writes was not edited.
       assert.deepEqual(
@@ -44,8 +45,15 @@ void describe('a user edit', () => {
         assert.deepEqual(
           kept,
           choice === 'beside'
-            ? { type: 'file-kept', file: DOC2, besideFile: besideName(DOC2) }
-            : { type: 'file-kept', file: DOC2 },
+            ? {
+                type: 'file-kept',
+                file: DOC2,
+                besideFile: besideName(DOC2),
+                reason: 'edited',
+                step: 2,
+                userEdited: true,
+              }
+            : { type: 'file-kept', file: DOC2, reason: 'edited', step: 2, userEdited: true },
         );
       }
     });
@@ -57,7 +65,7 @@ void describe('a user edit', () => {
     for (let i = 0; i < 3; i++) {
       // Each run writes another answer; none of them is the user's.
       h.llm.on(1, { text: (g) => g.replace(/^(# .*)$/m, `$1 (take ${i})`) });
-      assert.deepEqual((await h.run([1])).done, [1]);
+      assert.deepEqual((await h.run([1], { fresh: true })).done, [1]);
     }
     assert.deepEqual(h.conflicts, []);
     assert.match((await h.read(stepById(1).document))!, /\(take 2\)/);
@@ -102,7 +110,7 @@ void describe('re-runs', () => {
           return `${open}${JSON.stringify({ adrs: [...block.adrs.reverse(), added] })}${close}`;
         }),
     });
-    assert.deepEqual((await h.run([decisions.id])).done, [decisions.id]);
+    assert.deepEqual((await h.run([decisions.id], { fresh: true })).done, [decisions.id]);
     const request = h.llm.callsFor(decisions.id).at(-1)!.request;
     const task = request.turns[0].content.at(-1)!.text;
     for (const a of before) assert.ok(task.includes(`\`${a.key}\` — ADR ${String(a.number).padStart(4, '0')}`), a.key);

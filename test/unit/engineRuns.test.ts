@@ -34,7 +34,8 @@ void describe('staleness', () => {
       .callsFor(1)[0]
       .request.turns[0].content.map((b) => b.text)
       .join('\n');
-    assert.ok(step1.includes(`<document name="${stepById(1).document}" step="1">`), 'previous inventory not sent');
+    // Revised from its previous inventory (the current document), so cited requirement ids stay.
+    assert.ok(step1.includes(`<current-document name="${stepById(1).document}">`), 'previous inventory not sent');
     assert.ok(step1.includes('Export results as CSV.'), 'the edited PRD is sent');
   });
 
