@@ -171,6 +171,8 @@ export type WebviewToHost =
   | { type: 'openFile'; file: string }
   /** Run "Record Stakeholder Approval". */
   | { type: 'requestApproval' }
+  /** Run "Resolve Security Findings" (the security criterion's button). */
+  | { type: 'resolveFindings' }
   /** A problem the user saw in the panel (a diagram that failed to render), for the log. */
   | { type: 'reportProblem'; message: string }
   /** Save a view as an image beside its `.mmd` file (the host picks the path from `file`). */
@@ -209,6 +211,7 @@ export function isWebviewMessage(x: unknown): x is WebviewToHost {
   switch (x.type) {
     case 'ready':
     case 'requestApproval':
+    case 'resolveFindings':
       return hasOnlyKeys(x, ['type']);
     case 'openFile':
       return hasOnlyKeys(x, ['type', 'file']) && isSafeRelativePath(x.file) && x.file.length <= MAX_RELATIVE_PATH;

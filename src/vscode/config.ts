@@ -49,6 +49,16 @@ export function readEngineSettings(folder: vscode.WorkspaceFolder | undefined): 
   };
 }
 
+/** Rounds of Resolve Security Findings (`archflow.resolveRounds`, 1-10, default 2). */
+export function readResolveRounds(folder: vscode.WorkspaceFolder | undefined): number {
+  return clampInt(
+    vscode.workspace.getConfiguration(SECTION, folder?.uri).get('resolveRounds'),
+    1,
+    10,
+    DEFAULT_RESOLVE_ROUNDS,
+  );
+}
+
 /**
  * The API endpoint. Only the user's own (global) value of `archflow.anthropic.baseUrl` counts:
  * the setting has application scope so that a workspace cannot send the user's key elsewhere,
@@ -109,9 +119,4 @@ export function outputFolderOf(folder: vscode.WorkspaceFolder): OutputFolder {
 /** Whether a configuration change affects what the tree shows. */
 export function affectsOutputFolder(e: vscode.ConfigurationChangeEvent): boolean {
   return e.affectsConfiguration(`${SECTION}.outputFolder`);
-}
-
-/** Rounds of Resolve Security Findings (`archflow.resolveRounds`). */
-export function readResolveRounds(): number {
-  return clampInt(vscode.workspace.getConfiguration(SECTION).get('resolveRounds'), 1, 10, DEFAULT_RESOLVE_ROUNDS);
 }

@@ -1,17 +1,35 @@
-/** Asks the user what to do when a run would overwrite a file they edited (SPEC §8). */
+/**
+ * Asks the user before a run replaces a document (SPEC §8, issue 8): a revision of a step document
+ * is shown as a diff (yours ↔ Archflow's proposal) with Accept, Reject and Accept All; a file the user
+ * edited by hand gets a question whose default keeps their file. Dismissing any question (Escape,
+ * Cancel, closing it) skips that file only: the run goes on, and nothing the user wrote is replaced
+ * without their Accept.
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ConflictChoice, ConflictResolver } from '../core/events';
+import type { Conflict, ConflictChoice, ConflictResolver } from '../core/events';
+import { SerialQueue } from '../core/serialQueue';
+import { stepTitle } from '../core/steps';
+import { besideName } from '../core/writer';
 import type { OutputFolder } from './config';
 import type { ExtensionLog } from './log';
 import { MemoryDocuments } from './memoryDocuments';
-import { SerialQueue } from '../core/serialQueue';
 
 export const PROPOSED_SCHEME = 'archflow-proposed';
 
-const OVERWRITE = 'Overwrite';
-const BESIDE = 'Keep Mine (write beside)';
-const COMPARE = 'Compare';
+type ConflictQuestion = Conflict;
+
+export const ACCEPT = 'Accept';
+export const REJECT = 'Reject';
+export const ACCEPT_ALL = 'Accept All';
+export const KEEP_MINE = 'Keep Mine, Write Beside';
+export const OVERWRITE = 'Overwrite Mine';
+export const COMPARE = 'Compare';
+
+/** What one run remembers between its questions. */
+interface RunReview {
+  acceptAll: boolean;
+}
 
 export class ConflictPrompts implements vscode.Disposable {
   private readonly docs = new MemoryDocuments(PROPOSED_SCHEME);
@@ -22,50 +40,118 @@ export class ConflictPrompts implements vscode.Disposable {
 
   constructor(private readonly log: ExtensionLog) {}
 
-  /** A resolver for the engine of a run in `output`. */
+  /** A resolver for the engine of one run in `output` (Accept All lasts for that run). */
   resolverFor(output: OutputFolder): ConflictResolver {
-    return (conflict) => this.questions.run(() => this.ask(output, conflict.file, conflict.proposed));
+    const review: RunReview = { acceptAll: false };
+    const resolver = (conflict: ConflictQuestion): Promise<ConflictChoice> =>
+      this.questions.run(() => this.ask(output, review, conflict));
+    return resolver;
   }
 
-  private async ask(output: OutputFolder, file: string, proposed: string): Promise<ConflictChoice> {
-    const relative = path.isAbsolute(file) ? path.relative(output.dir, file).split(path.sep).join('/') : file;
-    const fileUri = vscode.Uri.joinPath(output.uri, ...relative.split('/'));
+  private async ask(output: OutputFolder, review: RunReview, conflict: ConflictQuestion): Promise<ConflictChoice> {
+    const relative = path.isAbsolute(conflict.file)
+      ? path.relative(output.dir, conflict.file).split(path.sep).join('/')
+      : conflict.file;
     const name = `${output.relative}/${relative}`;
+    // A revision is reviewed as a diff; any other write over a hand-edited file is asked about
+    // with the safe choice first. Accept All never answers for a file the user edited.
+    if (conflict.reason === 'revision') {
+      if (review.acceptAll && conflict.userEdited !== true)
+        return this.logged(name, 'overwrite', 'accepted (Accept All)');
+      return this.review(output, review, relative, name, conflict);
+    }
+    return this.edited(output, relative, name, conflict);
+  }
+
+  /** A revision: the diff, then Accept / Reject / Accept All beside it (not modal, so the diff can be read). */
+  private async review(
+    output: OutputFolder,
+    review: RunReview,
+    relative: string,
+    name: string,
+    conflict: ConflictQuestion,
+  ): Promise<ConflictChoice> {
+    const who = conflict.step ? stepTitle(conflict.step) : 'Archflow';
+    const what = conflict.userEdited
+      ? `${who} revised ${relative}, starting from your edits`
+      : `${who} revised ${relative}`;
+    await this.showDiff(output, relative, conflict.proposed, 'current ↔ proposed revision');
+    // A document the user edited offers to keep theirs with the revision beside it; Accept All
+    // never answers for such a file, so it is not offered there.
+    const choice = conflict.userEdited
+      ? await vscode.window.showInformationMessage(
+          `${what}. Accept replaces ${name} with the revision shown in the diff. ${KEEP_MINE} leaves ${relative} as it is and writes the revision to ${besideName(relative)}. Reject keeps ${relative} and writes nothing for it.`,
+          ACCEPT,
+          KEEP_MINE,
+          REJECT,
+        )
+      : await vscode.window.showInformationMessage(
+          `${what}. Accept replaces ${name} with the revision shown in the diff; Reject keeps ${relative} as it is and writes nothing for it. Accept All accepts the remaining revisions of this run.`,
+          ACCEPT,
+          REJECT,
+          ACCEPT_ALL,
+        );
+    if (choice === KEEP_MINE) return this.logged(name, 'beside', `kept; revision in ${besideName(relative)}`);
+    if (choice === ACCEPT_ALL) {
+      review.acceptAll = true;
+      return this.logged(name, 'overwrite', 'accepted (Accept All)');
+    }
+    if (choice === ACCEPT) return this.logged(name, 'overwrite', 'accepted');
+    return this.logged(name, 'keep', choice === REJECT ? 'rejected' : 'dismissed: kept as it is');
+  }
+
+  /** A file the user edited: Keep Mine (write beside) is the default; Overwrite says it loses their edits. */
+  private async edited(
+    output: OutputFolder,
+    relative: string,
+    name: string,
+    conflict: ConflictQuestion,
+  ): Promise<ConflictChoice> {
+    const beside = besideName(relative);
+    const detail =
+      `${KEEP_MINE} leaves ${relative} as you wrote it and writes Archflow's version to ${beside}. ` +
+      `${OVERWRITE} replaces ${relative} with Archflow's version; your edits in it are lost. ` +
+      `${COMPARE} shows the difference first. Cancel skips this file; the run goes on.`;
     let compared = false;
     for (;;) {
-      // Modal first so it cannot be missed; after Compare the question must not block the diff,
-      // so it comes back as a notification.
+      // Modal first so it cannot be missed (its first button is the default); after Compare the
+      // question must not block the diff, so it comes back as a notification.
       const choice = compared
-        ? await vscode.window.showWarningMessage(`Use Archflow's new version of ${name}?`, OVERWRITE, BESIDE, COMPARE)
+        ? await vscode.window.showWarningMessage(
+            `${name} was edited since Archflow wrote it. ${detail}`,
+            KEEP_MINE,
+            OVERWRITE,
+          )
         : await vscode.window.showWarningMessage(
             `${name} was edited since Archflow wrote it.`,
-            {
-              modal: true,
-              detail:
-                "Overwrite replaces your edits with this run's version. Keep Mine leaves your file as it is and writes the new version beside it. Compare shows the difference first.",
-            },
-            OVERWRITE,
-            BESIDE,
+            { modal: true, detail },
+            KEEP_MINE,
             COMPARE,
+            OVERWRITE,
           );
-      if (choice === OVERWRITE) return this.logged(name, 'overwrite');
-      if (choice === BESIDE) return this.logged(name, 'beside');
-      if (choice !== COMPARE) return this.logged(name, 'keep');
+      if (choice === OVERWRITE) return this.logged(name, 'overwrite', 'overwritten');
+      if (choice === KEEP_MINE) return this.logged(name, 'beside', `kept; proposal in ${beside}`);
+      if (choice !== COMPARE) return this.logged(name, 'keep', 'cancelled: kept, nothing written');
       compared = true;
-      const proposedUri = this.docs.uri(relative, `v=${++this.counter}`);
-      this.docs.set(proposedUri, proposed);
-      await vscode.commands.executeCommand(
-        'vscode.diff',
-        fileUri,
-        proposedUri,
-        `${path.posix.basename(relative)} (yours ↔ Archflow's new version)`,
-        { preview: true } satisfies vscode.TextDocumentShowOptions,
-      );
+      await this.showDiff(output, relative, conflict.proposed, "yours ↔ Archflow's new version");
     }
   }
 
-  private logged(name: string, choice: ConflictChoice): ConflictChoice {
-    this.log.info(`Edited file ${name}: ${choice}`);
+  private async showDiff(output: OutputFolder, relative: string, proposed: string, label: string): Promise<void> {
+    const fileUri = vscode.Uri.joinPath(output.uri, ...relative.split('/'));
+    const proposedUri = this.docs.uri(relative, `v=${++this.counter}`);
+    this.docs.set(proposedUri, proposed);
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      fileUri,
+      proposedUri,
+      `${path.posix.basename(relative)} (${label})`,
+      { preview: true } satisfies vscode.TextDocumentShowOptions,
+    );
+  }
+
+  private logged(name: string, choice: ConflictChoice, said: string): ConflictChoice {
+    this.log.info(`${name}: ${said}`);
     return choice;
   }
 
@@ -73,4 +159,24 @@ export class ConflictPrompts implements vscode.Disposable {
     this.registration.dispose();
     this.docs.dispose();
   }
+}
+
+/** After a run kept a user's file and wrote the proposal beside it: say where, with Compare and Open. */
+export async function announceBeside(output: OutputFolder, file: string, besideFile: string): Promise<void> {
+  const mine = vscode.Uri.joinPath(output.uri, ...file.split('/'));
+  const theirs = vscode.Uri.joinPath(output.uri, ...besideFile.split('/'));
+  const open = `Open ${path.posix.basename(besideFile)}`;
+  const choice = await vscode.window.showInformationMessage(
+    `Archflow kept your ${output.relative}/${file} and wrote its version beside it: ${output.relative}/${besideFile}.`,
+    COMPARE,
+    open,
+  );
+  if (choice === COMPARE) {
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      mine,
+      theirs,
+      `${path.posix.basename(file)} (yours ↔ Archflow's version)`,
+    );
+  } else if (choice === open) await vscode.commands.executeCommand('vscode.open', theirs);
 }

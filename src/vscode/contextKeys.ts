@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
+import { STEPS } from '../core/steps';
 import { affectsOutputFolder, outputFolderOf } from './config';
 import { errorMessage } from './log';
 import type { ApiKeyStore } from './secrets';
@@ -11,9 +12,15 @@ import type { HostSession } from './session/session';
  * `archflow.running`: a run is in progress. `archflow.hasRun`: the tree has something to show.
  * `archflow.outputFolders`: the output folders and their adr/ and diagrams/ subfolders (the editor
  * title's "Open Preview" on their files, `resourceDirname in …`). `archflow.hasStoredKey`: an API key
- * is in SecretStorage ("Clear API Key" shows only then).
+ * is in SecretStorage ("Clear API Key" shows only then). `archflow.stepDocuments`: the step documents'
+ * paths (the editor title's "Revise with Comments" and "Request Changes…", `resourcePath in …`).
  */
-export type ContextKey = 'archflow.running' | 'archflow.hasRun' | 'archflow.outputFolders' | 'archflow.hasStoredKey';
+export type ContextKey =
+  | 'archflow.running'
+  | 'archflow.hasRun'
+  | 'archflow.outputFolders'
+  | 'archflow.stepDocuments'
+  | 'archflow.hasStoredKey';
 
 /** Sets a context key; a failure only costs a menu item, so it is logged, not shown. */
 function setContextKey(key: ContextKey, value: boolean | string[], log: Logger): void {
@@ -63,15 +70,18 @@ export class ContextKeys implements vscode.Disposable {
 
   private updateOutputFolders(): void {
     const dirs: string[] = [];
+    const documents: string[] = [];
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       try {
         const { dir } = outputFolderOf(folder);
         dirs.push(dir, path.join(dir, 'adr'), path.join(dir, 'diagrams'));
+        documents.push(...STEPS.map((s) => path.join(dir, s.document)));
       } catch {
         // An invalid outputFolder setting: no menu entry for that folder.
       }
     }
     this.set('archflow.outputFolders', dirs);
+    this.set('archflow.stepDocuments', documents);
   }
 
   /** Sets a key when its value changed (the session changes often while a run streams). */

@@ -10,6 +10,7 @@ import { registerCommands } from './commands/registry';
 import { buildCommandTable } from './commands/table';
 import { outputFolderOf, readBaseUrl, readEngineSettings } from './config';
 import { ConflictPrompts } from './conflicts';
+import { ReviewComments } from './reviewComments';
 import { ContextKeys } from './contextKeys';
 import { LiveOutput } from './liveOutput';
 import { extendMarkdownIt } from './markdownPlugin';
@@ -37,7 +38,8 @@ export function activate(
   const status = new StatusBar(session);
   const conflicts = new ConflictPrompts(log);
   const preview = new PreviewPanel({ extensionUri: context.extensionUri, log, session });
-  context.subscriptions.push(log, session, tree, live, keys, status, conflicts, preview);
+  const comments = new ReviewComments(log);
+  context.subscriptions.push(log, session, tree, live, keys, status, conflicts, preview, comments);
 
   const runner = new Runner({
     extensionUri: context.extensionUri,
@@ -47,7 +49,7 @@ export function activate(
     conflicts,
     setApiKey: () => setApiKey(secrets, log),
   });
-  registerCommands(context, buildCommandTable({ log, secrets, session, live, runner, preview }), log);
+  registerCommands(context, buildCommandTable({ log, secrets, session, live, runner, preview, comments }), log);
   const tools = registerTools(context, new ToolHost({ session, runner, secrets }), log);
   const mcp = registerMcpServers(context, log);
 

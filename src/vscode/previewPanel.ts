@@ -177,6 +177,9 @@ export class PreviewPanel implements vscode.Disposable {
       case 'requestApproval':
         await vscode.commands.executeCommand('archflow.recordApproval');
         return;
+      case 'resolveFindings':
+        await vscode.commands.executeCommand('archflow.resolveFindings');
+        return;
       case 'reportProblem':
         this.deps.log.warn(`Preview: ${message.message}`);
         return;

@@ -151,7 +151,8 @@ function criterionItem(c: CriterionResult): vscode.TreeItem {
   for (const r of vscodeCriterionReasons(c).slice(0, 12)) md.appendText(`• ${r}\n`);
   if (c.reasons.length > 12) md.appendText(`… and ${c.reasons.length - 12} more (see the preview)\n`);
   item.tooltip = md;
-  item.contextValue = `criterion.${c.met ? 'met' : 'unmet'}`;
+  // `criterion.unmet.security` carries the inline Resolve Security Findings.
+  item.contextValue = `criterion.${c.met ? 'met' : 'unmet'}.${c.id}`;
   item.accessibilityInformation = { label: `${c.title}: ${c.met ? 'met' : `not met, ${c.reasons.length} reasons`}` };
   item.command = { command: 'archflow.openPreview', title: 'Open Preview' };
   return item;

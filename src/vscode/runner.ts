@@ -5,14 +5,22 @@
  * the outcome.
  */
 import * as vscode from 'vscode';
-import { type Plan, type RunSummary, StepError, type WorkflowEngine } from '../core/engine';
+import {
+  type Plan,
+  type ResolveResult,
+  type RevisionNote,
+  type RunOptions,
+  type RunSummary,
+  StepError,
+  type WorkflowEngine,
+} from '../core/engine';
 import type { EngineEvent } from '../core/events';
 import { createWorkflow } from '../core/factory';
 import { LlmError } from '../core/llm/types';
 import { readPrd } from '../core/prd';
-import { LAYOUT, type StepId, stepById, stepTitle } from '../core/steps';
+import { LAYOUT, type StepId, stepById, stepTitle, stepWithBlock } from '../core/steps';
 import { type OutputFolder, outputFolderOf, readBaseUrl, readEngineSettings } from './config';
-import type { ConflictPrompts } from './conflicts';
+import { type ConflictPrompts, announceBeside } from './conflicts';
 import { type ExtensionLog, errorMessage } from './log';
 import { RunNotification } from './runNotification';
 import type { ApiKeyStore } from './secrets';
@@ -39,6 +47,12 @@ export interface RunRequest {
   interactive?: boolean;
   /** Aborts the run, as its Cancel button does (a tool call's cancellation). */
   signal?: AbortSignal;
+  /** Comments and change requests addressed to steps: those steps are revised (issue 8). */
+  notes?: Partial<Record<StepId, RevisionNote[]>>;
+  /** Run the engine's resolve loop (Resolve Security Findings) instead of the steps. */
+  resolve?: { rounds: number };
+  /** Called with the outcome before it is reported (so a comment is resolved before the message waits). */
+  onFinished?: (outcome: RunOutcome) => Promise<void>;
 }
 
 export interface RunnerDeps {
@@ -58,6 +72,10 @@ export interface RunOutcome {
   request: RunRequest;
   summary: RunSummary;
   failures: Failure[];
+  /** What the resolve loop did, for a resolve request. */
+  resolved?: ResolveResult;
+  /** Files a run kept for the user with the proposal written beside them. */
+  kept: { file: string; besideFile?: string }[];
 }
 
 export interface Failure {
@@ -124,6 +142,11 @@ export class Runner {
       run.end();
     }
     if (!outcome) return undefined;
+    if (request.onFinished) {
+      await request.onFinished(outcome).catch((err: unknown) => {
+        this.deps.log.warn(`After the run: ${errorMessage(err)}`);
+      });
+    }
     if (interactive) await this.report(prd, outcome);
     else {
       this.report(prd, outcome).then(undefined, (err: unknown) => {
@@ -150,13 +173,14 @@ export class Runner {
       const answer = await request.confirm(plan);
       if (!answer) return undefined;
       withPrerequisites = answer.withPrerequisites;
-    } else if (request.steps === 'all' && plan.run.length === 0) {
+    } else if (request.steps === 'all' && plan.run.length === 0 && !request.resolve) {
       if (!interactive) {
         return {
           output,
           request,
           summary: { done: [], failed: [], skipped: [], cancelled: false, revised: [], addressed: [] },
           failures: [],
+          kept: [],
         };
       }
       await this.reportUpToDate(output);
@@ -173,10 +197,16 @@ export class Runner {
     if (request.signal?.aborted) controller.abort();
     run.start(controller);
     try {
-      const { summary, failures } = await this.execute(engine, run, request, withPrerequisites, controller);
+      const { summary, failures, resolved, kept } = await this.execute(
+        engine,
+        run,
+        request,
+        withPrerequisites,
+        controller,
+      );
       // Retry from the outcome's notification is a person's request again.
       const again = { ...request, confirm: undefined, withPrerequisites, interactive: undefined, signal: undefined };
-      return { output, request: again, summary, failures };
+      return { output, request: again, summary, failures, resolved, kept };
     } finally {
       request.signal?.removeEventListener('abort', abort);
     }
@@ -204,6 +234,8 @@ export class Runner {
       settings: readEngineSettings(output.folder),
       resolveConflict: conflicts.resolverFor(output),
       log,
+      // Every revision of an existing document is reviewed as a diff before it replaces it.
+      reviewRevisions: true,
     });
   }
 
@@ -213,32 +245,39 @@ export class Runner {
     request: RunRequest,
     withPrerequisites: boolean,
     controller: AbortController,
-  ): Promise<{ summary: RunSummary; failures: Failure[] }> {
-    const { session, log } = this.deps;
+  ): Promise<{ summary: RunSummary; failures: Failure[]; resolved?: ResolveResult; kept: RunOutcome['kept'] }> {
+    const { log } = this.deps;
+    const kept: RunOutcome['kept'] = [];
+    const onEvent = (event: EngineEvent): void => {
+      logEvent(log, event);
+      run.apply(event);
+      if (event.type === 'file-kept') {
+        kept.push({ file: event.file, besideFile: event.besideFile });
+        // Said at once, not after the run: the user sees where the proposal went while they review.
+        if (event.besideFile) void announceBeside(run.output, event.file, event.besideFile);
+      }
+    };
     try {
-      const summary = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Archflow: ${request.title}`, cancellable: true },
-        async (progress, token) => {
-          // Cancel aborts the HTTP request at once; the engine keeps finished steps.
-          const onCancel = token.onCancellationRequested(() => controller.abort());
-          const notification = new RunNotification(session, run, progress);
-          try {
-            return await engine.run({
-              steps: request.steps,
-              withPrerequisites,
-              signal: controller.signal,
-              onEvent: (event) => {
-                logEvent(log, event);
-                run.apply(event);
-              },
-            });
-          } finally {
-            onCancel.dispose();
-            notification.dispose();
-          }
-        },
-      );
-      return { summary, failures: summary.failed };
+      if (request.resolve) {
+        const rounds = request.resolve.rounds;
+        const resolved = await this.withRunProgress(request, run, controller, () =>
+          engine.resolve({ rounds, signal: controller.signal, onEvent }),
+        );
+        const revised = [...new Set(resolved.rounds.flatMap((r) => r.revised))];
+        const failed = resolved.failed ?? [];
+        const cancelled = (resolved.cancelled ?? false) || controller.signal.aborted;
+        const summary: RunSummary = { done: revised, failed, skipped: [], cancelled, revised, addressed: [] };
+        return { summary, failures: failed, resolved, kept };
+      }
+      const options: RunOptions = {
+        steps: request.steps,
+        withPrerequisites,
+        signal: controller.signal,
+        onEvent,
+        ...(request.notes ? { notes: request.notes } : {}),
+      };
+      const summary = await this.withRunProgress(request, run, controller, () => engine.run(options));
+      return { summary, failures: summary.failed, kept };
     } catch (err) {
       const summary: RunSummary = {
         done: [],
@@ -248,16 +287,40 @@ export class Runner {
         revised: [],
         addressed: [],
       };
-      if (summary.cancelled) return { summary, failures: [] };
+      if (summary.cancelled) return { summary, failures: [], kept };
       log.failure('Run failed', err);
       const kind = err instanceof LlmError || err instanceof StepError ? err.kind : undefined;
       const step = err instanceof StepError ? err.step : undefined;
       const error = err instanceof Error ? err : undefined;
-      return { summary, failures: [{ step, message: errorMessage(err), kind, error }] };
+      return { summary, failures: [{ step, message: errorMessage(err), kind, error }], kept };
     }
   }
 
-  private async report(prd: vscode.Uri, { output, request, summary, failures }: RunOutcome): Promise<void> {
+  /** The progress notification of a run, whose Cancel aborts the HTTP request at once (finished steps are kept). */
+  private withRunProgress<T>(
+    request: RunRequest,
+    run: SessionRun,
+    controller: AbortController,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Archflow: ${request.title}`, cancellable: true },
+        async (progress, token) => {
+          const onCancel = token.onCancellationRequested(() => controller.abort());
+          const notification = new RunNotification(this.deps.session, run, progress);
+          try {
+            return await work();
+          } finally {
+            onCancel.dispose();
+            notification.dispose();
+          }
+        },
+      ),
+    );
+  }
+
+  private async report(prd: vscode.Uri, { output, request, summary, failures, resolved }: RunOutcome): Promise<void> {
     const { log } = this.deps;
     if (summary.cancelled) {
       log.info('Run cancelled.');
@@ -287,7 +350,26 @@ export class Runner {
       else if (choice === SHOW_LOG) log.show();
       return;
     }
-    await this.reportDone(output, request, summary);
+    if (resolved) await this.reportResolved(output, resolved);
+    else await this.reportDone(output, request, summary);
+  }
+
+  /** The end of Resolve Security Findings: the verdict, what was resolved, what is still open, the tokens. */
+  private async reportResolved(output: OutputFolder, r: ResolveResult): Promise<void> {
+    const list = (ids: string[]): string => (ids.length === 0 ? 'none' : ids.join(', '));
+    const rounds = `${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'}`;
+    const tokens = `${r.usage.inputTokens.toLocaleString('en-US')} input and ${r.usage.outputTokens.toLocaleString('en-US')} output tokens`;
+    const text =
+      r.verdict === 'pass'
+        ? `Archflow: the security review passes after ${rounds}. Resolved: ${list(r.resolved)}. Still open: ${list(r.open)}. Used ${tokens}.`
+        : `Archflow: the security review still fails after ${rounds}. Resolved: ${list(r.resolved)}. Still open: ${list(r.open)}. Used ${tokens}. Open the findings to fix them by hand, or run Resolve Security Findings again.`;
+    this.deps.log.info(text);
+    const target = vscode.Uri.joinPath(output.uri, stepWithBlock('findings').document);
+    const openLabel = `Open ${stepWithBlock('findings').document}`;
+    const show = r.verdict === 'pass' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+    const choice = await show(text, openLabel, SHOW_LOG);
+    if (choice === openLabel) await vscode.commands.executeCommand('vscode.open', target);
+    else if (choice === SHOW_LOG) this.deps.log.show();
   }
 
   private async reportDone(output: OutputFolder, request: RunRequest, summary: RunSummary): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * The Exit criteria tab: each criterion met or not met with every reason for an unmet one (computed
- * by the host's core, never by the model), and the stakeholder approval with its button.
+ * by the host's core, never by the model), the security criterion's Resolve Security Findings button,
+ * and the stakeholder approval with its button.
  */
 import type { PreviewState } from '../shared/protocol';
 import { h, nodes } from './dom';
@@ -48,6 +49,17 @@ export class CriteriaView {
     };
   }
 
+  /** Revises the steps the open findings name and reviews again (the host runs the command). */
+  private resolveButton(state: PreviewState): HTMLElement {
+    const b = button({
+      label: 'Resolve Security Findings',
+      id: 'resolve-findings',
+      onClick: () => post({ type: 'resolveFindings' }),
+    });
+    setDisabled(b, state.readOnly || state.running);
+    return b;
+  }
+
   update(state: PreviewState): void {
     const exit = state.exit;
     if (exit.kind === 'unavailable') {
@@ -75,6 +87,7 @@ export class CriteriaView {
               !c.met && c.reasons.length
                 ? h('ul', { className: 'reasons' }, ...c.reasons.map((r) => h('li', { text: r })))
                 : null,
+              !c.met && c.id === 'security' ? this.resolveButton(state) : null,
             ),
           ),
         ),

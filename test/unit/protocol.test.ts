@@ -20,6 +20,7 @@ test('the guard accepts exactly the messages of the protocol', () => {
   for (const ok of [
     { type: 'ready' },
     { type: 'requestApproval' },
+    { type: 'resolveFindings' },
     { type: 'openFile', file: 'ARCHITECTURE.md' },
     { type: 'openFile', file: 'adr/0001-use-postgres.md' },
     { type: 'openFile', file: 'diagrams/c4-container.mmd' },
@@ -57,6 +58,7 @@ test('the guard accepts exactly the messages of the protocol', () => {
     { type: 'reportProblem', message: '' },
     { type: 'reportProblem', message: 'x'.repeat(2001) },
     { type: 'requestApproval', name: 'Mallory' },
+    { type: 'resolveFindings', rounds: 99 },
     // Exports land only beside a view's .mmd file, in a format we write, with bounded data.
     { type: 'exportDiagram', file: 'ARCHITECTURE.md', format: 'svg', data: 'x' },
     { type: 'exportDiagram', file: 'diagrams/../archflow.mmd', format: 'svg', data: 'x' },

@@ -34,6 +34,13 @@ export const COMMAND_IDS = [
   'archflow.exportDiagrams',
   'archflow.showLiveOutput',
   'archflow.getStarted',
+  'archflow.reviseWithComments',
+  'archflow.requestChanges',
+  'archflow.resolveFindings',
+  'archflow.comment.submit',
+  'archflow.comment.resolve',
+  'archflow.comment.reopen',
+  'archflow.comment.delete',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

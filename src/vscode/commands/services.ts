@@ -2,6 +2,7 @@
 import type { LiveOutput } from '../liveOutput';
 import type { ExtensionLog } from '../log';
 import type { PreviewPanel } from '../previewPanel';
+import type { ReviewComments } from '../reviewComments';
 import type { Runner } from '../runner';
 import type { ApiKeyStore } from '../secrets';
 import type { HostSession } from '../session/session';
@@ -13,4 +14,5 @@ export interface Services {
   live: LiveOutput;
   runner: Runner;
   preview: PreviewPanel;
+  comments: ReviewComments;
 }

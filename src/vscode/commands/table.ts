@@ -9,6 +9,7 @@ import { recordStakeholderApproval } from './recordApproval';
 import { STEP_COMMANDS, type StepCommandId, WALKTHROUGH_ID } from './ids';
 import type { CommandSpec, CommandTable } from './registry';
 import { resetRun } from './resetRun';
+import { requestChanges, resolveFindings, reviseWithComments } from './revise';
 import { runNumberedStep, runStepPicked, runTreeStep } from './runStep';
 import type { Services } from './services';
 
@@ -25,7 +26,13 @@ function stepCommands(services: Services): Record<StepCommandId, CommandSpec> {
 }
 
 export function buildCommandTable(services: Services): CommandTable {
-  const { log, secrets, session } = services;
+  const { log, secrets, session, comments } = services;
+  const onThread =
+    (action: (thread: vscode.CommentThread) => Promise<void>) =>
+    async (...args: unknown[]): Promise<void> => {
+      const thread = args.find((a): a is vscode.CommentThread => !!a && typeof a === 'object' && 'comments' in a);
+      if (thread) await action(thread);
+    };
   return {
     'archflow.designArchitecture': { needs: RUN_NEEDS, run: (...args) => designArchitecture(services, args) },
     'archflow.runStep': { needs: RUN_NEEDS, run: (...args) => runStepPicked(services, args) },
@@ -47,6 +54,21 @@ export function buildCommandTable(services: Services): CommandTable {
     'archflow.recordApproval': { needs: RUN_NEEDS, run: () => recordStakeholderApproval(services) },
     'archflow.exportDiagrams': { needs: RUN_NEEDS, run: () => exportDiagrams(services) },
     'archflow.showLiveOutput': { needs: ['workspace'], run: () => services.live.show() },
+    'archflow.reviseWithComments': { needs: RUN_NEEDS, run: (...args) => reviseWithComments(services, comments, args) },
+    'archflow.requestChanges': { needs: RUN_NEEDS, run: (...args) => requestChanges(services, comments, args) },
+    'archflow.resolveFindings': { needs: RUN_NEEDS, run: (...args) => resolveFindings(services, args) },
+    'archflow.comment.submit': {
+      needs: RUN_NEEDS,
+      run: async (...args) => {
+        const reply = args.find(
+          (a): a is vscode.CommentReply => !!a && typeof a === 'object' && 'thread' in a && 'text' in a,
+        );
+        if (reply) await comments.submit(reply);
+      },
+    },
+    'archflow.comment.resolve': { needs: RUN_NEEDS, run: onThread((t) => comments.setResolved(t, true)) },
+    'archflow.comment.reopen': { needs: RUN_NEEDS, run: onThread((t) => comments.setResolved(t, false)) },
+    'archflow.comment.delete': { needs: RUN_NEEDS, run: onThread((t) => comments.remove(t)) },
     'archflow.getStarted': {
       run: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
     },
