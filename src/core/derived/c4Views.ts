@@ -15,7 +15,9 @@ export const c4ViewFiles: DerivedWriter = {
   name: 'C4 views',
   async produce({ bundle, list }) {
     const files = new Map<string, string>();
-    if (bundle.c4 && bundle.c4Errors.length === 0) {
+    // A model file that does not parse (a hand edit) is no reason to delete a view: all stay as they are.
+    if (bundle.c4 && bundle.c4Errors.length > 0) return { files, obsolete: [] };
+    if (bundle.c4) {
       for (const v of renderC4Views(bundle.c4)) {
         if (v.level === 2 && bundle.c4.containers.length === 0) continue;
         files.set(v.file, v.text + '\n');
