@@ -14,6 +14,7 @@ import type { ConflictResolver, EngineEvent } from '../core/events';
 import type { ExitReport } from '../core/exitCriteria';
 import { createWorkflow } from '../core/factory';
 import type { Logger } from '../core/log';
+import { describeUsage } from '../core/llm/types';
 import { STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
 import { readSnapshot, readWorkflowView } from '../core/snapshot';
 import { cliCriterionReasons, cliErrorText, cliKeptText, cliResolveText } from './messages';
@@ -311,7 +312,11 @@ async function status(p: Parsed): Promise<number> {
   } else {
     process.stdout.write(`Archflow run in ${dir}${view.prdPath ? ` (PRD ${view.prdPath})` : ''}\n`);
     for (const s of view.steps) {
-      const u = s.usage ? ` — tokens in ${s.usage.input}, out ${s.usage.output}, cache read ${s.usage.cacheRead}` : '';
+      const u = s.usage
+        ? s.usage.unknown
+          ? ` — tokens ${describeUsage(s.usage)}`
+          : ` — tokens in ${s.usage.input}, out ${s.usage.output}, cache read ${s.usage.cacheRead}`
+        : '';
       process.stdout.write(
         `${s.status.padEnd(11)} ${stepTitle(s.id)}${u}${s.reason ? `\n            ${s.reason}` : ''}\n`,
       );

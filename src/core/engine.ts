@@ -443,7 +443,9 @@ export class WorkflowEngine {
       });
       const u = tally.usage;
       log.info(
-        `${stepTitle(id)} done in ${record.durationMs} ms: ${u.input} input, ${u.output} output, ${u.cacheRead} cache read, ${u.cacheWrite} cache write tokens (${answer.model}).`,
+        u.unknown
+          ? `${stepTitle(id)} done in ${record.durationMs} ms: token usage unknown (the provider does not report it) (${answer.model}).`
+          : `${stepTitle(id)} done in ${record.durationMs} ms: ${u.input} input, ${u.output} output, ${u.cacheRead} cache read, ${u.cacheWrite} cache write tokens (${answer.model}).`,
       );
       run.emit({ type: 'step-done', step: id, usage: tally.usage, files: written });
     } catch (err) {

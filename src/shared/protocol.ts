@@ -19,6 +19,8 @@ export interface PreviewUsage {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /** The provider did not report usage: the counts mean nothing. */
+  unknown?: boolean;
 }
 
 /** One of the eight steps. */

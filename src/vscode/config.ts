@@ -59,6 +59,20 @@ export function readResolveRounds(folder: vscode.WorkspaceFolder | undefined): n
   );
 }
 
+/** Who answers the agents: the Anthropic API (with a key) or VS Code's language models. */
+export type ProviderSetting = 'anthropic' | 'vscode-lm';
+
+/** The `archflow.provider` setting (an unknown value counts as the default, `anthropic`). */
+export function readProvider(): ProviderSetting {
+  const value = vscode.workspace.getConfiguration(SECTION).get<string>('provider', 'anthropic');
+  return value === 'vscode-lm' ? 'vscode-lm' : 'anthropic';
+}
+
+/** Sets `archflow.provider` in the user's settings. */
+export async function setProvider(value: ProviderSetting): Promise<void> {
+  await vscode.workspace.getConfiguration(SECTION).update('provider', value, vscode.ConfigurationTarget.Global);
+}
+
 /**
  * The API endpoint. Only the user's own (global) value of `archflow.anthropic.baseUrl` counts:
  * the setting has application scope so that a workspace cannot send the user's key elsewhere,

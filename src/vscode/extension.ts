@@ -5,10 +5,11 @@
  */
 import * as vscode from 'vscode';
 import type { EngineSettings } from '../core/engine';
+import { registerChatParticipant } from './chat/participant';
 import { setApiKey } from './commands/apiKey';
 import { registerCommands } from './commands/registry';
 import { buildCommandTable } from './commands/table';
-import { outputFolderOf, readBaseUrl, readEngineSettings } from './config';
+import { type ProviderSetting, outputFolderOf, readBaseUrl, readEngineSettings, readProvider } from './config';
 import { ConflictPrompts } from './conflicts';
 import { ReviewComments } from './reviewComments';
 import { ContextKeys } from './contextKeys';
@@ -50,12 +51,14 @@ export function activate(
     setApiKey: () => setApiKey(secrets, log),
   });
   registerCommands(context, buildCommandTable({ log, secrets, session, live, runner, preview, comments }), log);
-  const tools = registerTools(context, new ToolHost({ session, runner, secrets }), log);
+  const toolHost = new ToolHost({ session, runner, secrets });
+  const tools = registerTools(context, toolHost, log);
   const mcp = registerMcpServers(context, log);
+  const chat = registerChatParticipant(context, { runner, session, tools: toolHost, log });
 
   session.start();
   log.info(`Archflow ${String(context.extension.packageJSON.version)} activated.`);
-  return { ...testApi(session, tree, { status, tools, mcp }), extendMarkdownIt };
+  return { ...testApi(session, tree, { status, tools, mcp, chat }), extendMarkdownIt };
 }
 
 /** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */
@@ -66,17 +69,18 @@ export interface ArchflowTestApi {
     rows: { id: number; status: string; label: string; contextValue?: string; files: string[] }[];
   }>;
   /** The settings the next run in the first workspace folder would use. */
-  settings(): { outputFolder?: string; baseUrl?: string; engine: EngineSettings };
+  settings(): { outputFolder?: string; baseUrl?: string; provider: ProviderSetting; engine: EngineSettings };
   /** What the status bar item shows, after a fresh read from disk. */
   statusBar(): Promise<StatusText>;
-  /** The language model tools registered, and whether the MCP server definitions were. */
-  doors(): { tools: string[]; mcp: McpRegistration };
+  /** The language model tools registered, whether the MCP server definitions were, and @architect. */
+  doors(): { tools: string[]; mcp: McpRegistration; chat: boolean };
 }
 
 interface Doors {
   status: StatusBar;
   tools: string[];
   mcp: McpRegistration;
+  chat: boolean;
 }
 
 function testApi(session: HostSession, tree: ProgressTree, doors: Doors): ArchflowTestApi {
@@ -104,6 +108,7 @@ function testApi(session: HostSession, tree: ProgressTree, doors: Doors): Archfl
       return {
         outputFolder: folder && outputFolderOf(folder).relative,
         baseUrl: readBaseUrl(),
+        provider: readProvider(),
         engine: readEngineSettings(folder),
       };
     },
@@ -112,7 +117,7 @@ function testApi(session: HostSession, tree: ProgressTree, doors: Doors): Archfl
       return doors.status.current();
     },
     doors() {
-      return { tools: doors.tools, mcp: doors.mcp };
+      return { tools: doors.tools, mcp: doors.mcp, chat: doors.chat };
     },
   };
 }

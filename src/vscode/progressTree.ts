@@ -91,6 +91,9 @@ export function formatDuration(ms: number): string {
 }
 
 function usageTable(usage: UsageTotals): string {
+  if (usage.unknown && usage.input === 0 && usage.output === 0) {
+    return 'Tokens: unknown (the model provider does not report usage)';
+  }
   const n = (x: number): string => x.toLocaleString('en-US');
   return [
     '| Tokens | |',

@@ -15,11 +15,19 @@ import {
   type WorkflowEngine,
 } from '../core/engine';
 import type { EngineEvent } from '../core/events';
-import { createWorkflow } from '../core/factory';
+import { type ModelConnection, createWorkflow } from '../core/factory';
 import { LlmError } from '../core/llm/types';
 import { readPrd } from '../core/prd';
 import { LAYOUT, type StepId, stepById, stepTitle, stepWithBlock } from '../core/steps';
-import { type OutputFolder, outputFolderOf, readBaseUrl, readEngineSettings } from './config';
+import {
+  type OutputFolder,
+  outputFolderOf,
+  readBaseUrl,
+  readEngineSettings,
+  readProvider,
+  setProvider,
+} from './config';
+import { VSCODE_LM_PROVIDER, availableChatModels, createVscodeLmClient } from './lmClient';
 import { type ConflictPrompts, announceBeside } from './conflicts';
 import { type ExtensionLog, errorMessage } from './log';
 import { RunNotification } from './runNotification';
@@ -53,6 +61,8 @@ export interface RunRequest {
   resolve?: { rounds: number };
   /** Called with the outcome before it is reported (so a comment is resolved before the message waits). */
   onFinished?: (outcome: RunOutcome) => Promise<void>;
+  /** Sees every engine event of the run (the chat participant's progress lines). */
+  onEvent?: (event: EngineEvent) => void;
 }
 
 export interface RunnerDeps {
@@ -93,7 +103,10 @@ const NO_KEY_FOR_TOOL =
   "No Anthropic API key is set. Ask the user to run 'Archflow: Set API Key' (or to set ANTHROPIC_API_KEY), then try again.";
 const UNTRUSTED_FOR_TOOL =
   'The workspace is in Restricted Mode: Archflow does not call the model or write files until the user trusts it (Manage Workspace Trust).';
+const NO_MODELS =
+  "'archflow.provider' is 'vscode-lm', but VS Code offers no language model. Install and sign in to an extension that provides chat models (such as GitHub Copilot), or set 'archflow.provider' to 'anthropic' and set an API key.";
 const SET_API_KEY = 'Set API Key';
+const USE_VSCODE_LM = "Use VS Code's Models";
 const SHOW_LOG = 'Show Log';
 const RETRY = 'Retry';
 const OPEN_ARCHITECTURE = `Open ${LAYOUT.architecture}`;
@@ -160,12 +173,11 @@ export class Runner {
     const { log } = this.deps;
     const { output } = run;
     const interactive = request.interactive ?? true;
-    const apiKey = interactive ? await this.apiKey() : (await this.deps.secrets.get())?.key;
-    if (!apiKey && !interactive) throw new Error(NO_KEY_FOR_TOOL);
-    if (!apiKey) return undefined;
+    const connection = await this.connection(interactive);
+    if (!connection) return undefined;
     // Fails early, before any notification, with the core's message (empty, binary or huge PRD).
     await readPrd(prd.fsPath);
-    const engine = this.createEngine(prd, output, apiKey);
+    const engine = this.createEngine(prd, output, connection);
 
     let withPrerequisites = request.withPrerequisites ?? false;
     const plan = await engine.plan(request.steps);
@@ -205,28 +217,71 @@ export class Runner {
         controller,
       );
       // Retry from the outcome's notification is a person's request again.
-      const again = { ...request, confirm: undefined, withPrerequisites, interactive: undefined, signal: undefined };
+      const again = {
+        ...request,
+        confirm: undefined,
+        withPrerequisites,
+        interactive: undefined,
+        signal: undefined,
+        onEvent: undefined,
+      };
       return { output, request: again, summary, failures, resolved, kept };
     } finally {
       request.signal?.removeEventListener('abort', abort);
     }
   }
 
-  private async apiKey(): Promise<string | undefined> {
+  /**
+   * Who answers this run. `archflow.provider` = `vscode-lm`: VS Code's language models. Else the
+   * Anthropic key; without one, VS Code's models when it offers any (a person is asked first and
+   * the choice is saved; a tool or the chat participant uses them and the log says so), else
+   * Set API Key.
+   */
+  private async connection(interactive: boolean): Promise<ModelConnection | undefined> {
+    const { log } = this.deps;
+    const lm: ModelConnection = { provider: 'client', client: createVscodeLmClient() };
+    if (readProvider() === 'vscode-lm') {
+      if ((await availableChatModels()).length > 0) return lm;
+      if (!interactive) throw new Error(NO_MODELS);
+      await vscode.window.showErrorMessage(`Archflow: ${NO_MODELS}`);
+      return undefined;
+    }
     const found = await this.deps.secrets.get();
-    if (found) return found.key;
-    const choice = await vscode.window.showErrorMessage(NO_KEY, SET_API_KEY);
-    if (choice !== SET_API_KEY || !(await this.deps.setApiKey())) return undefined;
-    return (await this.deps.secrets.get())?.key;
+    if (found) return { provider: 'anthropic', apiKey: found.key, baseURL: readBaseUrl() };
+    const models = await availableChatModels();
+    if (!interactive) {
+      if (models.length === 0) throw new Error(NO_KEY_FOR_TOOL);
+      log.info(`No Anthropic API key: this run uses ${VSCODE_LM_PROVIDER}.`);
+      return lm;
+    }
+    if (models.length > 0) {
+      const names = [...new Set(models.map((m) => m.name))].slice(0, 3).join(', ');
+      const choice = await vscode.window.showInformationMessage(
+        `Archflow: no Anthropic API key is set. Use ${VSCODE_LM_PROVIDER} instead (${names})? The choice is saved in the setting 'archflow.provider'.`,
+        USE_VSCODE_LM,
+        SET_API_KEY,
+      );
+      if (choice === USE_VSCODE_LM) {
+        await setProvider('vscode-lm');
+        log.info(`'archflow.provider' set to 'vscode-lm'.`);
+        return lm;
+      }
+      if (choice !== SET_API_KEY) return undefined;
+    } else {
+      const choice = await vscode.window.showErrorMessage(NO_KEY, SET_API_KEY);
+      if (choice !== SET_API_KEY) return undefined;
+    }
+    if (!(await this.deps.setApiKey())) return undefined;
+    const key = (await this.deps.secrets.get())?.key;
+    return key ? { provider: 'anthropic', apiKey: key, baseURL: readBaseUrl() } : undefined;
   }
 
-  private createEngine(prd: vscode.Uri, output: OutputFolder, apiKey: string): WorkflowEngine {
+  private createEngine(prd: vscode.Uri, output: OutputFolder, connection: ModelConnection): WorkflowEngine {
     const { extensionUri, log, conflicts } = this.deps;
-    const baseURL = readBaseUrl();
     return createWorkflow({
       outputDir: output.dir,
       prdPath: prd.fsPath,
-      connection: { provider: 'anthropic', apiKey, baseURL },
+      connection,
       prompts: {
         builtinDir: vscode.Uri.joinPath(extensionUri, 'prompts').fsPath,
         overrideDir: vscode.Uri.joinPath(output.folder.uri, '.archflow', 'prompts').fsPath,
@@ -251,6 +306,7 @@ export class Runner {
     const onEvent = (event: EngineEvent): void => {
       logEvent(log, event);
       run.apply(event);
+      request.onEvent?.(event);
       if (event.type === 'file-kept') {
         kept.push({ file: event.file, besideFile: event.besideFile });
         // Said at once, not after the run: the user sees where the proposal went while they review.

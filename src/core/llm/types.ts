@@ -34,6 +34,11 @@ export interface Usage {
   output: number;
   cacheRead?: number;
   cacheWrite?: number;
+  /**
+   * The provider does not report usage (VS Code's language models): the counts are 0 and mean
+   * nothing; every reader shows "unknown".
+   */
+  unknown?: boolean;
 }
 
 /**
@@ -46,6 +51,8 @@ export interface UsageTotals {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /** At least one call's usage was not reported: the counts cover only the calls that reported theirs. */
+  unknown?: boolean;
 }
 
 /** Nothing used yet. */
@@ -58,7 +65,15 @@ export function addUsage(total: UsageTotals, call: Usage): UsageTotals {
     output: total.output + call.output,
     cacheRead: total.cacheRead + (call.cacheRead ?? 0),
     cacheWrite: total.cacheWrite + (call.cacheWrite ?? 0),
+    ...(total.unknown || call.unknown ? { unknown: true } : {}),
   };
+}
+
+/** Token counts in words: "12,345 in, 678 out", or "unknown" when the provider did not report them. */
+export function describeUsage(usage: UsageTotals): string {
+  if (usage.unknown && usage.input === 0 && usage.output === 0) return 'unknown';
+  const n = (x: number): string => x.toLocaleString('en-US');
+  return `${n(usage.input)} in, ${n(usage.output)} out${usage.unknown ? ' (some calls unknown)' : ''}`;
 }
 
 /**

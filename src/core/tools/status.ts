@@ -1,5 +1,6 @@
 /** The tool `archflow_get_status`: every step's status, files, model and tokens. */
 import type { StepStatus } from '../events';
+import { describeUsage } from '../llm/types';
 import { STEPS, stepById, stepTitle } from '../steps';
 import { emptyFolderText, isEmptyFolder, readFolder } from './folder';
 import { inputObject } from './input';
@@ -50,9 +51,8 @@ export const statusTool: ArchflowTool<Record<string, never>> = {
       const s = view.steps.find((x) => x.id === def.id);
       const status = s?.status ?? 'not-started';
       const files = s?.files.length ? ` — ${s.files.join(', ')}` : '';
-      const usage = s?.usage
-        ? ` (tokens in ${s.usage.input}, out ${s.usage.output}${s.model ? `, ${s.model}` : ''})`
-        : '';
+      const tokens = s?.usage?.unknown ? describeUsage(s.usage) : `in ${s?.usage?.input}, out ${s?.usage?.output}`;
+      const usage = s?.usage ? ` (tokens ${tokens}${s.model ? `, ${s.model}` : ''})` : '';
       const reason = s?.reason ? ` — ${oneLine(s.reason, 300)}` : '';
       lines.push(`- ${stepTitle(def.id)} (${def.agent}): ${status}${reason}${files}${usage}`);
     }

@@ -1,6 +1,8 @@
 /** "Set API Key" and "Clear API Key". The key goes to SecretStorage only and is never logged. */
 import * as vscode from 'vscode';
 import type { ExtensionLog } from '../log';
+import { setProvider } from '../config';
+import { availableChatModels } from '../lmClient';
 import { ApiKeyStore } from '../secrets';
 
 /** Light checks: catch a pasted sentence or a truncated key, without guessing the exact format. */
@@ -44,5 +46,25 @@ export async function clearApiKey(store: ApiKeyStore, log: ExtensionLog): Promis
   const env = ApiKeyStore.environmentHasKey() ? ' Archflow still uses ANTHROPIC_API_KEY from the environment.' : '';
   void vscode.window.showInformationMessage(
     had ? `Archflow: API key removed from Secret Storage.${env}` : `Archflow: no API key was stored.${env}`,
+  );
+}
+
+/**
+ * "Use VS Code's Language Models" (the walkthrough's other way in): sets `archflow.provider` to
+ * `vscode-lm` when VS Code offers a model, and says what to install when it offers none.
+ */
+export async function useVscodeLm(log: ExtensionLog): Promise<void> {
+  const models = await availableChatModels();
+  if (models.length === 0) {
+    await vscode.window.showWarningMessage(
+      'Archflow: VS Code offers no language model yet. Install and sign in to an extension that provides chat models (such as GitHub Copilot), or set an Anthropic API key.',
+    );
+    return;
+  }
+  await setProvider('vscode-lm');
+  log.info(`'archflow.provider' set to 'vscode-lm' (${models.length} model(s) available).`);
+  const names = [...new Set(models.map((m) => m.name))].slice(0, 3).join(', ');
+  void vscode.window.showInformationMessage(
+    `Archflow: the agents now use VS Code's language models (${names}; Claude preferred). VS Code asks once for access on the first run.`,
   );
 }

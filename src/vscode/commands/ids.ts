@@ -22,6 +22,7 @@ export const COMMAND_IDS = [
   ...STEP_COMMANDS.map((c) => c.id),
   'archflow.setApiKey',
   'archflow.clearApiKey',
+  'archflow.useVscodeLm',
   'archflow.resetRun',
   'archflow.refresh',
   'archflow.openOutput',

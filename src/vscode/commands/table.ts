@@ -1,6 +1,6 @@
 /** The command table: which handler and preconditions each contributed command has. */
 import * as vscode from 'vscode';
-import { clearApiKey, setApiKey } from './apiKey';
+import { clearApiKey, setApiKey, useVscodeLm } from './apiKey';
 import { designArchitecture } from './designArchitecture';
 import { exportDiagrams } from './exportDiagrams';
 import { openOutput } from './openOutput';
@@ -39,6 +39,7 @@ export function buildCommandTable(services: Services): CommandTable {
     ...stepCommands(services),
     'archflow.setApiKey': { run: () => setApiKey(secrets, log) },
     'archflow.clearApiKey': { run: () => clearApiKey(secrets, log) },
+    'archflow.useVscodeLm': { run: () => useVscodeLm(log) },
     'archflow.resetRun': { needs: RUN_NEEDS, run: () => resetRun(services) },
     'archflow.refresh': { run: () => session.refresh() },
     'archflow.openOutput': { run: (...args) => openOutput(services, args) },

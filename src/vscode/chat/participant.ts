@@ -1,0 +1,381 @@
+/**
+ * `@architect` in VS Code's Chat: /design, /step N, /status, /check and /approve on the active or a
+ * referenced PRD. Runs go through the extension's Runner (the same engine, files, tree and
+ * preview; the provider of `archflow.provider` or the Anthropic key, VS Code's models when there is
+ * no key); progress streams as lines, the files written as a file tree, with buttons to the
+ * preview and the documents, and follow-ups for what is unmet. Every chat API call that may be
+ * newer than engines.vscode is checked at run time.
+ */
+import * as vscode from 'vscode';
+import { ApprovalError, recordApproval } from '../../core/approval';
+import type { RunSummary } from '../../core/engine';
+import type { EngineEvent } from '../../core/events';
+import { criteriaTool } from '../../core/tools/criteria';
+import { callTool } from '../../core/tools/index';
+import { statusTool } from '../../core/tools/status';
+import { LAYOUT, STEPS, STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../../core/steps';
+import { describeUsage, type UsageTotals } from '../../core/llm/types';
+import { outputFolderOf } from '../config';
+import { type ExtensionLog, errorMessage } from '../log';
+import type { Runner } from '../runner';
+import type { HostSession } from '../session/session';
+import type { ToolHost } from '../tools/host';
+
+export const PARTICIPANT_ID = 'archflow.architect';
+
+export interface ParticipantDeps {
+  runner: Runner;
+  session: HostSession;
+  tools: ToolHost;
+  log: ExtensionLog;
+}
+
+/** What a response leaves for its follow-ups. */
+interface Meta {
+  command: string;
+  unmet: { id: string; title: string }[];
+  failed: StepId[];
+}
+
+/** Text from files or model answers, shown as Markdown text that renders as it reads (no links, no HTML). */
+export function mdText(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** A chat response stream with the parts a VS Code may lack. */
+type Stream = vscode.ChatResponseStream & Partial<Pick<vscode.ChatResponseStream, 'filetree' | 'button' | 'progress'>>;
+
+/** Registers `@architect`; false (logged) where this VS Code has no chat participant API. */
+export function registerChatParticipant(context: vscode.ExtensionContext, deps: ParticipantDeps): boolean {
+  const chat = (vscode as Partial<typeof vscode>).chat;
+  if (typeof chat?.createChatParticipant !== 'function') {
+    deps.log.info('This VS Code has no chat participant API: @architect is not registered.');
+    return false;
+  }
+  try {
+    const participant = chat.createChatParticipant(PARTICIPANT_ID, (request, _ctx, stream, token) =>
+      handle(deps, request, stream as Stream, token),
+    );
+    participant.iconPath = new vscode.ThemeIcon('type-hierarchy');
+    participant.followupProvider = { provideFollowups: (result) => followups(result.metadata as Meta | undefined) };
+    context.subscriptions.push(participant);
+    return true;
+  } catch (err) {
+    deps.log.warn(`Could not register @architect: ${errorMessage(err)}`);
+    return false;
+  }
+}
+
+const HELP = [
+  '**@architect** runs Archflow on your PRD:',
+  '',
+  '- `/design` — run every step that is missing or stale (on the open PRD, or one you reference with `#file`)',
+  '- `/step N` — run one step (1-8)',
+  '- `/status` — the status of the eight steps',
+  '- `/check` — the five exit criteria and what is unmet',
+  '- `/approve Name, Role` — record a stakeholder approval of ARCHITECTURE.md as it is now',
+].join('\n');
+
+async function handle(
+  deps: ParticipantDeps,
+  request: vscode.ChatRequest,
+  stream: Stream,
+  token: vscode.CancellationToken,
+): Promise<vscode.ChatResult> {
+  const controller = new AbortController();
+  const onCancel = token.onCancellationRequested(() => controller.abort());
+  const command = request.command ?? '';
+  try {
+    switch (command) {
+      case 'design':
+        return await runIn(deps, request, stream, controller.signal, 'all');
+      case 'step': {
+        const step = parseStepId(request.prompt.trim().split(/\s+/)[0] ?? '');
+        if (step === undefined) {
+          stream.markdown(
+            `Which step? Write \`/step N\` with N from ${STEP_IDS[0]} to ${STEP_IDS[STEP_IDS.length - 1]}.`,
+          );
+          return { metadata: meta(command) };
+        }
+        return await runIn(deps, request, stream, controller.signal, [step]);
+      }
+      case 'status':
+        return await status(deps, stream, controller.signal);
+      case 'check':
+        return await check(deps, stream, controller.signal, command);
+      case 'approve':
+        return await approve(deps, request, stream, controller.signal);
+      default:
+        stream.markdown(HELP);
+        return { metadata: meta(command) };
+    }
+  } catch (err) {
+    deps.log.warn(`@architect /${command}: ${errorMessage(err)}`);
+    return { errorDetails: { message: errorMessage(err) }, metadata: meta(command) };
+  } finally {
+    onCancel.dispose();
+  }
+}
+
+function meta(command: string, unmet: Meta['unmet'] = [], failed: StepId[] = []): Meta {
+  return { command, unmet, failed };
+}
+
+/** The PRD: a referenced Markdown file (#file), else the active Markdown editor, else the run's PRD. */
+function prdOf(request: vscode.ChatRequest, session: HostSession): vscode.Uri | undefined {
+  for (const ref of request.references ?? []) {
+    const value = ref.value;
+    const uri = value instanceof vscode.Uri ? value : value instanceof vscode.Location ? value.uri : undefined;
+    if (uri && uri.scheme === 'file' && /\.(md|markdown)$/i.test(uri.path)) return uri;
+  }
+  const active = vscode.window.activeTextEditor?.document;
+  if (active?.languageId === 'markdown' && active.uri.scheme === 'file' && !isInOutput(active.uri)) return active.uri;
+  return session.prdUri();
+}
+
+/** Whether a file is one of Archflow's own documents (not a PRD). */
+function isInOutput(uri: vscode.Uri): boolean {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder) return false;
+  const out = outputFolderOf(folder).uri.path;
+  return uri.path === out || uri.path.startsWith(`${out}/`);
+}
+
+async function runIn(
+  deps: ParticipantDeps,
+  request: vscode.ChatRequest,
+  stream: Stream,
+  signal: AbortSignal,
+  steps: StepId[] | 'all',
+): Promise<vscode.ChatResult> {
+  const command = request.command ?? '';
+  const prd = prdOf(request, deps.session);
+  if (!prd || !vscode.workspace.getWorkspaceFolder(prd)) {
+    stream.markdown(
+      'Open your PRD (a Markdown file in the workspace) in the editor, or reference it: `@architect /design #file:PRD.md`.',
+    );
+    return { metadata: meta(command) };
+  }
+  const title = steps === 'all' ? 'Design Architecture' : stepTitle(steps[0] as StepId);
+  const output = outputFolderOf(vscode.workspace.getWorkspaceFolder(prd) as vscode.WorkspaceFolder);
+  stream.markdown(
+    `**${mdText(title)}** on \`${mdText(vscode.workspace.asRelativePath(prd))}\` → \`${mdText(output.relative)}\`\n\n`,
+  );
+  const written = new Set<string>();
+  let usage: UsageTotals | undefined;
+  const onEvent = (e: EngineEvent): void => {
+    if (e.type === 'step-started') {
+      if (stream.progress) stream.progress(`${stepTitle(e.step)} (${stepById(e.step).agent})…`);
+      stream.markdown(`- ${mdText(stepTitle(e.step))} started\n`);
+    } else if (e.type === 'step-done') {
+      usage = e.usage;
+      stream.markdown(
+        `- ✔ ${mdText(stepTitle(e.step))} — ${e.files.length} file(s), tokens ${describeUsage(e.usage)}\n`,
+      );
+    } else if (e.type === 'step-failed') {
+      stream.markdown(`- ✖ ${mdText(stepTitle(e.step))}: ${mdText(e.message)}\n`);
+    } else if (e.type === 'step-retry') {
+      stream.markdown(`- ↻ ${mdText(stepTitle(e.step))}: retrying (${mdText(e.reason)})\n`);
+    } else if (e.type === 'file-written') {
+      written.add(e.file);
+    }
+  };
+  const outcome = await deps.runner.run(prd, {
+    title,
+    steps,
+    withPrerequisites: false,
+    interactive: false,
+    signal,
+    onEvent,
+  });
+  if (!outcome) {
+    stream.markdown('\nThe run did not start.');
+    return { metadata: meta(command) };
+  }
+  const { summary, failures } = outcome;
+  stream.markdown(`\n${summaryLine(summary)}\n`);
+  const whole = failures.find((f) => f.step === undefined);
+  if (whole) stream.markdown(`\n${mdText(whole.message)}\n`);
+  if (usage?.unknown) stream.markdown("\nToken usage: unknown (VS Code's language models do not report it).\n");
+  if (written.size > 0) {
+    stream.markdown('\nFiles written:\n');
+    if (typeof stream.filetree === 'function') stream.filetree(fileTree([...written]), output.uri);
+    else for (const f of [...written].sort()) stream.markdown(`- \`${mdText(f)}\`\n`);
+  }
+  const architecture = vscode.Uri.joinPath(output.uri, LAYOUT.architecture);
+  if (typeof stream.button === 'function') {
+    stream.button({ command: 'archflow.openPreview', title: 'Open Preview' });
+    if (written.has(LAYOUT.architecture)) {
+      stream.button({ command: 'vscode.open', arguments: [architecture], title: `Open ${LAYOUT.architecture}` });
+    }
+    if (steps !== 'all') {
+      const doc = vscode.Uri.joinPath(output.uri, stepById(steps[0] as StepId).document);
+      if (written.has(stepById(steps[0] as StepId).document)) {
+        stream.button({
+          command: 'vscode.open',
+          arguments: [doc],
+          title: `Open ${stepById(steps[0] as StepId).document}`,
+        });
+      }
+    }
+  }
+  const unmet = await criteriaLines(deps, stream, signal);
+  return {
+    metadata: meta(
+      command,
+      unmet,
+      summary.failed.map((f) => f.step),
+    ),
+  };
+}
+
+function summaryLine(summary: RunSummary): string {
+  if (summary.cancelled) return 'Cancelled. Finished steps are kept; run again to continue where it stopped.';
+  const parts = [`${summary.done.length} step(s) done`];
+  if (summary.failed.length > 0)
+    parts.push(`${summary.failed.length} failed (${summary.failed.map((f) => f.step).join(', ')})`);
+  if (summary.skipped.length > 0) parts.push(`not run: ${summary.skipped.join(', ')}`);
+  if (summary.done.length === 0 && summary.failed.length === 0 && summary.skipped.length === 0) {
+    return 'Every step is done and up to date.';
+  }
+  return `${parts.join('; ')}.`;
+}
+
+/** `["a/b.md", "c.md"]` as a chat file tree. */
+export function fileTree(files: string[]): vscode.ChatResponseFileTree[] {
+  const root: vscode.ChatResponseFileTree[] = [];
+  for (const file of [...files].sort()) {
+    let level = root;
+    const parts = file.split('/');
+    parts.forEach((name, i) => {
+      let node = level.find((n) => n.name === name);
+      if (!node) {
+        node = i < parts.length - 1 ? { name, children: [] } : { name };
+        level.push(node);
+      }
+      if (i < parts.length - 1) {
+        node.children ??= [];
+        level = node.children;
+      }
+    });
+  }
+  return root;
+}
+
+interface CriterionData {
+  id: string;
+  title: string;
+  met: boolean;
+  reasons: string[];
+}
+
+/** The exit criteria as lines; returns the unmet ones. */
+async function criteriaLines(deps: ParticipantDeps, stream: Stream, signal: AbortSignal): Promise<Meta['unmet']> {
+  const result = await callTool(criteriaTool, {}, deps.tools.context(signal));
+  const criteria = (result.data.criteria as CriterionData[] | undefined) ?? [];
+  if (result.isError || criteria.length === 0) {
+    stream.markdown(`\n${mdText(result.text)}\n`);
+    return [];
+  }
+  const met = criteria.filter((c) => c.met).length;
+  stream.markdown(`\n**Exit criteria: ${met} of ${criteria.length} met**\n\n`);
+  for (const c of criteria) {
+    stream.markdown(`- ${c.met ? '✔' : '✖'} ${mdText(c.title)}${c.met ? '' : ' — not met'}\n`);
+    if (!c.met) for (const r of c.reasons.slice(0, 5)) stream.markdown(`  - ${mdText(r)}\n`);
+  }
+  return criteria.filter((c) => !c.met).map((c) => ({ id: c.id, title: c.title }));
+}
+
+async function check(
+  deps: ParticipantDeps,
+  stream: Stream,
+  signal: AbortSignal,
+  command: string,
+): Promise<vscode.ChatResult> {
+  const unmet = await criteriaLines(deps, stream, signal);
+  if (typeof stream.button === 'function') stream.button({ command: 'archflow.openPreview', title: 'Open Preview' });
+  return { metadata: meta(command, unmet) };
+}
+
+async function status(deps: ParticipantDeps, stream: Stream, signal: AbortSignal): Promise<vscode.ChatResult> {
+  const result = await callTool(statusTool, {}, deps.tools.context(signal));
+  const steps = (result.data.steps as { id: StepId; status: string; reason?: string; usage?: UsageTotals }[]) ?? [];
+  if (result.data.empty === true) {
+    stream.markdown(`${mdText(result.text)}\n\nStart with \`/design\` on your PRD.`);
+    return { metadata: meta('status') };
+  }
+  stream.markdown('**Steps**\n\n');
+  for (const s of steps) {
+    const tokens = s.usage ? ` (tokens ${describeUsage(s.usage)})` : '';
+    const reason = s.reason ? ` — ${mdText(s.reason)}` : '';
+    stream.markdown(`- ${mdText(stepTitle(s.id))}: **${mdText(s.status)}**${tokens}${reason}\n`);
+  }
+  const failed = steps.filter((s) => s.status === 'failed' || s.status === 'stale').map((s) => s.id);
+  return { metadata: meta('status', [], failed) };
+}
+
+async function approve(
+  deps: ParticipantDeps,
+  request: vscode.ChatRequest,
+  stream: Stream,
+  signal: AbortSignal,
+): Promise<vscode.ChatResult> {
+  const output = deps.session.output();
+  if (!output) {
+    stream.markdown('Open the workspace folder that contains your PRD first.');
+    return { metadata: meta('approve') };
+  }
+  const [name, role, ...rest] = request.prompt.split(',').map((s) => s.trim());
+  if (!name || !role) {
+    stream.markdown(
+      `Write \`/approve Name, Role\` (and optionally \`, comment\`) to record that this person approves ${LAYOUT.architecture} as it is now, or use the command.`,
+    );
+    if (typeof stream.button === 'function') {
+      stream.button({ command: 'archflow.recordApproval', title: 'Record Stakeholder Approval…' });
+    }
+    return { metadata: meta('approve') };
+  }
+  try {
+    const approval = await recordApproval(output.dir, { name, role, comment: rest.join(', ') || undefined });
+    deps.session.requestRefresh(0);
+    deps.log.info(`Stakeholder approval recorded in ${output.dir} by ${approval.name} (${approval.role}) from Chat.`);
+    stream.markdown(
+      `Approval by ${mdText(approval.name)} (${mdText(approval.role)}) recorded for the current ${LAYOUT.architecture}. Any later change to the document voids it.\n`,
+    );
+  } catch (err) {
+    if (!(err instanceof ApprovalError)) throw err;
+    stream.markdown(mdText(err.message));
+    return { metadata: meta('approve') };
+  }
+  const unmet = await criteriaLines(deps, stream, signal);
+  return { metadata: meta('approve', unmet) };
+}
+
+/** What to ask next: what is unmet, or the failed steps again. */
+function followups(m: Meta | undefined): vscode.ChatFollowup[] {
+  if (!m) return [];
+  const out: vscode.ChatFollowup[] = [];
+  for (const step of m.failed.slice(0, 2)) {
+    out.push({ prompt: String(step), command: 'step', label: `Run ${stepTitle(step)} again` });
+  }
+  for (const c of m.unmet) {
+    if (c.id === 'approval') {
+      out.push({ prompt: '', command: 'approve', label: 'Record a stakeholder approval' });
+    } else if (c.id === 'security') {
+      const security = STEPS.find((s) => s.blocks.includes('findings'))?.id;
+      if (security !== undefined) {
+        out.push({
+          prompt: String(security),
+          command: 'step',
+          label: `Unmet: ${c.title} — run ${stepTitle(security)} again`,
+        });
+      }
+    } else {
+      out.push({ prompt: '', command: 'check', label: `Unmet: ${c.title} — see why` });
+    }
+  }
+  if (m.command !== 'check' && m.command !== 'status' && out.length === 0) {
+    out.push({ prompt: '', command: 'check', label: 'Check the exit criteria' });
+  }
+  return out;
+}

@@ -1,0 +1,170 @@
+/**
+ * Any Claude, through VS Code (issue 12): on the VS Code of today (1.139; only it lets an
+ * extension provide chat models), with no Anthropic API key, the fake Claude models of
+ * test/e2e/fakeLm answer from the fake server. "Design Architecture" offers VS Code's models and
+ * writes the whole design through them (usage recorded as unknown); `@architect /design` typed in
+ * the Chat view writes it again and shows the files and the criteria; `@architect /check` reports
+ * the criteria as the files say. Screenshots in .test-output/e2e/<version>/chat-*.png.
+ */
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { criteriaTool } from '../../src/core/tools/criteria';
+import { callTool } from '../../src/core/tools/index';
+import { LAYOUT, STEPS } from '../../src/core/steps';
+import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
+import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
+import { FAKE_LM_URL_ENV, FAKE_LM_VENDOR, FAKE_MODELS } from './fakeLm/models';
+import {
+  FAKE_LM_EXTENSION,
+  OUTPUT_FOLDER,
+  PRD_NAME,
+  WORKBENCH_SETTINGS,
+  buildTestExtensionVsix,
+  createWorkspace,
+  freshVsix,
+  outputDirFor,
+  writeUserSettings,
+} from './setup';
+import { selectedTargets } from './targets';
+import { Workbench, launchChromium } from './workbench';
+
+const target = selectedTargets().find((t) => t.languageModelProviders);
+
+describe(
+  `Archflow on VS Code's language models and in Chat (VS Code ${target?.vscode ?? 'none selected'})`,
+  { skip: target ? false : 'no selected VS Code lets extensions provide chat models', timeout: 10 * 60_000 },
+  () => {
+    const OUTPUT_ROOT = target ? outputDirFor(target) : '';
+    let root: string;
+    let workspace: string;
+    let out: string;
+    let fake: FakeAnthropic;
+    let server: RunningCodeServer | undefined;
+    let browser: Browser | undefined;
+    let wb: Workbench;
+
+    before(async () => {
+      if (!target) return;
+      await fs.mkdir(OUTPUT_ROOT, { recursive: true });
+      const install = await ensureCodeServer(target);
+      const vsix = await freshVsix();
+      root = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-chat-'));
+      workspace = path.join(root, 'workspace');
+      await createWorkspace(workspace);
+      out = path.join(workspace, ...OUTPUT_FOLDER.split('/'));
+      fake = await startFakeAnthropic();
+      const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
+      await writeUserSettings(dirs.userDataDir, WORKBENCH_SETTINGS);
+      await installExtension(install, dirs, vsix);
+      await installExtension(install, dirs, await buildTestExtensionVsix(root, FAKE_LM_EXTENSION));
+      server = await startCodeServer({
+        install,
+        ...dirs,
+        env: { [FAKE_LM_URL_ENV]: fake.url, ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined },
+        logFile: path.join(OUTPUT_ROOT, 'code-server-chat.log'),
+      });
+      browser = await launchChromium();
+      wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
+      await wb.open(server.folderUrl(workspace), PRD_NAME);
+      await wb.openFile(PRD_NAME);
+    });
+
+    after(async () => {
+      await browser?.close().catch(() => undefined);
+      await server?.stop();
+      await fake?.close();
+      if (root) await fs.rm(root, { recursive: true, force: true });
+    });
+
+    /** Waits until `file` exists in the output folder. */
+    async function waitForFile(file: string, timeoutMs: number): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (await fs.stat(path.join(out, file)).catch(() => undefined)) return;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new Error(`${file} did not appear in ${out} within ${timeoutMs / 1000} s`);
+    }
+
+    /** Every step done, with usage unknown and a fake model named, as archflow.json records it. */
+    async function assertRunOnFakeModels(): Promise<void> {
+      const state = JSON.parse(await fs.readFile(path.join(out, 'archflow.json'), 'utf8')) as {
+        steps: Record<string, { status?: string; model?: string; usage?: Record<string, unknown> }>;
+      };
+      for (const def of STEPS) {
+        const rec = state.steps[def.id];
+        assert.ok(rec, `step ${def.id} is recorded`);
+        assert.equal(rec.usage?.unknown, true, `step ${def.id}: usage is recorded as unknown`);
+        assert.equal(rec.model, `${FAKE_LM_VENDOR}/${FAKE_MODELS[0].id}`, `step ${def.id}: the large fake model`);
+        await fs.access(path.join(out, def.document));
+      }
+      await fs.access(path.join(out, LAYOUT.architecture));
+    }
+
+    test('without a key, Design Architecture offers VS Code’s models and the whole design is written through them', async () => {
+      const before = fake.requests.length;
+      await wb.runCommand('Archflow: Design Architecture');
+      const offer = await wb.expectNotification(/no Anthropic API key is set\. Use VS Code's language models/);
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-offer-vscode-lm.png') });
+      await offer.getByRole('button', { name: "Use VS Code's Models" }).click();
+      await waitForFile(LAYOUT.architecture, 240_000);
+      await wb.expectNotification(/steps? done/, 60_000);
+      await assertRunOnFakeModels();
+      const models = new Set(fake.requests.slice(before).map((r) => r.model));
+      assert.deepEqual([...models], [FAKE_MODELS[0].id], 'every request went to the 200k fake model');
+      assert.ok(fake.requests.length - before >= STEPS.length, 'one request per step at least');
+      await wb.clearNotifications();
+      await wb.showArchflowView();
+      const rows = await wb.waitForSteps(Object.fromEntries(STEPS.map((s) => [s.id, 'done'])));
+      assert.equal(rows.length, STEPS.length);
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-design-vscode-lm.png') });
+    });
+
+    test('@architect /design typed in the Chat view writes the design and shows the files and the criteria', async () => {
+      await wb.clearNotifications();
+      await fs.rm(out, { recursive: true, force: true });
+      await wb.waitForNoSteps(30_000).catch(() => undefined);
+      const before = fake.requests.length;
+      await wb.openChat();
+      await wb.sendChat(`@architect /design`);
+      await wb
+        .chatResponse(/Exit criteria: \d of 5 met/)
+        .first()
+        .waitFor({ timeout: 240_000 })
+        .catch(async (err: unknown) => {
+          await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design-failed.png') });
+          throw err;
+        });
+      const response = wb.chatResponse(/Exit criteria: \d of 5 met/).first();
+      const text = await response.innerText();
+      assert.match(text, /Design Architecture/);
+      assert.match(text, /8 step\(s\) done/);
+      assert.match(text, /Token usage: unknown/);
+      assert.match(text, /Files written/);
+      assert.match(text, new RegExp(LAYOUT.architecture.replace('.', '\\.')), 'the file tree names ARCHITECTURE.md');
+      await response.getByRole('button', { name: 'Open Preview' }).first().waitFor({ timeout: 10_000 });
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design.png') });
+      await assertRunOnFakeModels();
+      assert.ok(fake.requests.length - before >= STEPS.length, 'the chat run asked the fake models again');
+    });
+
+    test('@architect /check reports the criteria as the files say, with follow-ups for what is unmet', async () => {
+      const expected = await callTool(criteriaTool, {}, { outputDir: out, signal: new AbortController().signal });
+      const met = expected.data.met as number;
+      await wb.sendChat('@architect /check');
+      const response = wb.chatResponse(new RegExp(`Exit criteria: ${met} of 5 met`)).first();
+      await response.waitFor({ timeout: 60_000 });
+      const text = await response.innerText();
+      for (const c of expected.data.criteria as { title: string; met: boolean }[]) {
+        assert.ok(text.includes(c.title), `the answer names "${c.title}"`);
+      }
+      // The approval is never recorded by a run: it is unmet, and a follow-up offers it.
+      await wb.chatView().getByText('Record a stakeholder approval').first().waitFor({ timeout: 15_000 });
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-check.png') });
+    });
+  },
+);
