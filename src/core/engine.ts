@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { type CallTally, runAgentStep } from './agentStep';
+import { HAND_EDIT_VOIDING, approvalsOf, architectureHash, voidStaleApprovals } from './approval';
 import { loadBundle } from './bundle';
 import { DERIVED_WRITERS } from './derived';
 import type { ConflictResolver, EngineEvent, WorkflowView } from './events';
@@ -17,11 +18,11 @@ import { acquireRunLock } from './runLock';
 import { RunFiles } from './runFiles';
 import { RunState } from './runState';
 import { runDag } from './scheduler';
-import { type StepRecord, deriveView, loadState } from './state';
+import { type Approval, type StepRecord, deriveView, loadState } from './state';
 import { StepError } from './stepError';
 import { stepFiles } from './stepFiles';
 import { type RunPrd, gatherStepInputs } from './stepInputs';
-import { type AgentId, STEP_IDS, type StepId, stepById, stepTitle, upstreamOf } from './steps';
+import { type AgentId, LAYOUT, STEP_IDS, type StepId, stepById, stepTitle, upstreamOf } from './steps';
 import { ArtifactStore } from './store';
 import { FileWriter } from './writer';
 
@@ -51,6 +52,12 @@ export interface EngineOptions {
   resolveConflict: ConflictResolver;
   log: Logger;
   now?: () => Date;
+  /**
+   * Asked BEFORE a run that would change an approved ARCHITECTURE.md (its plan runs a step while an
+   * approval of the current content stands): `reason` names the run. false = the run does not start and
+   * nothing is written. Without it the run goes on (the voiding is recorded in archflow.json either way).
+   */
+  confirmApprovalVoid?: (info: { approval: Approval; reason: string }) => Promise<boolean>;
 }
 
 export interface RunOptions {
@@ -75,6 +82,12 @@ export interface RunSummary {
   failed: StepFailure[];
   skipped: StepId[];
   cancelled: boolean;
+  /** The user kept the approval (confirmApprovalVoid said no): the run did not start. */
+  declined?: 'approval';
+  /** Approvals this run voided (their `voided` says by what and when). */
+  voidedApprovals?: Approval[];
+  /** Derived files that were missing and were written again (no step had to run for them). */
+  regenerated?: string[];
 }
 
 export interface Plan {
@@ -182,9 +195,22 @@ export class WorkflowEngine {
         { missing: plan.missingPrerequisites },
       );
     }
+    const architectureBefore = await files.read(LAYOUT.architecture);
+    const hashBefore = architectureBefore === undefined ? undefined : architectureHash(architectureBefore);
+    const standing = approvalsOf(state.current).filter((a) => !a.voided && a.documentHash === hashBefore);
+    const reason = `the run of ${plan.run.map((s) => stepTitle(s)).join(', ')}`;
+    if (plan.run.length > 0 && standing.length > 0 && this.options.confirmApprovalVoid) {
+      const approval = standing[standing.length - 1]!;
+      if (!(await this.options.confirmApprovalVoid({ approval, reason }))) {
+        log.info(`Run not started: the approval by ${approval.name} (${approval.role}) is kept.`);
+        return { done: [], failed: [], skipped: [], cancelled: false, declined: 'approval' };
+      }
+    }
     const prdRel = path.relative(this.options.outputDir, this.options.prdPath).split(path.sep).join('/');
     await state.update((s) => {
       s.prd = { path: prdRel, hash: prd.hash };
+      // A hand edit since the approval voided it: the history says so now that Archflow sees it.
+      voidStaleApprovals(s, hashBefore, HAND_EDIT_VOIDING, this.now());
     });
     emit({ type: 'run-started', steps: plan.run });
     log.info(`Run started: ${plan.run.map((s) => `step ${s}`).join(', ') || 'nothing to do'} (PRD ${prdRel}).`);
@@ -212,10 +238,22 @@ export class WorkflowEngine {
       },
       options.signal,
     );
-    if (result.done.length > 0) {
-      await this.writeDerived(run).catch((err: Error) => {
-        log.error(`Could not assemble the documents: ${err.message}`);
+    // After steps ran every derived file is rebuilt; otherwise only the missing ones are written again.
+    const regenerated = await this.writeDerived(run, result.done.length === 0).catch((err: Error) => {
+      log.error(`Could not assemble the documents: ${err.message}`);
+      return [] as string[];
+    });
+    if (result.done.length === 0 && regenerated.length > 0) {
+      log.info(`Wrote the missing derived files again: ${regenerated.join(', ')}.`);
+    }
+    const architectureAfter = await files.read(LAYOUT.architecture);
+    const hashAfter = architectureAfter === undefined ? undefined : architectureHash(architectureAfter);
+    let voidedApprovals: Approval[] = [];
+    if (hashAfter !== hashBefore) {
+      await state.update((s) => {
+        voidedApprovals = voidStaleApprovals(s, hashAfter, reason, this.now());
       });
+      for (const a of voidedApprovals) log.warn(`The approval by ${a.name} (${a.role}) was voided by ${reason}.`);
     }
     const cancelled = options.signal.aborted;
     log.info(
@@ -226,6 +264,8 @@ export class WorkflowEngine {
       failed: result.failed.map((step) => failures.get(step) ?? { step, message: 'failed' }),
       skipped: result.skipped,
       cancelled,
+      ...(voidedApprovals.length > 0 ? { voidedApprovals } : {}),
+      ...(result.done.length === 0 && regenerated.length > 0 ? { regenerated } : {}),
     };
   }
 
@@ -326,8 +366,15 @@ export class WorkflowEngine {
     });
   }
 
-  /** Rebuilds every derived file from the design as the run left it, writer by writer. */
-  private async writeDerived(run: RunContext): Promise<void> {
+  /**
+   * Rebuilds every derived file from the design as the run left it, writer by writer; with `onlyMissing`
+   * writes only the derived files that do not exist (a deleted `.mmd`, index or ARCHITECTURE.md), without
+   * touching the others. Returns the files written that were missing.
+   */
+  private async writeDerived(run: RunContext, onlyMissing = false): Promise<string[]> {
+    const missing: string[] = [];
+    // Nothing to derive from a folder where no step has produced anything yet.
+    if (onlyMissing && !Object.values(run.state.current.steps).some((r) => r?.status === 'done')) return missing;
     for (const writer of DERIVED_WRITERS) {
       const bundle = await loadBundle(run.files);
       const view = await deriveView(run.files, run.state.current, run.prd.text, this.running);
@@ -337,8 +384,15 @@ export class WorkflowEngine {
         prdName: run.prd.name,
         list: (dir) => run.files.list(dir),
       });
-      for (const rel of out.obsolete ?? []) await run.writer.removeIfOurs(rel);
-      await run.writer.write(out.files);
+      const files = new Map<string, string>();
+      for (const [rel, text] of out.files) {
+        const absent = (await run.files.read(rel)) === undefined;
+        if (absent) missing.push(rel);
+        if (absent || !onlyMissing) files.set(rel, text);
+      }
+      if (!onlyMissing) for (const rel of out.obsolete ?? []) await run.writer.removeIfOurs(rel);
+      await run.writer.write(files);
     }
+    return missing;
   }
 }
