@@ -38,7 +38,7 @@ export function cliCriterionReasons(criterion: CriterionResult): string[] {
 
 /** The warning line before a run voids an approval: the run goes on (the CLI asks nothing). */
 export function cliApprovalVoidWarning(approval: Approval, reason: string): string {
-  return `archflow: warning: ${reason} changes ${LAYOUT.architecture} and voids its approval by ${approval.name} (${approval.role}) of ${approval.date.slice(0, 10)}; run "archflow approve" again afterwards to re-approve.`;
+  return `archflow: warning: ${reason} voids the approval of ${LAYOUT.architecture} by ${approval.name} (${approval.role}) of ${approval.date.slice(0, 10)} if it changes the document; run "archflow approve" again afterwards to re-approve.`;
 }
 
 /** After a run: what it voided (as every host words it: "approval voided by <what> on <date>"). */

@@ -368,8 +368,8 @@ export class WorkflowEngine {
 
   /**
    * Rebuilds every derived file from the design as the run left it, writer by writer; with `onlyMissing`
-   * writes only the derived files that do not exist (a deleted `.mmd`, index or ARCHITECTURE.md), without
-   * touching the others. Returns the files written that were missing.
+   * writes only the derived files that do not exist (a deleted `.mmd`, index or ARCHITECTURE.md) or still
+   * hold an older version Archflow wrote, and leaves edited ones alone. Returns the files that were missing.
    */
   private async writeDerived(run: RunContext, onlyMissing = false): Promise<string[]> {
     const missing: string[] = [];
@@ -386,9 +386,12 @@ export class WorkflowEngine {
       });
       const files = new Map<string, string>();
       for (const [rel, text] of out.files) {
-        const absent = (await run.files.read(rel)) === undefined;
-        if (absent) missing.push(rel);
-        if (absent || !onlyMissing) files.set(rel, text);
+        const now = await run.files.read(rel);
+        if (now === undefined) missing.push(rel);
+        // Without steps, a file is also redrawn when it still holds an older version of Archflow's own
+        // (the model changed since): a user's edit is left alone (check reports it).
+        const ours = now !== undefined && now !== text && run.state.known(rel).includes(hashText(now));
+        if (now === undefined || ours || !onlyMissing) files.set(rel, text);
       }
       if (!onlyMissing) for (const rel of out.obsolete ?? []) await run.writer.removeIfOurs(rel);
       await run.writer.write(files);

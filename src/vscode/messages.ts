@@ -45,7 +45,7 @@ export function approvalVoidQuestion(approval: Approval, reason: string): { mess
   return {
     message: `This run will void the approval of ${LAYOUT.architecture} by ${approval.name} (${approval.role}) of ${approval.date.slice(0, 10)}.`,
     detail:
-      `${reason[0]!.toUpperCase()}${reason.slice(1)} changes ${LAYOUT.architecture}, and an approval counts only for the content that was approved. ` +
+      `${reason[0]!.toUpperCase()}${reason.slice(1)} reassembles ${LAYOUT.architecture}, and an approval counts only for the content that was approved. ` +
       'Continue runs and voids the approval (archflow.json keeps it in the history; record the approval again afterwards with "Archflow: Record Stakeholder Approval"). ' +
       'Cancel does not start the run and keeps the approval.',
   };

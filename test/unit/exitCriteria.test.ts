@@ -10,6 +10,7 @@ import {
 } from '../../src/core/approval';
 import {
   type CriterionId,
+  type CriterionResult,
   type ExitReport,
   evaluateExitCriteria,
   renderExitCriteria,
@@ -36,7 +37,7 @@ async function fixture(t: TestContext, options?: BundleFixtureOptions): Promise<
   return f;
 }
 
-function criterion(report: ExitReport, id: CriterionId): { met: boolean; reasons: string[] } {
+function criterion(report: ExitReport, id: CriterionId): CriterionResult {
   const c = report.criteria.find((x) => x.id === id);
   assert.ok(c, `criterion ${id} is reported`);
   return c;
