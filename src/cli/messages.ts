@@ -17,6 +17,8 @@ const REMEDIES: Remedies = {
     'If it keeps failing, check a prompt override in the --prompts folder (default .archflow/prompts/).',
   'step:oversized': 'Run the step again; if it keeps happening, check a prompt override for that step.',
   'step:prerequisites': 'Or pass --with-prerequisites to run them too.',
+  'fs:file-in-the-way': 'Give --out the path of a folder (it is created when missing).',
+  'fs:read-only': 'Or pass --out with a folder on a writable disk.',
   'state:invalid-json':
     'Undo the edit to it, or run "Archflow: Reset Run" in VS Code to start the run state afresh (documents are kept).',
 };

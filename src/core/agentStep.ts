@@ -111,7 +111,6 @@ async function call(
   tally: CallTally,
 ): Promise<{ text: string; model: string }> {
   let text = '';
-  let attempts = 1;
   try {
     for await (const chunk of deps.llm.stream(request, deps.signal)) {
       switch (chunk.type) {
@@ -130,7 +129,9 @@ async function call(
           break;
         case 'restart':
           text = '';
-          attempts = chunk.attempt;
+          // The failed attempt's tokens were billed: they count in the step's usage.
+          if (chunk.reason.facts.usage) tally.usage = addUsage(tally.usage, chunk.reason.facts.usage);
+          tally.attempts += 1;
           deps.log.warn(
             `${stepTitle(def.id)}: attempt ${chunk.attempt - 1} failed (${chunk.reason.kind}); retrying in ${chunk.delayMs} ms.`,
           );
@@ -143,6 +144,8 @@ async function call(
           });
           break;
         case 'done':
+          tally.usage = addUsage(tally.usage, chunk.usage);
+          tally.attempts += 1;
           if (chunk.stopReason === 'max-tokens') {
             throw new LlmError(
               'max-tokens',
@@ -150,13 +153,16 @@ async function call(
               `The answer for ${stepTitle(def.id)} was cut off at the output limit (${request.maxTokens} tokens).`,
             );
           }
-          tally.usage = addUsage(tally.usage, chunk.usage);
-          tally.attempts += attempts;
           return { text, model: chunk.model };
       }
     }
   } catch (err) {
     if (deps.signal.aborted) throw new LlmError('cancelled', { provider: deps.llm.provider });
+    // The last attempt failed: what it used counts too (a `done` chunk was counted already).
+    if (err instanceof LlmError && err.kind !== 'max-tokens') {
+      if (err.facts.usage) tally.usage = addUsage(tally.usage, err.facts.usage);
+      tally.attempts += 1;
+    }
     throw err;
   }
   throw new LlmError(

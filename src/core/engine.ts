@@ -25,6 +25,7 @@ import { type RunPrd, gatherStepInputs } from './stepInputs';
 import { type AgentId, LAYOUT, STEP_IDS, type StepId, stepById, stepTitle, upstreamOf } from './steps';
 import { ArtifactStore } from './store';
 import { FileWriter } from './writer';
+import { FsError } from './fsError';
 
 export { DEFAULT_RETRY, type RetryPolicy, resolveRetryPolicy } from './llm/resilient';
 export { readWorkflowView } from './snapshot';
@@ -167,6 +168,10 @@ export class WorkflowEngine {
     const release = await acquireRunLock(this.store, this.now());
     let summary: RunSummary;
     try {
+      // Holding the lock, no other run writes here: temporary files are a killed run's leftovers.
+      const leftovers = await this.store.removeLeftovers();
+      if (leftovers.length > 0)
+        this.options.log.info(`Removed leftovers of an interrupted run: ${leftovers.join(', ')}.`);
       summary = await this.runLocked(options, prd, emit);
     } finally {
       this.runState = undefined;
@@ -232,6 +237,8 @@ export class WorkflowEngine {
           failures.set(id, { step: id, message, kind, error });
           if (cancelled) log.info(`${stepTitle(id)} was cancelled.`);
           else log.error(`${stepTitle(id)} failed: ${message}`);
+          // The system's own code, for whoever reads the log in detail.
+          if (err instanceof FsError) log.info(`${stepTitle(id)}: ${err.logText}`);
           emit({ type: 'step-failed', step: id, message, error });
           throw err;
         }
@@ -350,7 +357,14 @@ export class WorkflowEngine {
       const error = err.message;
       s.steps[id] =
         prev?.status === 'done'
-          ? { ...prev, lastError: error, lastErrorAt: finished.toISOString() }
+          ? {
+              ...prev,
+              lastError: error,
+              lastErrorAt: finished.toISOString(),
+              // The failed re-run's tokens were billed too.
+              lastErrorUsage: at.tally.usage,
+              lastErrorAttempts: at.tally.attempts,
+            }
           : {
               status: 'failed',
               inputs: prev?.inputs ?? {},
@@ -375,8 +389,13 @@ export class WorkflowEngine {
     const missing: string[] = [];
     // Nothing to derive from a folder where no step has produced anything yet.
     if (onlyMissing && !Object.values(run.state.current.steps).some((r) => r?.status === 'done')) return missing;
-    for (const writer of DERIVED_WRITERS) {
+    for (const [i, writer] of DERIVED_WRITERS.entries()) {
       const bundle = await loadBundle(run.files);
+      if (i === 0 && bundle.c4Errors.length > 0) {
+        this.options.log.warn(
+          `${bundle.c4Errors.slice(0, 3).join(' ')} The diagrams were not regenerated and none was removed; fix the file, then run again.`,
+        );
+      }
       const view = await deriveView(run.files, run.state.current, run.prd.text, this.running);
       const out = await writer.produce({
         bundle,

@@ -8,7 +8,8 @@ import type { ConflictResolver } from './events';
 import { createAnthropicClient } from './llm/anthropicClient';
 import { type RetryPolicy, resolveRetryPolicy, withRetries } from './llm/resilient';
 import type { LlmClient } from './llm/types';
-import type { Logger } from './log';
+import { type Logger, redactedLogger } from './log';
+import { registerSecret } from './redact';
 import { FilePromptSource, type PromptSource } from './prompts';
 
 /** Which model provider answers, and how to reach it. */
@@ -37,6 +38,8 @@ export interface WorkflowOptions {
 export function createLlmClient(connection: ModelConnection): LlmClient {
   switch (connection.provider) {
     case 'anthropic':
+      // Every text Archflow keeps or shows from now on is scrubbed of this key.
+      registerSecret(connection.apiKey);
       return createAnthropicClient(
         connection.baseURL ? { apiKey: connection.apiKey, baseURL: connection.baseURL } : { apiKey: connection.apiKey },
       );
@@ -58,7 +61,7 @@ export function createWorkflow(options: WorkflowOptions): WorkflowEngine {
     prompts,
     settings: options.settings,
     resolveConflict: options.resolveConflict,
-    log: options.log,
+    log: redactedLogger(options.log),
     now: options.now,
     confirmApprovalVoid: options.confirmApprovalVoid,
   });

@@ -1,3 +1,5 @@
+import { redactSecrets } from './redact';
+
 /** The logger port. Implementations must never receive secrets; callers pass none. */
 export interface Logger {
   info(message: string): void;
@@ -7,3 +9,12 @@ export interface Logger {
 
 /** A logger that drops everything (tests, benchmarks). */
 export const silentLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** `log` with every line scrubbed of secrets (redact.ts) before it gets there. */
+export function redactedLogger(log: Logger): Logger {
+  return {
+    info: (m) => log.info(redactSecrets(m)),
+    warn: (m) => log.warn(redactSecrets(m)),
+    error: (m) => log.error(redactSecrets(m)),
+  };
+}

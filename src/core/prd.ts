@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { MAX_PRD_BYTES } from './config';
+import { fsProblem } from './fsError';
 
 /** A PRD that cannot be used; the message says why and what to do. */
 export class PrdError extends Error {
@@ -18,14 +19,28 @@ export function checkPrd(bytes: Uint8Array, name: string): string {
       `${name} is ${Math.round(bytes.length / 1024)} KB; Archflow accepts PRDs up to ${MAX_PRD_BYTES / 1024} KB so that the PRD and the design documents fit the model's context. Split it or remove appendices, then run again.`,
     );
   }
-  if (bytes.includes(0)) {
-    throw new PrdError(`${name} looks like a binary file, not a text PRD. Open the Markdown PRD and run again.`);
+  // A byte order mark says the encoding: UTF-16 text has NUL bytes and is still text.
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? 'utf-16le'
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? 'utf-16be'
+        : undefined;
+  if (!utf16 && bytes.includes(0)) {
+    throw new PrdError(
+      `${name} is a binary file (it contains NUL bytes), not a text PRD. Choose the Markdown PRD and run again.`,
+    );
   }
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new TextDecoder(utf16 ?? 'utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new PrdError(`${name} is not valid UTF-8 text. Save it as UTF-8 Markdown and run again.`);
+    throw new PrdError(
+      `${name} is not valid ${utf16 ? 'UTF-16' : 'UTF-8'} text. Save it as UTF-8 Markdown and run again.`,
+    );
+  }
+  if (text.includes('\0')) {
+    throw new PrdError(`${name} is a binary file, not a text PRD. Choose the Markdown PRD and run again.`);
   }
   text = text.replace(/^\uFEFF/, '');
   if (text.trim().length === 0) {
@@ -49,7 +64,9 @@ export async function readPrd(file: string): Promise<{ text: string }> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new PrdError(
-      code === 'ENOENT' ? `PRD not found: ${file}` : `Cannot read the PRD ${file}: ${(err as Error).message}`,
+      code === 'ENOENT'
+        ? `PRD not found: ${file}. Check the path, then run again.`
+        : `The PRD cannot be used. ${fsProblem(err, file, 'read').message}`,
     );
   }
   return { text: checkPrd(bytes, path.basename(file)) };

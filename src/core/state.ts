@@ -4,6 +4,7 @@ import type { StepStatus, StepView, WorkflowView } from './events';
 import { hashText } from './hash';
 import type { UsageTotals } from './llm/types';
 import { LAYOUT, STEPS, type StepId, stepById, stepTitle } from './steps';
+import { redactValue } from './redact';
 import { ArtifactStore, type FolderReader } from './store';
 
 /** 2: an approval carries `voided` (who or what voided it, and when), so archflow.json keeps the history. */
@@ -26,6 +27,9 @@ export interface StepRecord {
   /** A later re-run failed; the documents of this (done) run are kept and still count downstream. */
   lastError?: string;
   lastErrorAt?: string;
+  /** What the failed re-run used (billed, though its answer was not kept) and its calls. */
+  lastErrorUsage?: UsageTotals;
+  lastErrorAttempts?: number;
 }
 
 /** Hashes of the contents Archflow wrote to a file (recent first): any other content is a user edit. */
@@ -126,9 +130,9 @@ export async function loadState(store: FolderReader): Promise<ArchflowState> {
   return text === undefined ? emptyState() : parseState(text);
 }
 
-/** Serialises the state (stable key order for readable diffs). */
+/** Serialises the state (stable key order for readable diffs), with no secret in any of its texts. */
 export function serializeState(state: ArchflowState): string {
-  return JSON.stringify(state, null, 2) + '\n';
+  return JSON.stringify(redactValue(state), null, 2) + '\n';
 }
 
 /** The names and hashes of a step's inputs as they are now: the PRD (when it reads it) and upstream documents. */

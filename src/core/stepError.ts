@@ -4,9 +4,10 @@ import type { StepId } from './steps';
 /**
  * `prerequisites`: an upstream document is missing or out of date; `malformed`: the agent's answer
  * did not validate, even after the repair round; `oversized`: the answer grew past the size cap and
- * was stopped; `assembly`: the derived files could not be built.
+ * was stopped; `assembly`: the derived files could not be built; `invalid-input`: a file the step
+ * reads was edited by hand and no longer parses (nothing is run or deleted because of it).
  */
-export type StepErrorKind = 'prerequisites' | 'malformed' | 'oversized' | 'assembly';
+export type StepErrorKind = 'prerequisites' | 'malformed' | 'oversized' | 'assembly' | 'invalid-input';
 
 /** What is known about a step failure. */
 export interface StepErrorFacts {
@@ -16,6 +17,8 @@ export interface StepErrorFacts {
   errors?: string[];
   /** The size cap an answer passed (oversized), in characters. */
   limit?: number;
+  /** The file that does not parse (invalid-input), relative to the output folder. */
+  file?: string;
 }
 
 /** A step failed. `message` names the cause in host-neutral words; a host words the remedy from `kind`. */

@@ -1,5 +1,6 @@
 /** What a step reads, gathered as its row of the step table says, from the run's view of the folder. */
 import { parseC4File } from './bundle';
+import { hashText } from './hash';
 import type { C4Model } from './model';
 import type { ContextDocument } from './prompts';
 import { parseRequirementsTable } from './requirements';
@@ -31,6 +32,39 @@ export interface StepInputs {
   inputs: Record<string, string>;
 }
 
+/** The line of `text` an error is about: the one it states, else the first holding the value it quotes. */
+function lineOf(text: string, error: string): number | undefined {
+  const stated = /at line (\d+)/.exec(error);
+  if (stated) return Number(stated[1]);
+  const quoted = /"([^"]{1,80})"/.exec(error);
+  if (!quoted) return undefined;
+  const i = text.split('\n').findIndex((l) => l.includes(JSON.stringify(quoted[1])));
+  return i >= 0 ? i + 1 : undefined;
+}
+
+/**
+ * A C4 model file the user edited (its content is not one Archflow wrote) that does not parse
+ * stops the step before any call: which file, which line, what is wrong. A step never builds on a
+ * model it cannot read, and nothing derived from it is deleted because of it.
+ */
+function checkHandEditedC4(def: StepDef, text: string, state: ArchflowState): void {
+  const known = state.files[LAYOUT.c4Model]?.hashes ?? [];
+  if (known.includes(hashText(text))) return;
+  const { errors } = parseC4File(text);
+  if (errors.length === 0) return;
+  const where = errors.slice(0, 3).map((e) => {
+    const line = lineOf(text, e);
+    const what = e.replace(`${LAYOUT.c4Model}: `, '');
+    return line !== undefined && !/at line \d+/.test(what) ? `line ${line}: ${what}` : what;
+  });
+  throw new StepError(
+    def.id,
+    'invalid-input',
+    `${LAYOUT.c4Model} was edited and no longer parses (${where.join(' ')}${errors.length > 3 ? ` and ${errors.length - 3} more` : ''}). ${stepTitle(def.id)} builds on the C4 model, so it did not run and nothing was changed. Fix the file (or undo the edit), then run the step again.`,
+    { file: LAYOUT.c4Model, errors },
+  );
+}
+
 /** Gathers a step's inputs; throws a `prerequisites` StepError when an upstream document is missing. */
 export async function gatherStepInputs(
   def: StepDef,
@@ -60,6 +94,7 @@ export async function gatherStepInputs(
     if (previous !== undefined) upstream.push({ name: def.document, text: previous, step: def.id });
   }
   const c4Text = def.reads.c4Model || changesC4(def) ? await files.read(LAYOUT.c4Model) : undefined;
+  if (c4Text !== undefined) checkHandEditedC4(def, c4Text, state);
   if (def.reads.c4Model && c4Text !== undefined) upstream.push({ name: LAYOUT.c4Model, text: c4Text });
 
   const inventory = stepWithBlock('requirements');

@@ -39,9 +39,10 @@ export interface PreviewStep {
 
 /** One C4 view: what it draws (the panel lays it out and draws it), with its portable Mermaid text. */
 export interface PreviewDiagram {
-  /** Stable key: "context", "container", or "component:<containerId>". */
+  /** Stable key: "context", "container", "component:<containerId>" or "deployment". */
   key: string;
-  level: 1 | 2 | 3;
+  /** 4: the deployment view. */
+  level: 1 | 2 | 3 | 4;
   /** Level 3: the container the view details. */
   containerId?: string;
   title: string;
@@ -55,7 +56,8 @@ export interface PreviewDiagram {
   issues: string[];
 }
 
-export type PreviewElementKind = 'person' | 'system' | 'container' | 'component';
+export type PreviewElementKind =
+  'person' | 'system' | 'container' | 'component' | 'infrastructure' | 'environment' | 'node';
 
 /** What the panel shows about a selected element. */
 export interface PreviewElement {
@@ -65,8 +67,10 @@ export interface PreviewElement {
   external: boolean;
   description: string;
   technology?: string;
-  /** The system of a container, the container of a component. */
+  /** The system of a container, the container of a component, the node of a deployed element. */
   parent?: string;
+  /** The assumption (`A-n`) a proposed technology rests on (the PRD named none). */
+  assumption?: string;
   /** Requirement ids linked to the element (through ADRs, findings or its own description). */
   requirements: string[];
   /** ADRs that name the element. */

@@ -1,24 +1,16 @@
 /** The "Archflow" log channel: the core Logger port over a VS Code LogOutputChannel. */
 import * as vscode from 'vscode';
 import type { Logger } from '../core/log';
+import { redactSecrets as redactCore } from '../core/redact';
 import { vscodeErrorText } from './messages';
 
-const SECRET_PATTERNS: readonly RegExp[] = [
-  /sk-ant-[A-Za-z0-9_-]*/g,
-  /(x-api-key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi,
-  /(authorization["']?\s*[:=]\s*["']?bearer\s+)[^\s"',}]+/gi,
-];
-
 /**
- * Masks anything that looks like an API key. Callers never pass secrets; this is the second line
- * of defence against an SDK error message or a stack that quotes a header.
+ * Masks secrets and anything that looks like an API key (the core's one redaction, redact.ts).
+ * Callers never pass secrets; this is the second line of defence against an SDK error message or
+ * a stack that quotes a header.
  */
 export function redactSecrets(text: string): string {
-  return SECRET_PATTERNS.reduce(
-    // Patterns with a capture group keep their prefix (the header name); the key pattern has none.
-    (acc, re) => acc.replace(re, (_m: string, p1: unknown) => `${typeof p1 === 'string' ? p1 : 'sk-ant-'}…[redacted]`),
-    text,
-  );
+  return redactCore(text);
 }
 
 /** The message of any thrown value, for the user and the log: the core's cause with the extension's remedy. */

@@ -18,6 +18,8 @@ const REMEDIES: Remedies = {
   'llm:too-large': 'Shorten the PRD or split it into smaller documents, then run the step again.',
   'step:malformed': 'If it keeps failing, check a prompt override in .archflow/prompts/.',
   'step:oversized': 'Run the step again; if it keeps happening, check a prompt override for that step.',
+  'fs:file-in-the-way': 'Set archflow.outputFolder to a folder path (it is created when missing).',
+  'fs:read-only': 'Or set archflow.outputFolder to a folder on a writable disk.',
   'state:invalid-json':
     'Undo the edit to it, or run "Archflow: Reset Run" to start the run state afresh (documents are kept).',
 };

@@ -24,22 +24,27 @@ interface ViewBox {
 const MIN_SCALE = 0.05;
 const MAX_SCALE = 4;
 const PAD = 8;
-const LEVEL_NAMES: Record<1 | 2 | 3, string> = { 1: 'Context', 2: 'Containers', 3: 'Components' };
-const LEVEL_TITLES: Record<1 | 2 | 3, string> = {
+type Level = PreviewDiagram['level'];
+const LEVEL_NAMES: Record<Level, string> = { 1: 'Context', 2: 'Containers', 3: 'Components', 4: 'Deployment' };
+const LEVEL_TITLES: Record<Level, string> = {
   1: 'Level 1 · System Context',
   2: 'Level 2 · Containers',
   3: 'Level 3 · Components',
+  4: 'Deployment view',
 };
 const KIND_NAMES: Record<PreviewElement['kind'], string> = {
   person: 'Person',
   system: 'Software system',
   container: 'Container',
   component: 'Component',
+  infrastructure: 'Infrastructure',
+  environment: 'Environment',
+  node: 'Deployment node',
 };
 
 export class DiagramsView {
   readonly element: HTMLElement;
-  private readonly levelButtons = new Map<1 | 2 | 3, HTMLElement>();
+  private readonly levelButtons = new Map<Level, HTMLElement>();
   private readonly componentSelect: Dropdown;
   private readonly elementSelect: Dropdown;
   private readonly zoomLabel: HTMLElement;
@@ -60,9 +65,9 @@ export class DiagramsView {
 
   constructor() {
     const levelSwitch = h('div', { className: 'segmented', attrs: { role: 'group', 'aria-label': 'C4 level' } });
-    for (const level of [1, 2, 3] as const) {
+    for (const level of [1, 2, 3, 4] as const) {
       const b = button({
-        label: `${level} · ${LEVEL_NAMES[level]}`,
+        label: level === 4 ? LEVEL_NAMES[level] : `${level} · ${LEVEL_NAMES[level]}`,
         appearance: 'secondary',
         ariaLabel: LEVEL_TITLES[level],
         title: LEVEL_TITLES[level],
@@ -208,7 +213,7 @@ export class DiagramsView {
     return true;
   }
 
-  private selectLevel(level: 1 | 2 | 3): void {
+  private selectLevel(level: Level): void {
     const diagrams = this.state?.diagrams ?? [];
     // At level 3 keep the container the user chose last, if it still has a view.
     const saved = uiState().diagram;
@@ -343,8 +348,11 @@ export class DiagramsView {
         if (item.kind === 'relationship') {
           shape('path', { class: 'af-edge-line', d: 'M1,11 H22' });
           shape('path', { class: 'af-arrowhead', d: 'M20,6 L27,11 L20,16 Z' });
-        } else if (item.kind === 'boundary') {
-          g.setAttribute('class', 'af-boundary');
+        } else if (item.kind === 'proposed') {
+          g.setAttribute('class', 'af-legend-item af-proposed');
+          shape('rect', { class: 'af-shape', x: '1', y: '1', width: '26', height: '20', rx: '4' });
+        } else if (item.kind === 'boundary' || item.kind === 'node') {
+          g.setAttribute('class', item.kind === 'node' ? 'af-boundary af-boundary-node' : 'af-boundary');
           shape('rect', { class: 'af-boundary-shape', x: '1', y: '1', width: '26', height: '20', rx: '3' });
         } else {
           g.setAttribute('class', `af-${item.kind}${item.external ? ' af-external' : ''}`);

@@ -222,13 +222,14 @@ function endToEndOn(target: VscodeTarget): void {
 
       let preview: Frame | undefined;
 
-      test('the preview renders C4 levels 1-3 as SVG in the webview and lists the five exit criteria', () =>
+      test('the preview renders C4 levels 1-3 and the deployment view as SVG in the webview and lists the five exit criteria', () =>
         stage('preview', async () => {
           assert.ok(ranAll, 'needs the full run');
           await wb.runCommand('Archflow: Open Preview');
           const frame = await wb.previewFrame('#canvas svg');
           preview = frame;
-          for (const level of [1, 2, 3]) {
+          // 4 is the deployment view.
+          for (const level of [1, 2, 3, 4]) {
             await frame.locator(`vscode-button[data-level="${level}"]`).click();
             await frame.locator(`vscode-button[data-level="${level}"][aria-pressed="true"]`).waitFor();
             const svg = frame.locator('#canvas svg');
@@ -252,8 +253,11 @@ function endToEndOn(target: VscodeTarget): void {
         stage('markdown-preview', async () => {
           assert.ok(ranAll, 'needs the full run');
           const markdown = await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8');
-          const blocks = (markdown.match(/^```mermaid\n\s*C4(Context|Container|Component)\b/gm) ?? []).length;
-          assert.ok(blocks >= 3, `ARCHITECTURE.md embeds the C4 views (${blocks})`);
+          // The three levels and the deployment view (section 9).
+          const blocks = (markdown.match(/^```mermaid\n\s*C4(Context|Container|Component|Deployment)\b/gm) ?? [])
+            .length;
+          assert.ok(/^```mermaid\n\s*C4Deployment\b/m.test(markdown), 'ARCHITECTURE.md embeds the deployment view');
+          assert.ok(blocks >= 4, `ARCHITECTURE.md embeds the C4 views (${blocks})`);
           await wb.openFile('ARCHITECTURE.md');
           await wb.runCommand('Markdown: Open Preview to the Side');
           const deadline = Date.now() + 60_000;
@@ -284,12 +288,10 @@ function endToEndOn(target: VscodeTarget): void {
       test('Export Diagrams writes every view as SVG and as PNG beside its .mmd file', () =>
         stage('export', async () => {
           assert.ok(ranAll, 'needs the full run');
-          // TODO(issue 9/11): the panel does not draw the deployment view yet; drop this exception
-          // when it does (the export then covers c4-deployment.mmd too).
-          const views = (await listFiles(outDir)).filter(
-            (f) => /^diagrams\/c4-.*\.mmd$/.test(f) && f !== 'diagrams/c4-deployment.mmd',
-          );
-          assert.ok(views.length >= 3);
+          // Every view, the deployment view (diagrams/c4-deployment.mmd) among them.
+          const views = (await listFiles(outDir)).filter((f) => /^diagrams\/c4-.*\.mmd$/.test(f));
+          assert.ok(views.includes('diagrams/c4-deployment.mmd'), views.join(', '));
+          assert.ok(views.length >= 4);
           for (const format of ['SVG', 'PNG'] as const) {
             // The preview (a webview) may hold the keyboard focus after the first export, and then
             // the palette's Enter can land before the picker opens: ask again until it shows.

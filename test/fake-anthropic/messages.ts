@@ -26,8 +26,12 @@ export async function handleMessages(
 ): Promise<void> {
   const { settings } = state;
   const started = Date.now();
-  const requestId = state.nextRequestId();
   const key = apiKeyOf(req);
+  const requestId = settings.echoKey ? `req_${key ?? ''}_${state.nextRequestId()}` : state.nextRequestId();
+  // A hostile endpoint quotes what it was sent in every error.
+  const echo = settings.echoKey
+    ? ` (received x-api-key: ${key ?? ''}; authorization: Bearer ${key ?? ''}; "api_key": "${key ?? ''}")`
+    : '';
   const version = req.headers['anthropic-version'];
   const record: RecordedRequest = {
     id: requestId,
@@ -65,12 +69,12 @@ export async function handleMessages(
     return finish(400, 'error-status');
   }
   if (!record.apiKeyPresent) {
-    sendError(res, requestId, 401, 'authentication_error', 'x-api-key header is required');
+    sendError(res, requestId, 401, 'authentication_error', `x-api-key header is required${echo}`);
     return finish(401, 'error-status');
   }
   const accepted = settings.validKeys ? settings.validKeys.includes(key as string) : !(key as string).startsWith('bad');
   if (!accepted) {
-    sendError(res, requestId, 401, 'authentication_error', 'invalid x-api-key');
+    sendError(res, requestId, 401, 'authentication_error', `invalid x-api-key${echo}`);
     return finish(401, 'error-status');
   }
   record.apiKeyAccepted = true;
@@ -91,7 +95,18 @@ export async function handleMessages(
   record.step = answer.step;
   record.repair = answer.repair;
 
-  const fault = state.faults.take(answer.step);
+  const taken = state.faults.take(answer.step);
+  const fault =
+    taken && echo && (taken.kind === 'status' || taken.kind === 'sse-error')
+      ? {
+          ...taken,
+          message:
+            errorMessageFor(
+              taken.errorType ?? (taken.kind === 'status' ? errorTypeFor(taken.status ?? 500) : 'overloaded_error'),
+              taken.message,
+            ) + echo,
+        }
+      : taken;
   if (fault) record.fault = fault.kind;
   if (fault?.kind === 'status') {
     const status = fault.status ?? 500;

@@ -42,6 +42,8 @@ export interface FakeAnthropicOptions {
    * `max_tokens` still apply; a repair of that step gets the same text again.
    */
   replay?: ReplayAnswers;
+  /** Every error quotes the request's key and authorization headers (a hostile endpoint); request ids carry the key. */
+  echoKey?: boolean;
 }
 
 export interface FakeAnthropic {
@@ -75,6 +77,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       validKeys: options.validKeys,
       log: options.log,
       replay: options.replay,
+      echoKey: options.echoKey,
     },
     options.minCacheTokens ?? 1024,
   );

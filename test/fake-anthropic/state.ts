@@ -14,6 +14,11 @@ export interface ServerSettings {
   log?: (line: string) => void;
   /** Recorded answers that replace the fake model's, by step. */
   replay?: ReplayAnswers;
+  /**
+   * A hostile endpoint: every error it sends (HTTP error bodies, SSE error events) quotes the
+   * request's key and authorization headers, and its request ids carry the key.
+   */
+  echoKey?: boolean;
 }
 
 /** The state shared by the request handlers of one server. */

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkDeployment, parseDeploymentJson } from '../../src/core/c4/deployment';
 import { deploymentMermaid, deploymentTables, deploymentViewData, instanceId } from '../../src/core/c4/deploymentView';
+import { parseMermaidC4 } from '../../src/core/c4/mermaidParse';
 import type { C4Deployment, C4Model } from '../../src/core/model';
 import { parseStepOutput, renderStepDocument } from '../../src/core/stepOutput';
 import { ADDITIONS_SECTION, stepById } from '../../src/core/steps';
@@ -197,7 +198,10 @@ test('the Mermaid text is a C4Deployment with nested Deployment_Nodes, instances
   assert.equal(lines[0], 'C4Deployment');
   assert.match(text, /^ {2}Deployment_Node\(production, "Production", "Environment"\) \{$/m);
   assert.match(text, /^ {4}Deployment_Node\(productionRegion, "AWS eu-central-1", "AWS region"\) \{$/m);
-  assert.match(text, /^ {6}Container\(productionLb, "Load balancer", "ALB", "loadBalancer"\)$/m);
+  assert.match(
+    text,
+    /^ {6}Container\(productionLb, "Load balancer", "ALB", "loadBalancer", \$tags="infrastructure"\)$/m,
+  );
   assert.match(text, /^ {8}ContainerDb\(shopDb__productionCluster, "Shop DB", "PostgreSQL 16", "1 × 20 GB"\)$/m);
   assert.match(text, /^ {2}Rel\(productionLb, shopApi__productionCluster, "Routes", "HTTPS"\)$/m);
   assert.doesNotMatch(text, /%%|\{x\}|"A"/);
@@ -206,6 +210,35 @@ test('the Mermaid text is a C4Deployment with nested Deployment_Nodes, instances
   assert.match(
     deploymentTables(model(deployment())),
     /\| Staging \| Cluster \(`stagingCluster`\) \| Shop API \(`shopApi`\) \| 2–6 \| 1 vCPU \|/,
+  );
+});
+
+test('the Mermaid text reads back as the same view (what the Markdown preview and the panel draw)', () => {
+  const view = deploymentViewData(model(deployment()))!;
+  const back = parseMermaidC4(deploymentMermaid(view));
+  assert.ok(back, 'the C4Deployment text is ours to draw');
+  assert.equal(back.kind, 'deployment');
+  assert.equal(back.level, 4);
+  assert.equal(back.title, view.title);
+  assert.deepEqual(
+    back.boundaries.map((b) => [b.id, b.kind, b.parent, b.technology]),
+    // Mermaid writes children inside their parents, so the file's order is depth first.
+    view.boundaries
+      .map((b) => [b.id, b.kind, b.parent, b.technology])
+      .sort(
+        (x, y) => back.boundaries.findIndex((b) => b.id === x[0]) - back.boundaries.findIndex((b) => b.id === y[0]),
+      ),
+  );
+  const kinds = (es: readonly { id: string; kind: string; boundary?: string }[]) =>
+    es.map((e) => `${e.id}:${e.kind}@${e.boundary}`).sort();
+  assert.deepEqual(kinds(back.elements), kinds(view.elements));
+  assert.ok(
+    back.elements.some((e) => e.kind === 'infrastructure'),
+    'the tag marks infrastructure',
+  );
+  assert.deepEqual(
+    back.relationships.map((r) => `${r.from}>${r.to}`),
+    view.relationships.map((r) => `${r.from}>${r.to}`),
   );
 });
 

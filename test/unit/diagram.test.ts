@@ -177,3 +177,86 @@ void describe('palettes', () => {
     }
   });
 });
+
+void describe('deployment view and proposed technology', () => {
+  const view: DiagramView = {
+    key: 'deployment',
+    kind: 'deployment',
+    title: 'Deployment View — Shop',
+    elements: [
+      {
+        id: 'lb',
+        kind: 'infrastructure',
+        shape: 'box',
+        name: 'Load balancer',
+        technology: 'Managed LB',
+        description: 'loadBalancer',
+        external: false,
+        boundary: 'region',
+        assumption: 'A-501',
+      },
+      {
+        id: 'api__cluster',
+        kind: 'container',
+        shape: 'box',
+        name: 'API',
+        technology: 'Node.js',
+        description: '2 × 1 vCPU',
+        external: false,
+        boundary: 'cluster',
+      },
+    ],
+    boundaries: [
+      { id: 'prod', kind: 'environment', name: 'Production', technology: 'Environment', external: false },
+      {
+        id: 'region',
+        kind: 'node',
+        name: 'Cloud region',
+        technology: 'AWS eu-central-1',
+        external: false,
+        parent: 'prod',
+        assumption: 'A-501',
+      },
+      { id: 'cluster', kind: 'node', name: 'Cluster', technology: 'ECS', external: false, parent: 'region' },
+    ],
+    relationships: [{ from: 'lb', to: 'api__cluster', label: 'Routes', technology: 'HTTPS' }],
+  };
+
+  void it('nodes nest, and the legend names deployment nodes, infrastructure, instances and proposals', () => {
+    const layout = layoutView(view);
+    const box = (id: string) => layout.boundaries.find((b) => b.boundary.id === id)!;
+    const inside = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+      a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
+    assert.ok(inside(box('cluster'), box('region')), 'the cluster is drawn inside the region');
+    assert.ok(inside(box('region'), box('prod')), 'the region is drawn inside the environment');
+    assert.deepEqual(
+      box('region').lines.map((l) => l.text),
+      ['Cloud region', '[Deployment Node: AWS eu-central-1, proposed technology (A-501)]'],
+    );
+    assert.deepEqual(
+      box('prod').lines.map((l) => l.text),
+      ['Production', '[Environment]'],
+    );
+    const lb = layout.elements.find((e) => e.element.id === 'lb')!;
+    assert.ok(lb.lines.some((l) => l.text === '[Infrastructure: Managed LB]'));
+    assert.ok(lb.lines.some((l) => l.text === 'proposed technology (A-501)'));
+    const api = layout.elements.find((e) => e.element.id === 'api__cluster')!;
+    assert.ok(!api.lines.some((l) => l.text.includes('proposed')), 'only a proposal is marked');
+    assert.deepEqual(
+      legendItems(view).map((i) => i.label),
+      [
+        'Container instance',
+        'Infrastructure',
+        'Proposed technology (an assumption)',
+        'Deployment node',
+        'Relationship (uses →)',
+      ],
+    );
+    const svg = renderSvg(layout, { legend: true });
+    assert.match(svg, /class="af-element af-infrastructure af-proposed"/);
+    assert.doesNotMatch(svg, /class="af-element af-container af-proposed"/);
+    assert.match(svg, /class="af-boundary af-boundary-node"/);
+    assert.match(svg, /class="af-boundary af-boundary-environment"/);
+    assert.match(svg, /class="af-legend-item af-proposed"/);
+  });
+});

@@ -7,6 +7,7 @@
 import type { C4ContainerInstance, C4Model, C4Relationship, ContainerKind } from '../model';
 import { renderTable } from '../markdown';
 import { mermaidId, mermaidText } from './mermaid';
+import { INFRASTRUCTURE_TAG } from './mermaidParse';
 
 /** Length caps per kind of text, as the other views use. */
 const MAX = { title: 120, name: 80, technology: 80, description: 240, label: 120 } as const;
@@ -24,6 +25,8 @@ export interface DeploymentViewElement {
   boundary: string;
   /** For a container instance: the container of the model it is an instance of. */
   instanceOf?: string;
+  /** The assumption (`A-n`) that proposes its technology. */
+  assumption?: string;
 }
 
 /** An environment (top level) or a deployment node (nested through `parent`). */
@@ -34,6 +37,8 @@ export interface DeploymentViewBoundary {
   technology: string;
   external: false;
   parent?: string;
+  /** The assumption (`A-n`) that proposes the node's technology. */
+  assumption?: string;
 }
 
 /** A flow between two elements of the view. */
@@ -110,6 +115,7 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
       technology: mermaidText(n.technology, MAX.technology),
       external: false,
       parent,
+      ...(n.assumption ? { assumption: n.assumption } : {}),
     });
   }
   const drawn = new Set(boundaries.map((b) => b.id));
@@ -126,6 +132,7 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
       description: mermaidText([i.kind, i.description].filter(Boolean).join(': '), MAX.description),
       external: false,
       boundary: i.node,
+      ...(i.assumption ? { assumption: i.assumption } : {}),
     });
   }
   const instances = d.deployments.filter((x) => containers.has(x.container) && drawn.has(x.node));
@@ -141,6 +148,7 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
       external: false,
       boundary: x.node,
       instanceOf: c.id,
+      ...(c.assumption ? { assumption: c.assumption } : {}),
     });
   }
 
@@ -185,6 +193,8 @@ function elementLine(e: DeploymentViewElement): string {
   const macro = e.shape === 'database' ? 'ContainerDb' : e.shape === 'queue' ? 'ContainerQueue' : 'Container';
   const args = [e.name, e.technology, e.description].map((a) => `"${a}"`);
   while (args.length > 1 && args[args.length - 1] === '""') args.pop();
+  // The tag tells our renderer (and a reader of the file) that this is infrastructure, not a container.
+  if (e.kind === 'infrastructure') args.push(INFRASTRUCTURE_TAG);
   return `${macro}(${mermaidId(e.id)}, ${args.join(', ')})`;
 }
 

@@ -97,11 +97,14 @@ const HEADER: Record<C4ViewData['kind'], string> = {
   context: 'C4Context',
   container: 'C4Container',
   component: 'C4Component',
+  deployment: 'C4Deployment',
 };
 
 const BOUNDARY_MACRO: Record<C4ViewData['boundaries'][number]['kind'], string> = {
   system: 'System_Boundary',
   container: 'Container_Boundary',
+  environment: 'Deployment_Node',
+  node: 'Deployment_Node',
 };
 
 /** The opening statement of a boundary, e.g. `Container_Boundary(shopApi, "Shop API") {`. */

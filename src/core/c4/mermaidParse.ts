@@ -18,8 +18,13 @@ const HEADERS: Record<string, C4ViewData['kind']> = {
   C4Context: 'context',
   C4Container: 'container',
   C4Component: 'component',
+  C4Deployment: 'deployment',
 };
-const LEVEL = { context: 1, container: 2, component: 3 } as const;
+const LEVEL = { context: 1, container: 2, component: 3, deployment: 4 } as const;
+/** Deployment node macros (C4Deployment); `Node_L`/`Node_R` only place the node in Mermaid's grid. */
+const NODES = /^(?:Deployment_Node|Node|Node_L|Node_R)$/;
+/** The tag the deployment view gives its infrastructure elements (load balancers, queues, collectors). */
+export const INFRASTRUCTURE_TAG = '$tags="infrastructure"';
 
 /** Element macros: kind, shape, and whether the third argument is a technology. */
 const ELEMENTS: Record<string, { kind: C4ElementKind; shape: C4Shape; technology: boolean }> = {
@@ -119,7 +124,26 @@ export function readMermaidC4(text: string): MermaidC4Reading {
     if (!args) return fail(n, 'a quote is not closed');
     if (!args[0]) return fail(n, `${macro} has no alias`);
     const parent = open[open.length - 1];
-    const boundaryKind = BOUNDARIES[macro];
+    const node = kind === 'deployment' && NODES.test(macro);
+    if (node) {
+      if (!brace || !ID.test(args[0]) || ids.has(args[0]))
+        return fail(n, `${macro} is not a deployment node with an alias and "{"`);
+      ids.add(args[0]);
+      const technology = viewText(args[2] ?? '', TEXT_MAX.technology);
+      const b: C4ViewBoundary = {
+        id: args[0],
+        // Our files write an environment as a top-level node whose technology is "Environment".
+        kind: parent === undefined && technology === 'Environment' ? 'environment' : 'node',
+        name: viewText(args[1] ?? args[0], TEXT_MAX.name),
+        external: false,
+        technology,
+      };
+      if (parent !== undefined) b.parent = parent;
+      boundaries.push(b);
+      open.push(args[0]);
+      continue;
+    }
+    const boundaryKind = kind === 'deployment' ? undefined : BOUNDARIES[macro];
     if (boundaryKind) {
       if (!brace) return fail(n, `${macro} does not open a block with "{"`);
       if (!ID.test(args[0])) return fail(n, `"${viewText(args[0], 60)}" is not an alias`);
@@ -155,9 +179,10 @@ export function readMermaidC4(text: string): MermaidC4Reading {
     if (!ID.test(args[0])) return fail(n, `"${viewText(args[0], 60)}" is not an alias`);
     if (ids.has(args[0])) return fail(n, `alias ${args[0]} is defined twice`);
     ids.add(args[0]);
+    const infrastructure = kind === 'deployment' && body.replace(/\s+/g, '').includes(INFRASTRUCTURE_TAG);
     const e: C4ViewElement = {
       id: args[0],
-      kind: def.kind,
+      kind: infrastructure ? 'infrastructure' : def.kind,
       shape: def.shape,
       name: viewText(args[1] ?? args[0], TEXT_MAX.name),
       technology: def.technology ? viewText(args[2] ?? '', TEXT_MAX.technology) : '',
@@ -187,7 +212,13 @@ export function readMermaidC4(text: string): MermaidC4Reading {
       kind,
       level: LEVEL[kind],
       title:
-        title || (kind === 'context' ? 'System Context' : kind === 'container' ? 'Container View' : 'Component View'),
+        title ||
+        {
+          context: 'System Context',
+          container: 'Container View',
+          component: 'Component View',
+          deployment: 'Deployment View',
+        }[kind],
       elements,
       boundaries,
       // An arrow to a boundary or an unknown alias is not drawn (Mermaid would refuse it too).

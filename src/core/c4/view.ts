@@ -5,11 +5,11 @@
  */
 import type { C4Component, C4Container, C4Model, C4Person, C4System, ContainerKind } from '../model';
 
-/** The kinds of view; a deployment view (nested nodes) will be a fourth. */
-export type C4ViewKind = 'context' | 'container' | 'component';
+/** The kinds of view: the three C4 levels and the deployment view (nested nodes). */
+export type C4ViewKind = 'context' | 'container' | 'component' | 'deployment';
 
 /** What an element is in C4 terms. */
-export type C4ElementKind = 'person' | 'system' | 'container' | 'component';
+export type C4ElementKind = 'person' | 'system' | 'container' | 'component' | 'infrastructure';
 
 /** How an element is drawn: a person, a box, a cylinder (data stores) or a pipe (queues). */
 export type C4Shape = 'person' | 'box' | 'database' | 'queue';
@@ -25,14 +25,20 @@ export interface C4ViewElement {
   external: boolean;
   /** The boundary the element is drawn in (an id of `boundaries`), if any. */
   boundary?: string;
+  /** The assumption (`A-n`) that proposes its technology: the PRD named none. */
+  assumption?: string;
 }
 
 /** A boundary drawn around elements: a software system at level 2, a container at level 3. */
 export interface C4ViewBoundary {
   id: string;
-  kind: 'system' | 'container';
+  kind: 'system' | 'container' | 'environment' | 'node';
   name: string;
   external: boolean;
+  /** A deployment node's technology ("AWS ECS Fargate"). */
+  technology?: string;
+  /** The assumption (`A-n`) that proposes a deployment node's technology. */
+  assumption?: string;
   /** An enclosing boundary (deployment nodes nest); none at levels 1-3. */
   parent?: string;
 }
@@ -50,7 +56,8 @@ export interface C4ViewData {
   /** Stable key: "context", "container" or "component:<containerId>". */
   key: string;
   kind: C4ViewKind;
-  level: 1 | 2 | 3;
+  /** 4 is the deployment view. */
+  level: 1 | 2 | 3 | 4;
   title: string;
   /** Level 3 only: the container the view details. */
   containerId?: string;
@@ -193,6 +200,7 @@ function containerElement(c: C4Container, external: boolean, boundary?: string):
     external,
   };
   if (boundary !== undefined) e.boundary = boundary;
+  if (c.assumption) e.assumption = c.assumption;
   return e;
 }
 

@@ -13,7 +13,9 @@ const COMPONENT_PREFIX = LAYOUT.c4ComponentPrefix.slice(DIAGRAMS.length + 1);
 export const c4ViewFiles: DerivedWriter = {
   name: 'C4 views',
   async produce({ bundle, list }) {
-    const files = bundle.c4 && bundle.c4Errors.length === 0 ? expectedViewFiles(bundle.c4) : new Map<string, string>();
+    // A model file that does not parse (a hand edit) is no reason to delete a view: all stay as they are.
+    if (bundle.c4 && bundle.c4Errors.length > 0) return { files: new Map<string, string>(), obsolete: [] };
+    const files = bundle.c4 ? expectedViewFiles(bundle.c4) : new Map<string, string>();
     // Component views of containers no longer detailed.
     const obsolete = (await list(DIAGRAMS))
       .filter((name) => name.startsWith(COMPONENT_PREFIX) && name.endsWith('.mmd'))

@@ -60,6 +60,7 @@ async function* streamMessage(client: Anthropic, request: LlmRequest, signal: Ab
   let stopReason: string | null = null;
   let model = request.model;
   let stopped = false;
+  let started = false;
   try {
     const stream = await client.messages.create(
       {
@@ -74,6 +75,7 @@ async function* streamMessage(client: Anthropic, request: LlmRequest, signal: Ab
     for await (const event of stream) {
       switch (event.type) {
         case 'message_start':
+          started = true;
           model = event.message.model || model;
           usage.input = event.message.usage.input_tokens ?? 0;
           usage.cacheRead = event.message.usage.cache_read_input_tokens ?? 0;
@@ -95,13 +97,25 @@ async function* streamMessage(client: Anthropic, request: LlmRequest, signal: Ab
       }
     }
   } catch (err) {
-    throw mapError(err, signal);
+    const mapped = mapError(err, signal);
+    // Tokens the API reported before the failure were billed: the step's record counts them.
+    if (!started) throw mapped;
+    // The connection broke after the answer began: the stream dropped, the API was reached.
+    const dropped =
+      mapped.kind === 'network'
+        ? new LlmError(
+            'stream-dropped',
+            { provider: PROVIDER, cause: mapped.facts.cause },
+            'The connection to the Anthropic API closed before the answer was complete. Archflow retries a few times; if it keeps happening, check your network or proxy and run the step again.',
+          )
+        : mapped;
+    throw dropped.with({ usage: { ...usage } });
   }
-  if (signal.aborted) throw cancelled();
+  if (signal.aborted) throw started ? cancelled().with({ usage: { ...usage } }) : cancelled();
   if (!stopped) {
     throw new LlmError(
       'stream-dropped',
-      { provider: PROVIDER },
+      { provider: PROVIDER, ...(started ? { usage: { ...usage } } : {}) },
       'The connection to the Anthropic API closed before the answer was complete. Archflow retries a few times; if it keeps happening, check your network or proxy and run the step again.',
     );
   }
@@ -158,7 +172,8 @@ export function mapError(err: unknown, signal?: AbortSignal): LlmError {
   if (err instanceof Anthropic.APIError) {
     const facts = {
       provider: PROVIDER,
-      ...(err.status !== undefined ? { status: err.status } : {}),
+      // No status: an `event: error` inside the stream, not an HTTP response.
+      ...(err.status !== undefined ? { status: err.status } : { inStream: true }),
       ...(err.apiMessage ? { apiMessage: err.apiMessage } : {}),
     };
     const byCode =

@@ -89,7 +89,10 @@ export function withRetries(inner: LlmClient, policy: RetryPolicy): LlmClient {
         signal.removeEventListener('abort', onAbort);
       }
       if (signal.aborted) throw new LlmError('cancelled', { provider });
-      if (timedOut) failure = new LlmError('timeout', { provider, idleMs: policy.idleTimeoutMs });
+      if (timedOut) {
+        const usage = failure.facts.usage;
+        failure = new LlmError('timeout', { provider, idleMs: policy.idleTimeoutMs, ...(usage ? { usage } : {}) });
+      }
       if (!failure.retryable) throw failure;
       if (attempt >= policy.maxAttempts) throw failure.with({ attempts: attempt });
       const delayMs = retryDelay(policy, attempt, failure);

@@ -2,6 +2,7 @@
  * The LLM port: the core's only view of a model provider, in the core's own words (no provider's
  * stop reasons or error types, no host's settings). Only anthropicClient.ts knows the SDK.
  */
+import { redactSecrets, redactValue } from '../redact';
 
 /** One block of the user turn; `cache` marks the end of a prefix worth caching. */
 export interface PromptBlock {
@@ -117,6 +118,13 @@ export interface LlmErrorFacts {
   attempts?: number;
   /** A lower-level cause, such as a network error's message. */
   cause?: string;
+  /**
+   * What the failed call used, as the API reported it before it failed (a stream cut after
+   * message_start, an answer cut off at the output limit): billed, so the step's record counts it.
+   */
+  usage?: Usage;
+  /** The failure came as an error event inside the answer stream, not as an HTTP status. */
+  inStream?: boolean;
 }
 
 /** The kinds a second attempt of the same call may cure. */
@@ -140,7 +148,11 @@ export function describeLlmError(kind: LlmErrorKind, facts: LlmErrorFacts): stri
   const api = facts.provider ?? 'the model API';
   const Api = api.charAt(0).toUpperCase() + api.slice(1);
   const detail = apiSaid(facts.apiMessage);
-  const status = facts.status !== undefined ? ` (${facts.status})` : '';
+  const status = facts.inStream
+    ? ' (an error event in the answer stream)'
+    : facts.status !== undefined
+      ? ` (${facts.status})`
+      : '';
   switch (kind) {
     case 'auth':
       return `${Api} rejected the API key${status}.${detail}`;
@@ -186,7 +198,9 @@ export class LlmError extends Error {
     readonly facts: LlmErrorFacts = {},
     cause?: string,
   ) {
-    const text = cause ?? describeLlmError(kind, facts);
+    // An endpoint may echo the key in its words: none of them is kept.
+    facts = redactValue(facts);
+    const text = redactSecrets(cause ?? describeLlmError(kind, facts));
     super(facts.attempts !== undefined ? `${text} (gave up after ${facts.attempts} attempts)` : text);
     this.causeText = text;
     this.name = 'LlmError';

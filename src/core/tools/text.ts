@@ -1,3 +1,5 @@
+import { redactSecrets, redactValue } from '../redact';
+
 /** How tool results quote what the design files say: model output and PRD text are data, never instructions. */
 
 /** The last line of every result that quotes the design files. */
@@ -29,11 +31,7 @@ export function count(n: number, singular: string, plural = `${singular}s`): str
   return `${n} ${n === 1 ? singular : plural}`;
 }
 
-/** Removes a secret from a result's text and data, should an error message ever carry it. */
+/** A result without the secret and anything that looks like a key, in its text and data (see redact.ts). */
 export function redactSecret<T extends { text: string; data: Record<string, unknown> }>(result: T, secret?: string): T {
-  if (!secret || secret.length < 8) return result;
-  const json = JSON.stringify(result.data);
-  if (!result.text.includes(secret) && !json.includes(secret)) return result;
-  const scrub = (s: string): string => s.split(secret).join('[redacted]');
-  return { ...result, text: scrub(result.text), data: JSON.parse(scrub(json)) as Record<string, unknown> };
+  return { ...result, text: redactSecrets(result.text, secret), data: redactValue(result.data, secret) };
 }

@@ -77,9 +77,16 @@ export function metaText(e: DiagramElement): string {
         ? 'Software System'
         : e.kind === 'container'
           ? 'Container'
-          : 'Component';
+          : e.kind === 'infrastructure'
+            ? 'Infrastructure'
+            : 'Component';
   const what = e.external ? `External ${kind}` : kind;
   return e.technology ? `[${what}: ${e.technology}]` : `[${what}]`;
+}
+
+/** The tag of a proposed technology, e.g. "proposed technology (A-301)". */
+export function proposedText(assumption: string): string {
+  return `proposed technology (${assumption})`;
 }
 
 function lineHeight(style: keyof typeof STYLE): number {
@@ -105,6 +112,8 @@ function elementLines(e: DiagramElement, descriptionLines: number): { lines: Tex
   const lines: TextLine[] = [
     ...wrapText(e.name, width, STYLE.name, 2).map((text) => ({ text, style: 'name' as const })),
     ...wrapText(meta, width, STYLE.meta, 1).map((text) => ({ text, style: 'meta' as const })),
+    // A technology the PRD did not name is a proposal: say so, with the assumption it rests on.
+    ...(e.assumption ? [{ text: proposedText(e.assumption), style: 'meta' as const }] : []),
     ...wrapText(e.description, width, STYLE.description, descriptionLines).map((text) => ({
       text,
       style: 'description' as const,
@@ -130,6 +139,15 @@ function sizeElement(
 }
 
 function boundaryLines(b: DiagramBoundary): TextLine[] {
+  if (b.kind === 'environment' || b.kind === 'node') {
+    const what = b.kind === 'environment' ? 'Environment' : 'Deployment Node';
+    const technology = b.technology && b.technology !== what ? `: ${b.technology}` : '';
+    const proposal = b.assumption ? `, ${proposedText(b.assumption)}` : '';
+    return [
+      { text: b.name, style: 'boundaryName' },
+      { text: `[${what}${technology}${proposal}]`, style: 'boundaryMeta' },
+    ];
+  }
   const kind = b.kind === 'system' ? 'Software System' : 'Container';
   return [
     { text: b.name, style: 'boundaryName' },

@@ -2,13 +2,22 @@
 import type { DiagramShape, DiagramView } from './types';
 
 export interface LegendItem {
-  kind: 'person' | 'system' | 'container' | 'component' | 'boundary' | 'relationship';
+  kind:
+    | 'person'
+    | 'system'
+    | 'container'
+    | 'component'
+    | 'infrastructure'
+    | 'proposed'
+    | 'boundary'
+    | 'node'
+    | 'relationship';
   shape?: DiagramShape;
   external?: boolean;
   label: string;
 }
 
-const ORDER = ['person', 'system', 'container', 'component'] as const;
+const ORDER = ['person', 'system', 'container', 'component', 'infrastructure'] as const;
 
 /** The legend entries of `view`, in a fixed order, each kind once. */
 export function legendItems(view: DiagramView): LegendItem[] {
@@ -22,9 +31,13 @@ export function legendItems(view: DiagramView): LegendItem[] {
   for (const kind of ORDER) {
     for (const e of view.elements) {
       if (e.kind !== kind) continue;
-      const name = { person: 'Person', system: 'Software system', container: 'Container', component: 'Component' }[
-        kind
-      ];
+      const name = {
+        person: 'Person',
+        system: 'Software system',
+        container: view.kind === 'deployment' ? 'Container instance' : 'Container',
+        component: 'Component',
+        infrastructure: 'Infrastructure',
+      }[kind];
       if (e.external) continue;
       const shapeName = e.shape === 'database' ? ' (data store)' : e.shape === 'queue' ? ' (queue)' : '';
       add(`${kind}:${e.shape}`, { kind, shape: e.shape, label: `${name}${shapeName}` });
@@ -39,7 +52,13 @@ export function legendItems(view: DiagramView): LegendItem[] {
       label: `External ${e.kind === 'system' ? 'system' : e.kind}${e.shape === 'database' ? ' (data store)' : e.shape === 'queue' ? ' (queue)' : ''}`,
     });
   }
-  if (view.boundaries.length) add('boundary', { kind: 'boundary', label: 'Boundary' });
+  if (view.elements.some((e) => e.assumption) || view.boundaries.some((b) => b.assumption)) {
+    add('proposed', { kind: 'proposed', label: 'Proposed technology (an assumption)' });
+  }
+  for (const b of view.boundaries) {
+    if (b.kind === 'node' || b.kind === 'environment') add('node', { kind: 'node', label: 'Deployment node' });
+    else add('boundary', { kind: 'boundary', label: 'Boundary' });
+  }
   if (view.relationships.length) add('relationship', { kind: 'relationship', label: 'Relationship (uses →)' });
   return items;
 }

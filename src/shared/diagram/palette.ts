@@ -22,6 +22,8 @@ export interface Palette {
   system: Swatch;
   container: Swatch;
   component: Swatch;
+  /** Deployment infrastructure: load balancers, gateways, queue services, collectors. */
+  infrastructure: Swatch;
   external: Swatch;
   /** Extra emphasis for the selected element. */
   selection: string;
@@ -40,6 +42,7 @@ export const LIGHT: Palette = {
   system: { fill: '#1168bd', stroke: '#0b4884', text: '#ffffff' },
   container: { fill: '#2a6aad', stroke: '#1a4f87', text: '#ffffff' },
   component: { fill: '#dcebfa', stroke: '#5b8fc7', text: '#0f2a44' },
+  infrastructure: { fill: '#f4efe3', stroke: '#8a7444', text: '#2b2416' },
   external: { fill: '#6b6b6b', stroke: '#4d4d4d', text: '#ffffff' },
   selection: '#e0761a',
   strokeWidth: 1.5,
@@ -55,6 +58,7 @@ export const DARK: Palette = {
   system: { fill: '#1560aa', stroke: '#6aa6e3', text: '#ffffff' },
   container: { fill: '#24578c', stroke: '#6e9fd1', text: '#ffffff' },
   component: { fill: '#1e3a57', stroke: '#6e9fd1', text: '#e8f1fb' },
+  infrastructure: { fill: '#3a3326', stroke: '#b9a57a', text: '#f4eddc' },
   external: { fill: '#4f4f4f', stroke: '#8c8c8c', text: '#ffffff' },
   selection: '#f0a04b',
   strokeWidth: 1.5,
@@ -71,6 +75,7 @@ export const HIGH_CONTRAST: Palette = {
   system: { fill: '#000000', stroke: '#6fc3df', text: '#ffffff' },
   container: { fill: '#000000', stroke: '#6fc3df', text: '#ffffff' },
   component: { fill: '#000000', stroke: '#6fc3df', text: '#ffffff' },
+  infrastructure: { fill: '#000000', stroke: '#f38518', text: '#ffffff' },
   external: { fill: '#000000', stroke: '#ffffff', text: '#ffffff' },
   selection: '#f38518',
   strokeWidth: 2.5,
@@ -86,12 +91,13 @@ export const HIGH_CONTRAST_LIGHT: Palette = {
   system: { fill: '#ffffff', stroke: '#0f4a85', text: '#000000' },
   container: { fill: '#ffffff', stroke: '#0f4a85', text: '#000000' },
   component: { fill: '#ffffff', stroke: '#0f4a85', text: '#000000' },
+  infrastructure: { fill: '#ffffff', stroke: '#8f4a00', text: '#000000' },
   external: { fill: '#ffffff', stroke: '#000000', text: '#000000' },
   selection: '#b5200d',
   strokeWidth: 2.5,
 };
 
-const KINDS = ['person', 'system', 'container', 'component'] as const;
+const KINDS = ['person', 'system', 'container', 'component', 'infrastructure'] as const;
 
 /** CSS custom properties for a palette; `vars` replaces some with VS Code variables (page only). */
 function properties(p: Palette, vars: Partial<Record<'background' | 'text' | 'border', string>> = {}): string {
@@ -131,6 +137,10 @@ ${KINDS.map(
 .af-diagram .af-external .af-shape { fill: var(--af-external-fill); stroke: var(--af-external-stroke); }
 .af-diagram .af-external text { fill: var(--af-external-text); }
 .af-diagram .af-boundary-shape { fill: none; stroke: var(--af-boundary); stroke-width: 1.5; stroke-dasharray: 7 5; }
+.af-diagram .af-proposed .af-shape { stroke-dasharray: 6 3; stroke-width: 2.5; }
+.af-diagram .af-legend-item.af-proposed .af-shape { fill: none; stroke: var(--af-text); }
+.af-diagram .af-boundary-node .af-boundary-shape { stroke-dasharray: none; }
+.af-diagram .af-boundary-environment .af-boundary-shape { stroke-dasharray: 2 4; stroke-width: 2; }
 .af-diagram .af-boundary text { fill: var(--af-text); }
 .af-diagram .af-boundary .af-boundary-meta { fill: var(--af-muted); }
 .af-diagram .af-edge-line { fill: none; stroke: var(--af-edge); stroke-width: 1.5; }

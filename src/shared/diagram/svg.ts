@@ -7,6 +7,7 @@
 import {
   type DiagramLayout,
   metaText,
+  proposedText,
   MARGIN,
   type PlacedEdge,
   type PlacedElement,
@@ -119,13 +120,15 @@ function shapeOf(p: PlacedElement): string {
 
 function elementSvg(p: PlacedElement): string {
   const e = p.element;
-  const classes = ['af-element', `af-${e.kind}`, e.external ? 'af-external' : ''].filter(Boolean).join(' ');
+  const classes = ['af-element', `af-${e.kind}`, e.external ? 'af-external' : '', e.assumption ? 'af-proposed' : '']
+    .filter(Boolean)
+    .join(' ');
   const cx = e.shape === 'queue' ? p.x + (p.width - 12) / 2 : p.x + p.width / 2;
   const label = `${e.name} (${e.kind}${e.external ? ', external' : ''})`;
   return (
     `<g class="${classes}" data-element-id="${escapeXml(e.id)}" role="graphics-symbol" aria-label="${escapeXml(label)}">` +
     // The whole description on hover: boxes of large views show only its beginning.
-    `<title>${escapeXml([e.name, metaText(e), e.description].filter(Boolean).join('\n'))}</title>` +
+    `<title>${escapeXml([e.name, metaText(e), e.assumption ? proposedText(e.assumption) : '', e.description].filter(Boolean).join('\n'))}</title>` +
     shapeOf(p) +
     textBlock(p.lines, cx, p.y + p.textTop) +
     '</g>'
@@ -195,9 +198,13 @@ function legendSvg(
     }
     if (item.kind === 'relationship') {
       out.push(`<g class="af-legend-item"><path class="af-edge-line" d="M${n(cx)},${n(cy + 11)} H${n(cx + 26)}"/></g>`);
-    } else if (item.kind === 'boundary') {
+    } else if (item.kind === 'proposed') {
       out.push(
-        `<g class="af-legend-item af-boundary"><rect class="af-boundary-shape" x="${n(cx)}" y="${n(cy)}" width="26" height="22" rx="3"/></g>`,
+        `<g class="af-legend-item af-proposed"><rect class="af-shape" x="${n(cx)}" y="${n(cy)}" width="26" height="22" rx="4"/></g>`,
+      );
+    } else if (item.kind === 'boundary' || item.kind === 'node') {
+      out.push(
+        `<g class="af-legend-item af-boundary${item.kind === 'node' ? ' af-boundary-node' : ''}"><rect class="af-boundary-shape" x="${n(cx)}" y="${n(cy)}" width="26" height="22" rx="3"/></g>`,
       );
     } else {
       const classes = ['af-legend-item', `af-${item.kind}`, item.external ? 'af-external' : '']
@@ -238,7 +245,7 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
       .sort((a, b) => a.depth - b.depth)
       .map(
         (b) =>
-          `<g class="af-boundary" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${boundaryLabel(b.lines, b.x + 16, b.y + 8)}</g>`,
+          `<g class="af-boundary af-boundary-${b.boundary.kind}" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${boundaryLabel(b.lines, b.x + 16, b.y + 8)}</g>`,
       ),
     ...layout.edges.map((e) => edgeSvg(e, marker)),
     ...layout.elements.map(elementSvg),

@@ -9,7 +9,7 @@
 export type DiagramShape = 'person' | 'box' | 'database' | 'queue';
 
 /** What an element is in C4 terms. */
-export type DiagramElementKind = 'person' | 'system' | 'container' | 'component';
+export type DiagramElementKind = 'person' | 'system' | 'container' | 'component' | 'infrastructure';
 
 /** One element of a view. */
 export interface DiagramElement {
@@ -22,14 +22,20 @@ export interface DiagramElement {
   external: boolean;
   /** The boundary the element is drawn in. */
   boundary?: string;
+  /** The assumption (`A-n`) that proposes its technology (the PRD named none): drawn as "proposed". */
+  assumption?: string;
 }
 
-/** A boundary around elements (a software system, a container; later deployment nodes, nested). */
+/** A boundary around elements (a software system, a container, an environment, a deployment node). */
 export interface DiagramBoundary {
   id: string;
-  kind: 'system' | 'container';
+  kind: 'system' | 'container' | 'environment' | 'node';
   name: string;
   external: boolean;
+  /** A deployment node's technology. */
+  technology?: string;
+  /** The assumption that proposes a deployment node's technology. */
+  assumption?: string;
   /** The enclosing boundary, for nested boundaries. */
   parent?: string;
 }
@@ -45,7 +51,7 @@ export interface DiagramRelationship {
 /** Everything one view draws. */
 export interface DiagramView {
   key: string;
-  kind: 'context' | 'container' | 'component';
+  kind: 'context' | 'container' | 'component' | 'deployment';
   title: string;
   elements: DiagramElement[];
   boundaries: DiagramBoundary[];

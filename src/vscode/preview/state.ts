@@ -8,6 +8,7 @@ import { renderC4Views, stripInitDirectives } from '../../core/c4/mermaid';
 import { parseMermaidC4 } from '../../core/c4/mermaidParse';
 import type { C4ViewData } from '../../core/c4/view';
 import { checkC4 } from '../../core/c4/consistency';
+import { deploymentMermaid, deploymentViewData, instanceId } from '../../core/c4/deploymentView';
 import type { StepView, WorkflowView } from '../../core/events';
 import { type ExitReport, criterionState, evaluateExitCriteria } from '../../core/exitCriteria';
 import { approvalStatus, voidingText } from '../../core/approval';
@@ -125,7 +126,7 @@ function buildSteps(steps: readonly StepView[]): PreviewStep[] {
 
 function buildDiagrams(model: C4Model): PreviewDiagram[] {
   const issues = checkC4(model);
-  return renderC4Views(model).map((v) => {
+  const diagrams = renderC4Views(model).map((v) => {
     const diagram: PreviewDiagram = {
       key: v.key,
       level: v.level,
@@ -138,10 +139,23 @@ function buildDiagrams(model: C4Model): PreviewDiagram[] {
     if (v.containerId !== undefined) diagram.containerId = v.containerId;
     return diagram;
   });
+  const deployment = deploymentViewData(model);
+  if (deployment && deployment.elements.length > 0) {
+    diagrams.push({
+      key: deployment.key,
+      level: 4,
+      title: deployment.title,
+      file: LAYOUT.c4Deployment,
+      mermaid: deploymentMermaid(deployment),
+      view: diagramViewOf(deployment),
+      issues: issues.filter((i) => /^deployment\b/i.test(i.message)).map((i) => i.message),
+    });
+  }
+  return diagrams;
 }
 
 /** The renderer's part of a core view (the two types have the same shape; the compiler checks it). */
-function diagramViewOf(v: C4ViewData): DiagramView {
+function diagramViewOf(v: DiagramView | C4ViewData): DiagramView {
   return {
     key: v.key,
     kind: v.kind,
@@ -208,6 +222,51 @@ function buildElements(bundle: Bundle): Record<string, PreviewElement> {
       technology: c.technology,
       parent: c.container,
     });
+  }
+  const d = model.deployment;
+  if (d) {
+    const assumed = (a: string | undefined): { assumption?: string } => (a ? { assumption: a } : {});
+    for (const e of d.environments)
+      add({ id: e.id, name: e.name, kind: 'environment', external: false, description: e.description });
+    for (const n of d.nodes) {
+      add({
+        id: n.id,
+        name: n.name,
+        kind: 'node',
+        external: false,
+        description: n.description,
+        technology: n.technology,
+        parent: n.parent ?? n.environment,
+        ...assumed(n.assumption),
+      });
+    }
+    for (const i of d.infrastructure) {
+      add({
+        id: i.id,
+        name: i.name,
+        kind: 'infrastructure',
+        external: false,
+        description: i.description,
+        technology: i.technology,
+        parent: i.node,
+        ...assumed(i.assumption),
+      });
+    }
+    const containers = new Map(model.containers.map((c) => [c.id, c]));
+    for (const x of d.deployments) {
+      const c = containers.get(x.container);
+      if (!c) continue;
+      const sizing = [x.instances, x.size].filter(Boolean).join(' × ');
+      add({
+        id: instanceId(x),
+        name: c.name,
+        kind: 'container',
+        external: false,
+        description: [sizing, c.description].filter(Boolean).join(' — '),
+        technology: c.technology,
+        parent: x.node,
+      });
+    }
   }
   return out;
 }

@@ -1,10 +1,22 @@
 /** Step 3, Service Design: containers and components (C4 levels 2 and 3), API contracts and communication. */
 import { EMPTY_C4, type C4Container } from '../../../src/core/model';
 import { slugOf } from '../prd';
-import { ADDITIONS_SECTION } from '../../../src/core/steps';
+import { ADDITIONS_SECTION, stepById } from '../../../src/core/steps';
 import { additionsFor } from './additions';
 import type { Design } from './design';
 import { assemble, bullets, code, ids, jsonBlock, perfLine } from './markdown';
+
+/** The fallback technology of the web app, used when the PRD names no front-end framework. */
+const DEFAULT_WEB_TECHNOLOGY = 'TypeScript, React';
+
+/**
+ * A technology the PRD did not name is the model's proposal: the container cites the assumption
+ * that proposes it (the step's first assumption, defined in its additions block).
+ */
+function proposed(d: Design): (c: C4Container) => C4Container {
+  const first = `A-${stepById(d.step).ids?.from ?? 1}`;
+  return (c) => (c.id === d.el.web?.id && c.technology === DEFAULT_WEB_TECHNOLOGY ? { ...c, assumption: first } : c);
+}
 
 /** Step 3's document. */
 export function step3(d: Design): string {
@@ -58,7 +70,7 @@ export function step3(d: Design): string {
       `Level 2 and level 3 additions to the model of step 2 (${code(el.system.id)} and its neighbours keep their ids).`,
       '',
       jsonBlock('archflow-c4', {
-        containers: added.containers,
+        containers: added.containers.map(proposed(d)),
         components: added.components,
         relationships: added.relationships,
       }),
