@@ -11,13 +11,22 @@ import {
 } from '../core/config';
 import type { RunSummary } from '../core/engine';
 import type { ConflictResolver, EngineEvent } from '../core/events';
-import type { ExitReport } from '../core/exitCriteria';
+import { type ExitReport, criterionState } from '../core/exitCriteria';
 import { createWorkflow } from '../core/factory';
 import type { Logger } from '../core/log';
 import { describeUsage } from '../core/llm/types';
 import { STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../core/steps';
 import { readSnapshot, readWorkflowView } from '../core/snapshot';
-import { cliCriterionReasons, cliErrorText, cliKeptText, cliResolveText } from './messages';
+import {
+  cliApprovalVoidWarning,
+  cliApprovalVoidedLine,
+  cliCriterionReasons,
+  cliErrorText,
+  cliKeptText,
+  cliMissingDerivedLine,
+  cliRegeneratedLine,
+  cliResolveText,
+} from './messages';
 import { exportSvgViews } from './export';
 import { retryFromEnv } from './retryEnv';
 import { serveMcp } from '../mcp/command';
@@ -27,9 +36,9 @@ const USAGE = `Usage:
                            [--max-tokens N] [--with-prerequisites] [--yes] [--fresh] [--verbose]
   archflow resolve <dir> [--prd <PRD.md>] [--rounds N] [--yes]
   archflow revise <dir> --step N --comment <text> [--prd <PRD.md>] [--yes]
-  archflow status <dir> [--json]
-  archflow check <dir> [--json]
-  archflow approve <dir> --name <name> --role <role> [--comment <text>]
+  archflow status <dir> [--json] [--required-approvals "CTO,Security lead"]
+  archflow check <dir> [--json] [--required-approvals "CTO,Security lead"]
+  archflow approve <dir> --name <name> --role <role> [--comment <text>] [--required-approvals …]
   archflow export <dir> [--format svg]
   archflow mcp [--dir <output folder>] [--prd <PRD.md>] [--model ID] [--max-tokens N] [--concurrency N]
 
@@ -49,7 +58,13 @@ deployment view); it exits 0 only when all five are met and there is no consiste
 --json prints the whole report (criteria, allMet, the requirement traceability matrix as
 "trace", and "consistency").
 approve records the approval of ARCHITECTURE.md as it is now in archflow.json; any later
-change to ARCHITECTURE.md voids it.
+change to ARCHITECTURE.md voids it (archflow.json keeps every approval and what voided it).
+design prints a warning line before a run that voids a standing approval, and runs on; run
+approve again afterwards. --required-approvals lists the roles that must each approve the
+current content (the archflow.requiredApprovals setting of VS Code); without it one approval
+of any role meets the criterion. check reports each criterion as met (with its evidence), not
+met, or not yet (its steps are not done or are stale); status names derived files that are
+missing, which the next design writes again without calling the model.
 export writes every C4 view as diagrams/<view>.svg (title, legend, the preview's layout); PNG is
 exported from the preview panel or the "Archflow: Export Diagrams" command.
 mcp serves Archflow's tools (run the workflow, exit criteria, open findings, C4 model, step
@@ -79,6 +94,7 @@ const VALUE_FLAGS = new Set([
   'prd',
   'rounds',
   'step',
+  'required-approvals',
 ]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -200,6 +216,11 @@ function cliEngine(p: Parsed, outputDir: string, prd: string): ReturnType<typeof
     resolveConflict,
     reviewRevisions: !yes,
     log: stderrLogger(p.flags.has('verbose')),
+    // The CLI asks nothing: it warns on stderr and the run goes on (approve again afterwards).
+    confirmApprovalVoid: async ({ approval, reason }) => {
+      process.stderr.write(cliApprovalVoidWarning(approval, reason) + '\n');
+      return true;
+    },
   });
 }
 
@@ -296,6 +317,8 @@ async function design(p: Parsed): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+  for (const a of summary.voidedApprovals ?? []) process.stderr.write(cliApprovalVoidedLine(a) + '\n');
+  if (summary.regenerated?.length) process.stderr.write(cliRegeneratedLine(summary.regenerated) + '\n');
   // Every planned step (the requested ones, plus prerequisites when asked) either finished or not.
   const ok = summary.failed.length === 0 && summary.skipped.length === 0 && !summary.cancelled;
   process.stderr.write(
@@ -304,11 +327,27 @@ async function design(p: Parsed): Promise<number> {
   return summary.cancelled ? 130 : ok ? 0 : 1;
 }
 
+/** The roles of --required-approvals ("CTO,Security lead"); empty: one approval of any role suffices. */
+function requiredApprovalsFlag(p: Parsed): string[] {
+  const v = textFlag(p, 'required-approvals');
+  return v === undefined
+    ? []
+    : v
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
+}
+
+const STATE_MARK = { met: '✔ met    ', unmet: '✖ not met', 'not-yet': '… not yet' } as const;
+
 async function status(p: Parsed): Promise<number> {
   const dir = path.resolve(p.positional[1] ?? DEFAULT_OUTPUT_FOLDER);
-  const view = await readWorkflowView(dir);
+  const snapshot = await readSnapshot(dir, { requiredApprovals: requiredApprovalsFlag(p) });
+  const { view } = snapshot;
+  const missing = snapshot.missingDerived ?? [];
+  const approval = snapshot.report?.criteria.find((c) => c.id === 'approval');
   if (p.flags.has('json')) {
-    process.stdout.write(JSON.stringify(view, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...view, missingDerived: missing, approval }, null, 2) + '\n');
   } else {
     process.stdout.write(`Archflow run in ${dir}${view.prdPath ? ` (PRD ${view.prdPath})` : ''}\n`);
     for (const s of view.steps) {
@@ -321,8 +360,14 @@ async function status(p: Parsed): Promise<number> {
         `${s.status.padEnd(11)} ${stepTitle(s.id)}${u}${s.reason ? `\n            ${s.reason}` : ''}\n`,
       );
     }
+    for (const f of missing) process.stdout.write(cliMissingDerivedLine(f) + '\n');
+    if (approval) {
+      process.stdout.write(`${STATE_MARK[criterionState(approval)]}  ${approval.title}\n`);
+      for (const r of [...cliCriterionReasons(approval), ...(approval.evidence ?? [])])
+        process.stdout.write(`           ${terminalText(r)}\n`);
+    }
   }
-  return view.steps.every((s) => s.status === 'done') ? 0 : 1;
+  return view.steps.every((s) => s.status === 'done') && missing.length === 0 ? 0 : 1;
 }
 
 /** Text from the design files made safe for a terminal: no escape sequences or line breaks. */
@@ -341,20 +386,24 @@ async function outputFolder(p: Parsed): Promise<string> {
 }
 
 /** Evaluates the exit criteria of an output folder from the files as they are on disk. */
-async function exitReport(dir: string): Promise<ExitReport> {
-  const { report } = await readSnapshot(dir, { always: true });
+async function exitReport(dir: string, requiredApprovals: string[]): Promise<ExitReport> {
+  const { report } = await readSnapshot(dir, { always: true, requiredApprovals });
   return report!;
 }
 
 async function check(p: Parsed): Promise<number> {
-  const { report, consistency = [] } = await readSnapshot(await outputFolder(p), { always: true });
+  const { report, consistency = [] } = await readSnapshot(await outputFolder(p), {
+    always: true,
+    requiredApprovals: requiredApprovalsFlag(p),
+  });
   const errors = consistency.filter((i) => i.level === 'error');
   if (p.flags.has('json')) {
     process.stdout.write(JSON.stringify({ ...report!, consistency }, null, 2) + '\n');
   } else {
     for (const c of report!.criteria) {
-      process.stdout.write(`${c.met ? '✔ met    ' : '✖ not met'}  ${c.title}\n`);
+      process.stdout.write(`${STATE_MARK[criterionState(c)]}  ${c.title}\n`);
       for (const r of cliCriterionReasons(c)) process.stdout.write(`           ${terminalText(r)}\n`);
+      for (const e of c.evidence ?? []) process.stdout.write(`           evidence: ${terminalText(e)}\n`);
     }
     const warnings = consistency.length - errors.length;
     process.stdout.write(
@@ -390,7 +439,7 @@ async function approve(p: Parsed): Promise<number> {
   process.stdout.write(
     `Recorded the approval of ARCHITECTURE.md (${approval.documentHash.slice(0, 19)}…) by ${approval.name} (${approval.role}) on ${approval.date.slice(0, 10)}.\n`,
   );
-  const open = (await exitReport(dir)).criteria.filter((c) => !c.met);
+  const open = (await exitReport(dir, requiredApprovalsFlag(p))).criteria.filter((c) => !c.met);
   if (open.length > 0) {
     process.stderr.write(
       `archflow: note: not met yet: ${open.map((c) => c.title).join('; ')}. Run "archflow check" for the reasons.\n`,

@@ -2,6 +2,8 @@
 import type { ResolveResult } from '../core/engine';
 import type { EngineEvent } from '../core/events';
 import type { CriterionResult } from '../core/exitCriteria';
+import type { Approval } from '../core/state';
+import { LAYOUT } from '../core/steps';
 import { type Remedies, explain, reasonsWithAction } from '../core/problems';
 
 /** The remedy for each kind of problem, as a command-line user acts on it. */
@@ -68,4 +70,25 @@ export function cliResolveText(r: ResolveResult, accepted: boolean): string[] {
     );
   }
   return lines;
+}
+
+/** The warning line before a run voids an approval: the run goes on (the CLI asks nothing). */
+export function cliApprovalVoidWarning(approval: Approval, reason: string): string {
+  return `archflow: warning: ${reason} voids the approval of ${LAYOUT.architecture} by ${approval.name} (${approval.role}) of ${approval.date.slice(0, 10)} if it changes the document; run "archflow approve" again afterwards to re-approve.`;
+}
+
+/** After a run: what it voided (as every host words it: "approval voided by <what> on <date>"). */
+export function cliApprovalVoidedLine(approval: Approval): string {
+  const v = approval.voided;
+  return `archflow: approval by ${approval.name} (${approval.role}) voided${v ? ` by ${v.by} on ${v.date.slice(0, 10)}` : ''}.`;
+}
+
+/** After a run that wrote missing derived files again. */
+export function cliRegeneratedLine(files: readonly string[]): string {
+  return `archflow: wrote the missing derived files again (no model call): ${files.join(', ')}`;
+}
+
+/** A derived file that `status` finds missing. */
+export function cliMissingDerivedLine(file: string): string {
+  return `missing     ${file} (derived: "archflow design" writes it again without calling the model)`;
 }

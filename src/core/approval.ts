@@ -75,16 +75,92 @@ function isApproval(a: unknown): a is Approval {
   );
 }
 
+/** What voids an approval when nothing recorded it: an edit of the document outside Archflow. */
+export const HAND_EDIT_VOIDING = `${LAYOUT.architecture} edited by hand`;
+
+/** The approval entries of a state that have every field. */
+export function approvalsOf(state: { approvals?: unknown }): Approval[] {
+  return Array.isArray(state.approvals) ? state.approvals.filter(isApproval) : [];
+}
+
+/** Role names compare without case and surrounding spaces ("security lead" meets "Security lead"). */
+function sameRole(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** The required roles as a clean list (trimmed, no empties, no repeats). */
+export function requiredRoles(roles: readonly string[] | undefined): string[] {
+  const out: string[] = [];
+  for (const r of roles ?? []) {
+    const t = typeof r === 'string' ? r.trim() : '';
+    if (t && !out.some((o) => sameRole(o, t))) out.push(t);
+  }
+  return out;
+}
+
+/** What an approval that no longer counts was voided by, and when (undefined date: not recorded yet). */
+export interface VoidedApproval {
+  approval: Approval;
+  by: string;
+  date?: string;
+}
+
+export interface ApprovalStatus {
+  /** The latest approval of ARCHITECTURE.md as it is now. */
+  current?: Approval;
+  /** The latest approval when it no longer counts (the document changed, or is gone). */
+  voided?: Approval;
+  /** What voided `voided` (the recorded voiding, or a hand edit Archflow has not recorded yet). */
+  voidedBy?: VoidedApproval;
+  /** Every approval of the current content, oldest first. */
+  approvals: Approval[];
+  /** Required roles without an approval of the current content (empty when none is required). */
+  missingRoles: string[];
+}
+
 /**
- * The latest approval, as `current` when it was given for ARCHITECTURE.md as it is now, else as `voided`
- * (the document changed, or is gone, since). Both undefined when nobody approved yet.
+ * The approvals of ARCHITECTURE.md as it is now, the latest one that no longer counts (and what voided
+ * it), and the required roles still missing. An approval counts when it was given for the current hash
+ * and nothing recorded a voiding of it.
  */
-export function approvalStatus(bundle: Bundle): { current?: Approval; voided?: Approval } {
-  const approvals = Array.isArray(bundle.state.approvals) ? bundle.state.approvals.filter(isApproval) : [];
-  const latest = approvals[approvals.length - 1];
-  if (!latest) return {};
+export function approvalStatus(bundle: Bundle, required: readonly string[] = []): ApprovalStatus {
+  const all = approvalsOf(bundle.state);
   const now = bundle.architecture === undefined ? undefined : architectureHash(bundle.architecture);
-  return latest.documentHash === now ? { current: latest } : { voided: latest };
+  const counts = (a: Approval): boolean => a.documentHash === now && !a.voided;
+  const approvals = all.filter(counts);
+  const roles = requiredRoles(required);
+  const missingRoles = roles.filter((r) => !approvals.some((a) => sameRole(a.role, r)));
+  const latest = all[all.length - 1];
+  if (!latest) return { approvals, missingRoles };
+  if (counts(latest)) return { current: latest, approvals, missingRoles };
+  const voidedBy: VoidedApproval = latest.voided
+    ? { approval: latest, by: latest.voided.by, date: latest.voided.date }
+    : { approval: latest, by: now === undefined ? `${LAYOUT.architecture} deleted` : HAND_EDIT_VOIDING };
+  return { current: approvals[approvals.length - 1], voided: latest, voidedBy, approvals, missingRoles };
+}
+
+/** "approval voided by <what> on <date>", the words every host shows after a voiding. */
+export function voidingText(v: VoidedApproval): string {
+  return `approval voided by ${v.by}${v.date ? ` on ${v.date.slice(0, 10)}` : ''}`;
+}
+
+/**
+ * Marks every approval that still stands but was given for another content than `documentHash`
+ * (undefined: the document is gone) as voided by `by` at `date`. Returns the approvals it voided.
+ */
+export function voidStaleApprovals(
+  state: { approvals: Approval[] },
+  documentHash: string | undefined,
+  by: string,
+  date: Date,
+): Approval[] {
+  const voided: Approval[] = [];
+  for (const a of state.approvals) {
+    if (!isApproval(a) || a.voided || a.documentHash === documentHash) continue;
+    a.voided = { by, date: date.toISOString() };
+    voided.push(a);
+  }
+  return voided;
 }
 
 /**
@@ -112,6 +188,8 @@ export async function recordApproval(
     date: now.toISOString(),
     documentHash: architectureHash(document),
   };
+  // A hand edit since the last approval voided it: the history says so before the new approval.
+  voidStaleApprovals(state, approval.documentHash, HAND_EDIT_VOIDING, now);
   state.approvals = [...(Array.isArray(state.approvals) ? state.approvals : []), approval];
   state.updatedAt = now.toISOString();
   await store.write(LAYOUT.state, serializeState(state));

@@ -4,6 +4,7 @@ import { isAdrFileName } from './adr/slug';
 import { readDeployment } from './c4/deployment';
 import { isRecord } from './c4/jsonBlock';
 import { parseC4Json } from './c4/parse';
+import { DIAGRAMS_DIR } from './c4/viewFiles';
 import { parseFindingsTable } from './findings';
 import type { AdrRecord, C4Model, Finding, Requirement } from './model';
 import { type Addition, type Definition, parseAdditionsSection, registerDefinitions } from './register';
@@ -38,6 +39,8 @@ export interface Bundle {
   adrs: AdrFile[];
   adrIndex?: string;
   architecture?: string;
+  /** The `.mmd` view files in the diagrams folder, by path relative to the output folder (absent in hand-built bundles). */
+  viewFiles?: Record<string, string>;
 }
 
 /** The ADR files that have a number, as full records (absent fields empty), for the index. */
@@ -115,6 +118,11 @@ export async function loadBundle(store: FolderReader): Promise<Bundle> {
     const parsed = parseAdrFile(text, file);
     adrs.push({ file, text, record: parsed.record ?? {}, missing: parsed.missing });
   }
+  const viewFiles: Record<string, string> = {};
+  for (const name of (await store.list(DIAGRAMS_DIR)).filter((n) => n.endsWith('.mmd')).sort()) {
+    const text = await store.read(`${DIAGRAMS_DIR}/${name}`);
+    if (text !== undefined) viewFiles[`${DIAGRAMS_DIR}/${name}`] = text;
+  }
   const inventory = documents[stepWithBlock('requirements').id];
   const review = documents[stepWithBlock('findings').id];
   const additions: Addition[] = [];
@@ -138,5 +146,6 @@ export async function loadBundle(store: FolderReader): Promise<Bundle> {
     adrs,
     adrIndex: await store.read(LAYOUT.adrIndex),
     architecture: await store.read(LAYOUT.architecture),
+    viewFiles,
   };
 }

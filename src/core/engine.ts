@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { type CallTally, runAgentStep } from './agentStep';
+import { HAND_EDIT_VOIDING, approvalsOf, architectureHash, voidStaleApprovals } from './approval';
 import { loadBundle } from './bundle';
 import { DERIVED_WRITERS } from './derived';
 import type { ConflictResolver, EngineEvent, WorkflowView } from './events';
@@ -32,7 +33,7 @@ import { acquireRunLock } from './runLock';
 import { RunFiles } from './runFiles';
 import { RunState } from './runState';
 import { runDag } from './scheduler';
-import { type StepRecord, deriveView, loadState } from './state';
+import { type Approval, type StepRecord, deriveView, loadState } from './state';
 import { StepError } from './stepError';
 import { stepFiles } from './stepFiles';
 import { type RunPrd, gatherStepInputs } from './stepInputs';
@@ -84,6 +85,12 @@ export interface EngineOptions {
   reviewRevisions?: boolean;
   log: Logger;
   now?: () => Date;
+  /**
+   * Asked BEFORE a run that would change an approved ARCHITECTURE.md (its plan runs a step while an
+   * approval of the current content stands): `reason` names the run. false = the run does not start and
+   * nothing is written. Without it the run goes on (the voiding is recorded in archflow.json either way).
+   */
+  confirmApprovalVoid?: (info: { approval: Approval; reason: string }) => Promise<boolean>;
 }
 
 export interface RunOptions {
@@ -123,6 +130,12 @@ export interface RunSummary {
   addressed: string[];
   /** Steps that were revised with nothing to change, or not called because nothing changed for them. */
   unchanged?: StepId[];
+  /** The user kept the approval (confirmApprovalVoid said no): the run did not start. */
+  declined?: 'approval';
+  /** Approvals this run voided (their `voided` says by what and when). */
+  voidedApprovals?: Approval[];
+  /** Derived files that were missing and were written again (no step had to run for them). */
+  regenerated?: string[];
 }
 
 /** One round of `resolve`: the steps revised, and the blocking findings before and after. */
@@ -280,9 +293,30 @@ export class WorkflowEngine {
         { missing },
       );
     }
+    const architectureBefore = await files.read(LAYOUT.architecture);
+    const hashBefore = architectureBefore === undefined ? undefined : architectureHash(architectureBefore);
+    const standing = approvalsOf(state.current).filter((a) => !a.voided && a.documentHash === hashBefore);
+    const reason = `the run of ${plan.run.map((s) => stepTitle(s)).join(', ')}`;
+    if (plan.run.length > 0 && standing.length > 0 && this.options.confirmApprovalVoid) {
+      const approval = standing[standing.length - 1]!;
+      if (!(await this.options.confirmApprovalVoid({ approval, reason }))) {
+        log.info(`Run not started: the approval by ${approval.name} (${approval.role}) is kept.`);
+        return {
+          done: [],
+          failed: [],
+          skipped: [],
+          cancelled: false,
+          declined: 'approval',
+          revised: [],
+          addressed: [],
+        };
+      }
+    }
     const prdRel = path.relative(this.options.outputDir, this.options.prdPath).split(path.sep).join('/');
     await state.update((s) => {
       s.prd = { path: prdRel, hash: prd.hash };
+      // A hand edit since the approval voided it: the history says so now that Archflow sees it.
+      voidStaleApprovals(s, hashBefore, HAND_EDIT_VOIDING, this.now());
     });
     // The next run tells each step what changed in the PRD since it ran.
     await writePrdSnapshot(files, prd.hash, prd.text);
@@ -326,10 +360,22 @@ export class WorkflowEngine {
       },
       options.signal,
     );
-    if (result.done.length > 0) {
-      await this.writeDerived(run).catch((err: Error) => {
-        log.error(`Could not assemble the documents: ${err.message}`);
+    // After steps ran every derived file is rebuilt; otherwise only the missing ones are written again.
+    const regenerated = await this.writeDerived(run, result.done.length === 0).catch((err: Error) => {
+      log.error(`Could not assemble the documents: ${err.message}`);
+      return [] as string[];
+    });
+    if (result.done.length === 0 && regenerated.length > 0) {
+      log.info(`Wrote the missing derived files again: ${regenerated.join(', ')}.`);
+    }
+    const architectureAfter = await files.read(LAYOUT.architecture);
+    const hashAfter = architectureAfter === undefined ? undefined : architectureHash(architectureAfter);
+    let voidedApprovals: Approval[] = [];
+    if (hashAfter !== hashBefore) {
+      await state.update((s) => {
+        voidedApprovals = voidStaleApprovals(s, hashAfter, reason, this.now());
       });
+      for (const a of voidedApprovals) log.warn(`The approval by ${a.name} (${a.role}) was voided by ${reason}.`);
     }
     const cancelled = options.signal.aborted;
     log.info(
@@ -344,6 +390,8 @@ export class WorkflowEngine {
       revised,
       addressed: revised.flatMap((id) => (notes[id] ?? []).flatMap((n) => (n.id ? [n.id] : []))),
       unchanged: result.done.filter((id) => outcomes.get(id) === 'unchanged'),
+      ...(voidedApprovals.length > 0 ? { voidedApprovals } : {}),
+      ...(result.done.length === 0 && regenerated.length > 0 ? { regenerated } : {}),
     };
   }
 
@@ -611,8 +659,15 @@ export class WorkflowEngine {
     });
   }
 
-  /** Rebuilds every derived file from the design as the run left it, writer by writer. */
-  private async writeDerived(run: RunContext): Promise<void> {
+  /**
+   * Rebuilds every derived file from the design as the run left it, writer by writer; with `onlyMissing`
+   * writes only the derived files that do not exist (a deleted `.mmd`, index or ARCHITECTURE.md) or still
+   * hold an older version Archflow wrote, and leaves edited ones alone. Returns the files that were missing.
+   */
+  private async writeDerived(run: RunContext, onlyMissing = false): Promise<string[]> {
+    const missing: string[] = [];
+    // Nothing to derive from a folder where no step has produced anything yet.
+    if (onlyMissing && !Object.values(run.state.current.steps).some((r) => r?.status === 'done')) return missing;
     for (const [i, writer] of DERIVED_WRITERS.entries()) {
       const bundle = await loadBundle(run.files);
       if (i === 0 && bundle.c4Errors.length > 0) {
@@ -627,8 +682,18 @@ export class WorkflowEngine {
         prdName: run.prd.name,
         list: (dir) => run.files.list(dir),
       });
-      for (const rel of out.obsolete ?? []) await run.writer.removeIfOurs(rel);
-      await run.writer.write(out.files);
+      const files = new Map<string, string>();
+      for (const [rel, text] of out.files) {
+        const now = await run.files.read(rel);
+        if (now === undefined) missing.push(rel);
+        // Without steps, a file is also redrawn when it still holds an older version of Archflow's own
+        // (the model changed since): a user's edit is left alone (check reports it).
+        const ours = now !== undefined && now !== text && run.state.known(rel).includes(hashText(now));
+        if (now === undefined || ours || !onlyMissing) files.set(rel, text);
+      }
+      if (!onlyMissing) for (const rel of out.obsolete ?? []) await run.writer.removeIfOurs(rel);
+      await run.writer.write(files);
     }
+    return missing;
   }
 }

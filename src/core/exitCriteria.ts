@@ -3,15 +3,17 @@ import { parseAdrIndex } from './adr/index';
 import { escapeInline } from './adr/render';
 import { adrNumberText, adrSlug } from './adr/slug';
 import { normalizeAdrKey } from './adr/parse';
-import { approvalStatus } from './approval';
+import { approvalStatus, requiredRoles, voidingText } from './approval';
 import type { AdrFile, Bundle } from './bundle';
 import { checkC4 } from './c4/consistency';
 import { componentViewIds } from './c4/mermaid';
+import { checkEmbeddedViews, checkViewFiles, viewIssueText } from './c4/viewFiles';
+import { criterionEvidence } from './evidence';
 import type { StepView, WorkflowView } from './events';
 import { renderFindings } from './findings';
 import { parseTable } from './markdown';
 import { type C4Model, type Finding, PERFORMANCE_CATEGORIES } from './model';
-import { LAYOUT, type StepDef, stepForC4Level, stepTitle, stepWithBlock } from './steps';
+import { LAYOUT, STEPS, type StepDef, stepForC4Level, stepTitle, stepWithBlock } from './steps';
 import { type TraceRow, traceRequirements } from './traceability';
 
 export type CriterionId = 'diagrams' | 'security' | 'performance' | 'adrs' | 'approval';
@@ -19,14 +21,42 @@ export type CriterionId = 'diagrams' | 'security' | 'performance' | 'adrs' | 'ap
 /** What the user does to meet a criterion, where a host has a command for it (each host words it). */
 export type CriterionAction = 'record-approval';
 
+/**
+ * met; unmet (with its reasons); or not-yet: its inputs are not done or are stale (a step failed, did not
+ * run, or must run again), so whatever the files say now cannot count as met.
+ */
+export type CriterionState = 'met' | 'unmet' | 'not-yet';
+
 /** One criterion: met or not, and for an unmet one every reason (which NFR, which rule, which finding). */
 export interface CriterionResult {
   id: CriterionId;
   title: string;
+  /** True only when `state` is met. */
   met: boolean;
   reasons: string[];
   /** Present when a host command meets it; the host appends its own wording to the reasons. */
   action?: CriterionAction;
+  /** Always set by `evaluateExitCriteria` (optional for results built by hand). */
+  state?: CriterionState;
+  /** What shows it is met: the views, the findings closed, the sections and ADRs tracing each NFR, the ADRs, the approvals. */
+  evidence?: string[];
+}
+
+/** What the criteria read besides the files: the roles whose approval is required (a host setting). */
+export interface ExitOptions {
+  requiredApprovals?: readonly string[];
+}
+
+/** The words of a state, as every report shows it. */
+export const CRITERION_STATE_TEXT: Readonly<Record<CriterionState, string>> = {
+  met: 'met',
+  unmet: 'not met',
+  'not-yet': 'not yet',
+};
+
+/** A result's state (results built by hand may lack it). */
+export function criterionState(c: CriterionResult): CriterionState {
+  return c.state ?? (c.met ? 'met' : 'unmet');
 }
 
 export interface ExitReport {
@@ -49,25 +79,57 @@ export const CRITERION_TITLES: Readonly<Record<CriterionId, string>> = {
 const MAX_REASONS = 50;
 
 /** Evaluates every criterion for a bundle read from disk and the derived step view. */
-export function evaluateExitCriteria(bundle: Bundle, view: WorkflowView): ExitReport {
+export function evaluateExitCriteria(bundle: Bundle, view: WorkflowView, options: ExitOptions = {}): ExitReport {
   const trace = traceRequirements(bundle.requirements, bundle.documents, bundle.adrs);
+  const diagramSteps = [...new Set(([1, 2, 3] as const).map((level) => stepForC4Level(level)))];
   const criteria: CriterionResult[] = [
-    result('diagrams', diagramReasons(bundle)),
-    result('security', securityReasons(bundle, view)),
-    result('performance', performanceReasons(bundle, trace)),
-    result('adrs', adrReasons(bundle, view)),
-    approvalResult(bundle),
+    result('diagrams', diagramReasons(bundle), stepProblems(view, diagramSteps)),
+    result('security', securityReasons(bundle, view), stepProblems(view, [stepWithBlock('findings')])),
+    result(
+      'performance',
+      performanceReasons(bundle, trace),
+      // While the inventory is not done, the design steps' staleness follows from it: say it once.
+      firstOf(stepProblems(view, [stepWithBlock('requirements')]), () =>
+        stepProblems(
+          view,
+          STEPS.filter((s) => s.traced),
+        ),
+      ),
+    ),
+    result('adrs', adrReasons(bundle, view), stepProblems(view, [stepWithBlock('adrs')])),
+    approvalResult(bundle, options),
   ];
+  const evidence = criterionEvidence(bundle, { trace }, options.requiredApprovals);
+  for (const c of criteria) if (c.met) c.evidence = evidence[c.id];
   return { criteria, allMet: criteria.every((c) => c.met), trace };
 }
 
-function result(id: CriterionId, reasons: string[], action?: CriterionAction): CriterionResult {
+/**
+ * A criterion from its reasons; `notYet` lists why its inputs are not done or are stale (then it is
+ * "not yet" whatever the files say, with those reasons first).
+ */
+function result(id: CriterionId, reasons: string[], notYet: string[] = [], action?: CriterionAction): CriterionResult {
+  const all = [...notYet, ...reasons.filter((r) => !notYet.includes(r))];
   const capped =
-    reasons.length > MAX_REASONS
-      ? [...reasons.slice(0, MAX_REASONS), `… and ${reasons.length - MAX_REASONS} more`]
-      : reasons;
-  const out: CriterionResult = { id, title: CRITERION_TITLES[id], met: reasons.length === 0, reasons: capped };
+    all.length > MAX_REASONS ? [...all.slice(0, MAX_REASONS), `… and ${all.length - MAX_REASONS} more`] : all;
+  const state: CriterionState = notYet.length > 0 ? 'not-yet' : all.length === 0 ? 'met' : 'unmet';
+  const out: CriterionResult = { id, title: CRITERION_TITLES[id], met: state === 'met', state, reasons: capped };
   return action && !out.met ? { ...out, action } : out;
+}
+
+/** `first` when it says anything, else `then()`. */
+function firstOf(first: string[], then: () => string[]): string[] {
+  return first.length > 0 ? first : then();
+}
+
+/** Why each of `defs` is not done and up to date (its problem once per step). */
+function stepProblems(view: WorkflowView, defs: readonly StepDef[]): string[] {
+  const out: string[] = [];
+  for (const def of new Set(defs)) {
+    const p = stepProblem(view, def);
+    if (p) out.push(p);
+  }
+  return out;
 }
 
 /** A sentence without its final period, so it can be followed by more text. */
@@ -123,7 +185,22 @@ function diagramReasons(bundle: Bundle): string[] {
     if (issue.rule === 'missing-level' && missingLevel.has(issue.level)) continue;
     reasons.push(`Level ${issue.level}: ${clause(issue.message)} (rule: ${issue.rule})`);
   }
+  reasons.push(...viewReasons(bundle, model));
   return reasons;
+}
+
+/** What a reviewer reads against the model: the `.mmd` files and the C4 blocks of the documents (file and line). */
+function viewReasons(bundle: Bundle, model: C4Model): string[] {
+  // A model that does not parse cleanly draws no files: its own errors are the reasons.
+  const files = bundle.c4Errors.length === 0 && bundle.viewFiles ? checkViewFiles(model, bundle.viewFiles) : [];
+  const documents: { file: string; text: string; generated?: boolean }[] = STEPS.flatMap((s) => {
+    const text = bundle.documents[s.id];
+    return text === undefined ? [] : [{ file: s.document, text }];
+  });
+  if (bundle.architecture !== undefined) {
+    documents.push({ file: LAYOUT.architecture, text: bundle.architecture, generated: bundle.c4Errors.length === 0 });
+  }
+  return [...files, ...checkEmbeddedViews(model, documents)].map((i) => clause(viewIssueText(i)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,20 +344,34 @@ function adrReasons(bundle: Bundle, view: WorkflowView): string[] {
 // ---------------------------------------------------------------------------------------------
 // Approval
 
-function approvalResult(bundle: Bundle): CriterionResult {
+function approvalResult(bundle: Bundle, options: ExitOptions): CriterionResult {
   if (bundle.architecture === undefined) {
-    return result('approval', [
-      `${LAYOUT.architecture} does not exist yet: run the workflow to assemble it, then record the approval`,
-    ]);
+    return result(
+      'approval',
+      [],
+      [`${LAYOUT.architecture} does not exist yet: run the workflow to assemble it, then record the approval`],
+    );
   }
-  const { current, voided } = approvalStatus(bundle);
-  if (current) return result('approval', []);
-  if (voided) {
-    return result('approval', [
-      `${LAYOUT.architecture} changed since ${voided.name} (${voided.role}) approved it on ${voided.date.slice(0, 10)}`,
-    ]);
+  const status = approvalStatus(bundle, options.requiredApprovals);
+  const roles = requiredRoles(options.requiredApprovals);
+  const reasons: string[] = [];
+  const v = status.voidedBy;
+  if (v) {
+    reasons.push(
+      `${LAYOUT.architecture} changed since ${v.approval.name} (${v.approval.role}) approved it on ${v.approval.date.slice(0, 10)}: ${voidingText(v)}`,
+    );
   }
-  return result('approval', [`No stakeholder approval is recorded for ${LAYOUT.architecture}`], 'record-approval');
+  if (roles.length > 0) {
+    if (status.missingRoles.length > 0) {
+      reasons.push(
+        `No approval of the current ${LAYOUT.architecture} by ${status.missingRoles.join(', ')} (required: ${roles.join(', ')})`,
+      );
+    }
+    return result('approval', status.missingRoles.length > 0 ? reasons : [], [], 'record-approval');
+  }
+  if (status.approvals.length > 0) return result('approval', []);
+  if (reasons.length === 0) reasons.push(`No stakeholder approval is recorded for ${LAYOUT.architecture}`);
+  return result('approval', reasons, [], 'record-approval');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -297,8 +388,12 @@ export function renderExitCriteria(report: ExitReport): string {
       lines.push(`- **${c.title}**: see \`${LAYOUT.state}\``);
       continue;
     }
-    lines.push(`- ${c.met ? '✅' : '❌'} **${c.title}**: ${c.met ? 'met' : 'not met'}`);
+    const state = criterionState(c);
+    lines.push(
+      `- ${state === 'met' ? '✅' : state === 'unmet' ? '❌' : '⏳'} **${c.title}**: ${CRITERION_STATE_TEXT[state]}`,
+    );
     for (const r of c.reasons) lines.push(`  - ${escapeInline(r)}`);
+    for (const e of c.evidence ?? []) lines.push(`  - evidence: ${escapeInline(e)}`);
   }
   return lines.join('\n');
 }

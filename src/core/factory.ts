@@ -3,7 +3,7 @@
  * retries and the idle watchdog, the prompt files, and the engine. The extension, the CLI, the
  * benchmark and the tests all build their engine here.
  */
-import { type EngineSettings, WorkflowEngine } from './engine';
+import { type EngineOptions, type EngineSettings, WorkflowEngine } from './engine';
 import type { ConflictResolver } from './events';
 import { createAnthropicClient } from './llm/anthropicClient';
 import { type RetryPolicy, resolveRetryPolicy, withRetries } from './llm/resilient';
@@ -32,6 +32,8 @@ export interface WorkflowOptions {
   reviewRevisions?: boolean;
   log: Logger;
   now?: () => Date;
+  /** Asked before a run voids an approval of ARCHITECTURE.md (see EngineOptions). */
+  confirmApprovalVoid?: EngineOptions['confirmApprovalVoid'];
 }
 
 /** The provider's client for a connection. */
@@ -64,5 +66,6 @@ export function createWorkflow(options: WorkflowOptions): WorkflowEngine {
     reviewRevisions: options.reviewRevisions,
     log: redactedLogger(options.log),
     now: options.now,
+    confirmApprovalVoid: options.confirmApprovalVoid,
   });
 }

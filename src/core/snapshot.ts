@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { type Bundle, loadBundle } from './bundle';
 import type { WorkflowView } from './events';
 import { type DesignIssue, checkDesign } from './designChecks';
-import { type ExitReport, evaluateExitCriteria } from './exitCriteria';
+import { missingDerivedFiles } from './derived';
+import { type ExitOptions, type ExitReport, evaluateExitCriteria } from './exitCriteria';
 import { readPrd } from './prd';
 import { deriveView, loadState } from './state';
 import type { StepId } from './steps';
@@ -30,6 +31,8 @@ export interface Snapshot {
   report?: ExitReport;
   /** The consistency report of `bundle` (references, ids, the assembled outline, the deployment view). */
   consistency?: DesignIssue[];
+  /** Derived files that should exist and do not (the next run writes them again without a model call). */
+  missingDerived?: string[];
 }
 
 /**
@@ -38,10 +41,18 @@ export interface Snapshot {
  */
 export async function readSnapshot(
   outputDir: string,
-  options: { running?: ReadonlySet<StepId>; always?: boolean } = {},
+  options: { running?: ReadonlySet<StepId>; always?: boolean } & ExitOptions = {},
 ): Promise<Snapshot> {
   const view = await readWorkflowView(outputDir, options.running);
   if (view.empty && !options.always) return { view };
-  const bundle = await loadBundle(new ArtifactStore(outputDir));
-  return { view, bundle, report: evaluateExitCriteria(bundle, view), consistency: checkDesign(bundle) };
+  const store = new ArtifactStore(outputDir);
+  const bundle = await loadBundle(store);
+  const prdName = view.prdPath ? path.basename(view.prdPath) : 'PRD';
+  return {
+    view,
+    bundle,
+    report: evaluateExitCriteria(bundle, view, { requiredApprovals: options.requiredApprovals }),
+    consistency: checkDesign(bundle),
+    missingDerived: await missingDerivedFiles(store, bundle, view, prdName),
+  };
 }

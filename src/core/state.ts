@@ -7,7 +7,8 @@ import { LAYOUT, STEPS, type StepId, stepById, stepTitle } from './steps';
 import { redactValue } from './redact';
 import { ArtifactStore, type FolderReader } from './store';
 
-export const STATE_VERSION = 1;
+/** 2: an approval carries `voided` (who or what voided it, and when), so archflow.json keeps the history. */
+export const STATE_VERSION = 2;
 
 /** What Archflow recorded about one step's last run. */
 export interface StepRecord {
@@ -43,6 +44,15 @@ export interface Approval {
   date: string;
   /** Hash of ARCHITECTURE.md that was approved. */
   documentHash: string;
+  /** Set when a change of ARCHITECTURE.md voided it (the entry stays: archflow.json keeps the history). */
+  voided?: ApprovalVoiding;
+}
+
+/** What voided an approval: a run ("the run of …") or "ARCHITECTURE.md edited by hand", and when. */
+export interface ApprovalVoiding {
+  by: string;
+  /** ISO date and time it was recorded. */
+  date: string;
 }
 
 export interface ArchflowState {
@@ -55,6 +65,7 @@ export interface ArchflowState {
   /** Every ADR number ever assigned, by decision key: numbers are never reused. */
   adrs: { key: string; number: number; title: string; file: string; date?: string }[];
   security?: { verdict: 'pass' | 'fail'; open: Record<string, number> };
+  /** Every approval ever recorded, oldest first; a voided one keeps its entry with `voided`. */
   approvals: Approval[];
   updatedAt?: string;
 }
@@ -99,7 +110,18 @@ export function parseState(text: string): ArchflowState {
       `${LAYOUT.state} has version ${String(s.version)}, newer than this Archflow understands. Update Archflow.`,
     );
   }
-  return s;
+  return migrateState(s);
+}
+
+/**
+ * Brings an older archflow.json to the current shape. Version 1 kept approvals without `voided`: they
+ * stay as they are (whether one still counts is derived from the document's hash), and entries that are
+ * not approvals (a hand edit) are dropped instead of failing later.
+ */
+function migrateState(s: ArchflowState): ArchflowState {
+  if (s.version >= STATE_VERSION) return s;
+  const approvals = Array.isArray(s.approvals) ? s.approvals : [];
+  return { ...s, version: STATE_VERSION, approvals: approvals.filter((a) => typeof a === 'object' && a !== null) };
 }
 
 /** Reads archflow.json from the store; an empty state when there is none. */

@@ -112,7 +112,11 @@ export interface PreviewCriterion {
   id: string;
   title: string;
   met: boolean;
+  /** met, not met, or not yet (its steps are not done or are stale); absent from older hosts: met decides. */
+  state?: 'met' | 'unmet' | 'not-yet';
   reasons: string[];
+  /** What shows a met criterion is met (views, ADRs, the sections tracing each NFR, approvals). */
+  evidence?: string[];
 }
 
 /** The exit report, or why it could not be computed. */

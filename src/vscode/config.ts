@@ -73,6 +73,12 @@ export async function setProvider(value: ProviderSetting): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('provider', value, vscode.ConfigurationTarget.Global);
 }
 
+/** The roles whose approval the approval criterion requires (`archflow.requiredApprovals`; empty: any one). */
+export function readRequiredApprovals(folder: vscode.WorkspaceFolder | undefined): string[] {
+  const raw = vscode.workspace.getConfiguration(SECTION, folder?.uri).get<unknown>('requiredApprovals', []);
+  return Array.isArray(raw) ? raw.filter((r): r is string => typeof r === 'string' && r.trim() !== '') : [];
+}
+
 /**
  * The API endpoint. Only the user's own (global) value of `archflow.anthropic.baseUrl` counts:
  * the setting has application scope so that a workspace cannot send the user's key elsewhere,

@@ -3,6 +3,8 @@
  * terms (commands, settings). Pure (no vscode import), so plain Node tests read it.
  */
 import type { CriterionResult } from '../core/exitCriteria';
+import type { Approval } from '../core/state';
+import { LAYOUT } from '../core/steps';
 import { type Remedies, explain, reasonsWithAction } from '../core/problems';
 
 /** The remedy for each kind of problem, as a VS Code user acts on it. */
@@ -35,4 +37,23 @@ export function vscodeErrorText(err: unknown): string {
 /** A criterion's reasons as the Workflow view and the preview show them. */
 export function vscodeCriterionReasons(criterion: CriterionResult): string[] {
   return reasonsWithAction(criterion, ACTIONS);
+}
+
+/** The modal's Continue button: the run goes on and voids the approval. (Cancel is the modal's own.) */
+export const APPROVAL_VOID_CONTINUE = 'Continue';
+
+/** The modal asked before a run would change an approved ARCHITECTURE.md: what is voided, by what, how to re-approve. */
+export function approvalVoidQuestion(approval: Approval, reason: string): { message: string; detail: string } {
+  return {
+    message: `This run will void the approval of ${LAYOUT.architecture} by ${approval.name} (${approval.role}) of ${approval.date.slice(0, 10)}.`,
+    detail:
+      `${reason[0]!.toUpperCase()}${reason.slice(1)} reassembles ${LAYOUT.architecture}, and an approval counts only for the content that was approved. ` +
+      'Continue runs and voids the approval (archflow.json keeps it in the history; record the approval again afterwards with "Archflow: Record Stakeholder Approval"). ' +
+      'Cancel does not start the run and keeps the approval.',
+  };
+}
+
+/** Said when the run did not start because the approval was kept. */
+export function approvalKeptText(approval?: Approval): string {
+  return `Archflow: the run did not start; the approval of ${LAYOUT.architecture}${approval ? ` by ${approval.name} (${approval.role})` : ''} is kept.`;
 }

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CriterionResult, ExitReport } from '../core/exitCriteria';
+import { CRITERION_STATE_TEXT, type CriterionResult, type ExitReport, criterionState } from '../core/exitCriteria';
 import type { StepStatus, StepView } from '../core/events';
 import type { UsageTotals } from '../core/llm/types';
 import { type StepId, stepById, stepTitle } from '../core/steps';
@@ -144,19 +144,34 @@ function criteriaItem(report: ExitReport): vscode.TreeItem {
 function criterionItem(c: CriterionResult): vscode.TreeItem {
   const item = new vscode.TreeItem(c.title, vscode.TreeItemCollapsibleState.None);
   item.id = `criterion:${c.id}`;
-  item.description = c.met ? 'met' : `not met (${c.reasons.length})`;
-  item.iconPath = c.met
-    ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
-    : new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('testing.iconFailed'));
+  const state = criterionState(c);
+  const words = CRITERION_STATE_TEXT[state];
+  // The approval's voiding is said where the criterion is shown, not only in the tooltip.
+  const voided = c.id === 'approval' && !c.met ? c.reasons.find((r) => r.includes('approval voided by')) : undefined;
+  item.description = c.met ? words : voided ? `${words}: ${voidingPhrase(voided)}` : `${words} (${c.reasons.length})`;
+  item.iconPath =
+    state === 'met'
+      ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+      : state === 'not-yet'
+        ? new vscode.ThemeIcon('history', new vscode.ThemeColor('testing.iconQueued'))
+        : new vscode.ThemeIcon('circle-large-outline', new vscode.ThemeColor('testing.iconFailed'));
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
-  md.appendMarkdown(`**${c.title}**: ${c.met ? 'met' : 'not met'}\n\n`);
+  md.appendMarkdown(`**${c.title}**: ${words}\n\n`);
   for (const r of vscodeCriterionReasons(c).slice(0, 12)) md.appendText(`• ${r}\n`);
   if (c.reasons.length > 12) md.appendText(`… and ${c.reasons.length - 12} more (see the preview)\n`);
+  const evidence = c.evidence ?? [];
+  if (c.met && evidence.length > 0) {
+    md.appendMarkdown('\n**Evidence**\n\n');
+    for (const e of evidence.slice(0, 12)) md.appendText(`• ${e}\n`);
+    if (evidence.length > 12) md.appendText(`… and ${evidence.length - 12} more (see the preview)\n`);
+  }
   item.tooltip = md;
   // `criterion.unmet.security` carries the inline Resolve Security Findings.
   item.contextValue = `criterion.${c.met ? 'met' : 'unmet'}.${c.id}`;
-  item.accessibilityInformation = { label: `${c.title}: ${c.met ? 'met' : `not met, ${c.reasons.length} reasons`}` };
+  item.accessibilityInformation = {
+    label: `${c.title}: ${c.met ? words : `${words}, ${c.reasons.length} reasons`}`,
+  };
   item.command = { command: 'archflow.openPreview', title: 'Open Preview' };
   return item;
 }
@@ -247,4 +262,11 @@ export class ProgressTree implements vscode.TreeDataProvider<WorkflowNode>, vsco
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+/** "approval voided by <what> on <date>" out of the criterion's reason. */
+function voidingPhrase(reason: string): string {
+  const i = reason.indexOf('approval voided by');
+  const text = reason.slice(i);
+  return text.replace(/\s*\(command .*$/, '');
 }

@@ -35,6 +35,7 @@ import type { ApiKeyStore } from './secrets';
 import type { SessionRun } from './session/run';
 import type { HostSession } from './session/session';
 import { explainUntrusted } from './trust';
+import { APPROVAL_VOID_CONTINUE, approvalKeptText, approvalVoidQuestion } from './messages';
 
 /** What a command asks the runner to do. */
 export interface RunRequest {
@@ -291,6 +292,18 @@ export class Runner {
       log,
       // Every revision of an existing document is reviewed as a diff before it replaces it.
       reviewRevisions: true,
+      // Every run of the extension (Design Architecture, one step, agent-mode tools) asks first.
+      confirmApprovalVoid: async ({ approval, reason }) => {
+        const q = approvalVoidQuestion(approval, reason);
+        const choice = await vscode.window.showWarningMessage(
+          q.message,
+          { modal: true, detail: q.detail },
+          APPROVAL_VOID_CONTINUE,
+        );
+        const go = choice === APPROVAL_VOID_CONTINUE;
+        log.info(go ? `Continuing: ${q.message}` : `Run not started: the approval by ${approval.name} is kept.`);
+        return go;
+      },
     });
   }
 
@@ -383,6 +396,10 @@ export class Runner {
       await vscode.window.showInformationMessage(
         'Archflow: run cancelled. Finished steps are kept; run again to continue where it stopped.',
       );
+      return;
+    }
+    if (summary.declined === 'approval') {
+      await vscode.window.showInformationMessage(approvalKeptText());
       return;
     }
     const failed = failures;

@@ -8,6 +8,9 @@ import { h, nodes } from './dom';
 import { button, setDisabled } from './toolkit';
 import { post } from './vscodeApi';
 
+const STATE_ICON = { met: '✓', unmet: '✗', 'not-yet': '…' } as const;
+const STATE_TEXT = { met: 'Met', unmet: 'Not met', 'not-yet': 'Not yet' } as const;
+
 export class CriteriaView {
   readonly element: HTMLElement;
   private readonly summary: HTMLElement;
@@ -73,24 +76,32 @@ export class CriteriaView {
         ? 'All exit criteria are met: the design is complete and approved.'
         : `${met} of ${exit.criteria.length} exit criteria met.`;
       this.list.replaceChildren(
-        ...exit.criteria.map((c) =>
-          h(
+        ...exit.criteria.map((c) => {
+          const shown = c.state ?? (c.met ? 'met' : 'unmet');
+          return h(
             'li',
-            { className: `criterion ${c.met ? 'met' : 'unmet'}`, attrs: { 'data-criterion': c.id } },
-            h('span', { className: 'criterion-icon', attrs: { 'aria-hidden': 'true' }, text: c.met ? '✓' : '✗' }),
+            { className: `criterion ${shown}`, attrs: { 'data-criterion': c.id, 'data-state': shown } },
+            h('span', { className: 'criterion-icon', attrs: { 'aria-hidden': 'true' }, text: STATE_ICON[shown] }),
             h(
               'div',
               { className: 'criterion-body' },
               h('span', { className: 'criterion-title', text: c.title }),
               ' ',
-              h('span', { className: 'criterion-state', text: c.met ? 'Met' : 'Not met' }),
+              h('span', { className: 'criterion-state', text: STATE_TEXT[shown] }),
               !c.met && c.reasons.length
                 ? h('ul', { className: 'reasons' }, ...c.reasons.map((r) => h('li', { text: r })))
                 : null,
               !c.met && c.id === 'security' ? this.resolveButton(state) : null,
+              c.met && c.evidence?.length
+                ? h(
+                    'ul',
+                    { className: 'evidence', attrs: { 'aria-label': 'Evidence' } },
+                    ...c.evidence.map((e) => h('li', { text: e })),
+                  )
+                : null,
             ),
-          ),
-        ),
+          );
+        }),
       );
     }
     const a = state.approval;

@@ -14,6 +14,7 @@ import { type Bundle, loadBundle } from '../../src/core/bundle';
 import { renderC4Views } from '../../src/core/c4/mermaid';
 import { readWorkflowView } from '../../src/core/engine';
 import type { WorkflowView } from '../../src/core/events';
+import { c4ViewFiles } from '../../src/core/derived/c4Views';
 import { type ExitReport, evaluateExitCriteria, renderExitCriteria } from '../../src/core/exitCriteria';
 import { computeVerdict, renderFindings, renderVerdict } from '../../src/core/findings';
 import { hashText } from '../../src/core/hash';
@@ -221,6 +222,8 @@ export interface BundleFixture {
   rerun(steps?: StepId[]): Promise<void>;
   /** Assembles ARCHITECTURE.md again from the files, with the exit criteria in appendix D. */
   reassemble(): Promise<void>;
+  /** Writes the `.mmd` views of the model on disk again and reassembles, as the end of a run does. */
+  redraw(): Promise<void>;
   /** The bundle and the step view, read from disk like the extension and the CLI do. */
   load(): Promise<{ bundle: Bundle; view: WorkflowView }>;
   evaluate(): Promise<ExitReport>;
@@ -386,6 +389,13 @@ export async function createBundleFixture(options: BundleFixtureOptions = {}): P
       await fixture.updateState((s) => {
         s.files[LAYOUT.architecture] = { hashes: [hashText(text)] };
       });
+    },
+    async redraw() {
+      const { bundle, view } = await fixture.load();
+      const out = await c4ViewFiles.produce({ bundle, view, prdName: 'PRD.md', list: (dir) => store.list(dir) });
+      for (const rel of out.obsolete ?? []) await store.remove(rel);
+      for (const [rel, text] of out.files) await store.write(rel, text);
+      await fixture.reassemble();
     },
     async load() {
       const [bundle, view] = await Promise.all([loadBundle(store), readWorkflowView(outputDir)]);

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TestContext } from 'node:test';
-import type { RunSummary, WorkflowEngine } from '../../src/core/engine';
+import type { EngineOptions, RunSummary, WorkflowEngine } from '../../src/core/engine';
 import type { Conflict, ConflictChoice, EngineEvent, WorkflowView } from '../../src/core/events';
 import { createWorkflow } from '../../src/core/factory';
 import type { RetryPolicy } from '../../src/core/llm/resilient';
@@ -55,6 +55,8 @@ export interface HarnessOptions {
   conflict?: ConflictChoice;
   /** Ask before a revision replaces any step document (EngineOptions.reviewRevisions). */
   reviewRevisions?: boolean;
+  /** Asked before a run voids an approval (EngineOptions.confirmApprovalVoid). */
+  confirmApprovalVoid?: EngineOptions['confirmApprovalVoid'];
 }
 
 export interface Harness {
@@ -105,6 +107,7 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
       prompts: { builtinDir: promptsDir },
       settings: { model: 'claude-scripted', maxTokens: 16000, concurrency: options.concurrency ?? 2 },
       retry: { ...FAST_RETRY, ...options.retry },
+      confirmApprovalVoid: options.confirmApprovalVoid,
       resolveConflict: (conflict) => {
         conflicts.push(conflict);
         return Promise.resolve(choice);

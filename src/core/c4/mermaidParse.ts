@@ -69,38 +69,65 @@ function splitArgs(text: string): string[] | undefined {
   return args.filter((a) => !a.startsWith('$'));
 }
 
+/** Where a Mermaid C4 text stops being C4 we can read, or a relationship to nothing: 1-based line, message. */
+export interface MermaidProblem {
+  line: number;
+  message: string;
+}
+
+/** The result of reading Mermaid C4 text: the view (when it is C4 we read), or the first problem, and every arrow to nothing. */
+export interface MermaidC4Reading {
+  view?: C4ViewData;
+  /** Why the text is not C4 we can read (a syntax error, or another diagram type: `notC4`). */
+  error?: MermaidProblem & { notC4?: boolean };
+  /** Relationships whose end is no element of the view (Mermaid draws nothing for them). */
+  dangling: (MermaidProblem & { from: string; to: string })[];
+}
+
 /** A view read from Mermaid C4 text, or undefined when the text is not C4 we can draw. */
 export function parseMermaidC4(text: string): C4ViewData | undefined {
+  return readMermaidC4(text).view;
+}
+
+/** Reads Mermaid C4 text line by line, saying where it breaks (the line numbers are the text's own). */
+export function readMermaidC4(text: string): MermaidC4Reading {
   const lines = text
     .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('%%'));
-  const kind = HEADERS[lines[0] ?? ''];
-  if (!kind) return undefined;
+    .map((l, i) => ({ text: l.trim(), line: i + 1 }))
+    .filter((l) => l.text !== '' && !l.text.startsWith('%%'));
+  const dangling: MermaidC4Reading['dangling'] = [];
+  const fail = (line: number, message: string, notC4 = false): MermaidC4Reading => ({
+    error: { line, message, ...(notC4 ? { notC4 } : {}) },
+    dangling,
+  });
+  const kind = HEADERS[lines[0]?.text ?? ''];
+  if (!kind) return fail(lines[0]?.line ?? 1, 'not a C4Context, C4Container or C4Component diagram', true);
   let title = '';
   const elements: C4ViewElement[] = [];
   const boundaries: C4ViewBoundary[] = [];
-  const relationships: C4ViewData['relationships'] = [];
+  const relationships: (C4ViewData['relationships'][number] & { line: number })[] = [];
   const open: string[] = [];
   const ids = new Set<string>();
-  for (const line of lines.slice(1)) {
+  for (const { text: line, line: n } of lines.slice(1)) {
     if (line.startsWith('title ')) {
       title = viewText(line.slice(6), TEXT_MAX.title + 40);
       continue;
     }
     if (line === '}') {
-      if (open.pop() === undefined) return undefined;
+      if (open.pop() === undefined) return fail(n, 'a closing brace without an open boundary');
       continue;
     }
     const m = /^([A-Za-z_]+)\s*\((.*)\)\s*(\{)?$/.exec(line);
-    if (!m) return undefined;
+    if (!m) return fail(n, `not a C4 statement: ${viewText(line, 80)}`);
     const [, macro, body, brace] = m;
     const args = splitArgs(body);
-    if (!args || !args[0]) return undefined;
+    if (!args) return fail(n, 'a quote is not closed');
+    if (!args[0]) return fail(n, `${macro} has no alias`);
     const parent = open[open.length - 1];
     const node = kind === 'deployment' && NODES.test(macro);
     if (node) {
-      if (!brace || !ID.test(args[0]) || ids.has(args[0])) return undefined;
+      if (!brace || !ID.test(args[0]) || ids.has(args[0]))
+        return fail(n, `${macro} is not a deployment node with an alias and "{"`);
       ids.add(args[0]);
       const technology = viewText(args[2] ?? '', TEXT_MAX.technology);
       const b: C4ViewBoundary = {
@@ -118,7 +145,9 @@ export function parseMermaidC4(text: string): C4ViewData | undefined {
     }
     const boundaryKind = kind === 'deployment' ? undefined : BOUNDARIES[macro];
     if (boundaryKind) {
-      if (!brace || !ID.test(args[0]) || ids.has(args[0])) return undefined;
+      if (!brace) return fail(n, `${macro} does not open a block with "{"`);
+      if (!ID.test(args[0])) return fail(n, `"${viewText(args[0], 60)}" is not an alias`);
+      if (ids.has(args[0])) return fail(n, `alias ${args[0]} is defined twice`);
       ids.add(args[0]);
       const b: C4ViewBoundary = {
         id: args[0],
@@ -131,21 +160,24 @@ export function parseMermaidC4(text: string): C4ViewData | undefined {
       open.push(args[0]);
       continue;
     }
-    if (brace) return undefined;
+    if (brace) return fail(n, `${macro} cannot open a block`);
     if (RELATIONSHIP.test(macro)) {
-      if (!ID.test(args[0]) || !ID.test(args[1] ?? '')) return undefined;
+      if (!ID.test(args[0]) || !ID.test(args[1] ?? '')) return fail(n, `${macro} needs two aliases`);
       relationships.push({
         from: args[0],
         to: args[1],
         label: viewText(args[2] ?? '', TEXT_MAX.label),
         technology: viewText(args[3] ?? '', TEXT_MAX.technology),
+        line: n,
       });
       continue;
     }
     if (IGNORED.test(macro)) continue;
     const external = macro.endsWith('_Ext');
     const def = ELEMENTS[external ? macro.slice(0, -4) : macro];
-    if (!def || !ID.test(args[0]) || ids.has(args[0])) return undefined;
+    if (!def) return fail(n, `${macro} is not a C4 element`);
+    if (!ID.test(args[0])) return fail(n, `"${viewText(args[0], 60)}" is not an alias`);
+    if (ids.has(args[0])) return fail(n, `alias ${args[0]} is defined twice`);
     ids.add(args[0]);
     const infrastructure = kind === 'deployment' && body.replace(/\s+/g, '').includes(INFRASTRUCTURE_TAG);
     const e: C4ViewElement = {
@@ -160,23 +192,40 @@ export function parseMermaidC4(text: string): C4ViewData | undefined {
     if (parent !== undefined) e.boundary = parent;
     elements.push(e);
   }
-  if (open.length > 0) return undefined;
+  if (open.length > 0)
+    return fail(lines[lines.length - 1]?.line ?? 1, `boundary ${open[open.length - 1]} is not closed`);
   const known = new Set(elements.map((e) => e.id));
+  for (const r of relationships) {
+    const missing = [r.from, r.to].filter((id) => !ids.has(id));
+    if (missing.length > 0) {
+      dangling.push({
+        line: r.line,
+        from: r.from,
+        to: r.to,
+        message: `relationship ${r.from} → ${r.to} points to ${missing.join(' and ')}, which the view does not define`,
+      });
+    }
+  }
   return {
-    key: `block:${kind}`,
-    kind,
-    level: LEVEL[kind],
-    title:
-      title ||
-      {
-        context: 'System Context',
-        container: 'Container View',
-        component: 'Component View',
-        deployment: 'Deployment View',
-      }[kind],
-    elements,
-    boundaries,
-    // An arrow to a boundary or an unknown alias is not drawn (Mermaid would refuse it too).
-    relationships: relationships.filter((r) => known.has(r.from) && known.has(r.to) && r.from !== r.to),
+    view: {
+      key: `block:${kind}`,
+      kind,
+      level: LEVEL[kind],
+      title:
+        title ||
+        {
+          context: 'System Context',
+          container: 'Container View',
+          component: 'Component View',
+          deployment: 'Deployment View',
+        }[kind],
+      elements,
+      boundaries,
+      // An arrow to a boundary or an unknown alias is not drawn (Mermaid would refuse it too).
+      relationships: relationships
+        .filter((r) => known.has(r.from) && known.has(r.to) && r.from !== r.to)
+        .map(({ line: _line, ...r }) => r),
+    },
+    dangling,
   };
 }

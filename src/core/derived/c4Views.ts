@@ -1,6 +1,5 @@
 /** The C4 views as Mermaid files (diagrams/*.mmd), one per view of a model that is consistent enough to draw. */
-import { deploymentMermaid, deploymentViewData } from '../c4/deploymentView';
-import { renderC4Views } from '../c4/mermaid';
+import { expectedViewFiles } from '../c4/viewFiles';
 import { LAYOUT } from '../steps';
 import type { DerivedWriter } from './types';
 
@@ -14,17 +13,9 @@ const COMPONENT_PREFIX = LAYOUT.c4ComponentPrefix.slice(DIAGRAMS.length + 1);
 export const c4ViewFiles: DerivedWriter = {
   name: 'C4 views',
   async produce({ bundle, list }) {
-    const files = new Map<string, string>();
     // A model file that does not parse (a hand edit) is no reason to delete a view: all stay as they are.
-    if (bundle.c4 && bundle.c4Errors.length > 0) return { files, obsolete: [] };
-    if (bundle.c4) {
-      for (const v of renderC4Views(bundle.c4)) {
-        if (v.level === 2 && bundle.c4.containers.length === 0) continue;
-        files.set(v.file, v.text + '\n');
-      }
-      const deployment = deploymentViewData(bundle.c4);
-      if (deployment) files.set(LAYOUT.c4Deployment, deploymentMermaid(deployment));
-    }
+    if (bundle.c4 && bundle.c4Errors.length > 0) return { files: new Map<string, string>(), obsolete: [] };
+    const files = bundle.c4 ? expectedViewFiles(bundle.c4) : new Map<string, string>();
     // Component views of containers no longer detailed.
     const obsolete = (await list(DIAGRAMS))
       .filter((name) => name.startsWith(COMPONENT_PREFIX) && name.endsWith('.mmd'))

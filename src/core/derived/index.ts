@@ -2,7 +2,34 @@
 import { adrIndexFile } from './adrIndex';
 import { architectureFile } from './architecture';
 import { c4ViewFiles } from './c4Views';
+import type { Bundle } from '../bundle';
+import type { WorkflowView } from '../events';
+import { LAYOUT } from '../steps';
+import type { FolderReader } from '../store';
 import type { DerivedWriter } from './types';
 
 /** The writers a run ends with. A new derived file is a writer here. */
 export const DERIVED_WRITERS: readonly DerivedWriter[] = [c4ViewFiles, adrIndexFile, architectureFile];
+
+/**
+ * The derived files a folder should have and does not (a deleted `.mmd`, ADR index or ARCHITECTURE.md):
+ * the next run writes them again without calling the model. Empty when no step is done yet.
+ */
+export async function missingDerivedFiles(
+  store: FolderReader,
+  bundle: Bundle,
+  view: WorkflowView,
+  prdName: string,
+): Promise<string[]> {
+  if (!view.steps.some((s) => s.status === 'done' || s.status === 'stale')) return [];
+  const missing: string[] = [];
+  for (const writer of DERIVED_WRITERS) {
+    // ARCHITECTURE.md is always written: no need to assemble it to know its name.
+    const files =
+      writer === architectureFile
+        ? [LAYOUT.architecture]
+        : [...(await writer.produce({ bundle, view, prdName, list: (dir) => store.list(dir) })).files.keys()];
+    for (const rel of files) if ((await store.read(rel)) === undefined) missing.push(rel);
+  }
+  return missing;
+}

@@ -1,5 +1,5 @@
 /** The tool `archflow_check_exit_criteria`: the five exit criteria, computed by code, with reasons and evidence. */
-import { criterionEvidence } from './evidence';
+import { criterionEvidence } from '../evidence';
 import { emptyFolderText, isEmptyFolder, readFolder } from './folder';
 import { inputObject } from './input';
 import { DATA_NOTICE, oneLine } from './text';

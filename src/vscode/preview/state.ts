@@ -10,8 +10,8 @@ import type { C4ViewData } from '../../core/c4/view';
 import { checkC4 } from '../../core/c4/consistency';
 import { deploymentMermaid, deploymentViewData, instanceId } from '../../core/c4/deploymentView';
 import type { StepView, WorkflowView } from '../../core/events';
-import { type ExitReport, evaluateExitCriteria } from '../../core/exitCriteria';
-import { approvalStatus } from '../../core/approval';
+import { type ExitReport, criterionState, evaluateExitCriteria } from '../../core/exitCriteria';
+import { approvalStatus, voidingText } from '../../core/approval';
 import { fencedBlocks } from '../../core/markdown';
 import { mentionedRequirementIds, mentionsId } from '../../core/mentions';
 import type { C4Model } from '../../core/model';
@@ -402,7 +402,9 @@ function buildExit(
         id: c.id,
         title: c.title,
         met: c.met,
+        state: criterionState(c),
         reasons: vscodeCriterionReasons(c),
+        evidence: c.evidence ?? [],
       })),
     };
   } catch (err) {
@@ -416,7 +418,7 @@ function errorText(err: unknown): string {
 
 /** The latest approval and whether it still approves the current ARCHITECTURE.md (the core decides). */
 function buildApproval(bundle: Bundle, readOnly: boolean): PreviewApproval {
-  const { current, voided } = approvalStatus(bundle);
+  const { current, voided, voidedBy } = approvalStatus(bundle);
   const latest = current ?? voided;
   const canApprove = bundle.architecture !== undefined && !readOnly;
   const who = latest
@@ -443,7 +445,7 @@ function buildApproval(bundle: Bundle, readOnly: boolean): PreviewApproval {
     return {
       status: 'void',
       latest: who,
-      message: `${why}, so that approval no longer counts. Record a new approval.`,
+      message: `${why}, so that approval no longer counts (${voidedBy ? voidingText(voidedBy) : 'approval voided'}). Record a new approval.`,
       canApprove,
     };
   }

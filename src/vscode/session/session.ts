@@ -12,7 +12,7 @@ import type { EngineEvent, StepView, WorkflowView } from '../../core/events';
 import type { ExitReport } from '../../core/exitCriteria';
 import { type Snapshot, readSnapshot } from '../../core/snapshot';
 import type { StepId } from '../../core/steps';
-import { type OutputFolder, affectsOutputFolder, outputFolderOf } from '../config';
+import { type OutputFolder, affectsOutputFolder, outputFolderOf, readRequiredApprovals } from '../config';
 import { type ExtensionLog, errorMessage } from '../log';
 import { SerialQueue } from '../../core/serialQueue';
 import { LiveOverlay } from './overlay';
@@ -58,7 +58,9 @@ function complete({ view, bundle, report }: Snapshot): FolderSnapshot | undefine
 
 /** Reads a folder whole: its documents too when it has no archflow.json yet. */
 async function readFolder(output: OutputFolder): Promise<FolderSnapshot> {
-  const read = complete(await readSnapshot(output.dir, { always: true }));
+  const read = complete(
+    await readSnapshot(output.dir, { always: true, requiredApprovals: readRequiredApprovals(output.folder) }),
+  );
   if (!read) throw new Error(`The design in ${output.dir} could not be read.`);
   return read;
 }
@@ -90,6 +92,7 @@ export class HostSession implements vscode.Disposable {
       this.watchers,
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsOutputFolder(e)) this.select();
+        else if (e.affectsConfiguration('archflow.requiredApprovals')) this.requestRefresh(0);
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.select()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.requestRefresh(0)),

@@ -3,17 +3,21 @@
  * sections and ADRs that trace each performance requirement, the ADRs, the approval. The criteria
  * themselves are the core's (exitCriteria.ts); this only lists what a reviewer would point at.
  */
-import { stepWithBlock } from '../steps';
-import { adrNumberText } from '../adr/slug';
-import { approvalStatus } from '../approval';
-import type { Bundle } from '../bundle';
-import { renderC4Views } from '../c4/mermaid';
-import type { CriterionId, ExitReport } from '../exitCriteria';
-import { PERFORMANCE_CATEGORIES } from '../model';
-import { quote } from './text';
+import { stepWithBlock } from './steps';
+import { adrNumberText } from './adr/slug';
+import { approvalStatus, voidingText } from './approval';
+import type { Bundle } from './bundle';
+import { renderC4Views } from './c4/mermaid';
+import type { CriterionId, ExitReport } from './exitCriteria';
+import { PERFORMANCE_CATEGORIES } from './model';
+import { quote } from './tools/text';
 
 /** Evidence lines per criterion (empty where there is nothing to show yet). */
-export function criterionEvidence(bundle: Bundle, report: ExitReport): Record<CriterionId, string[]> {
+export function criterionEvidence(
+  bundle: Bundle,
+  report: Pick<ExitReport, 'trace'>,
+  requiredApprovals: readonly string[] = [],
+): Record<CriterionId, string[]> {
   return {
     diagrams: diagramEvidence(bundle),
     security: securityEvidence(bundle),
@@ -23,7 +27,7 @@ export function criterionEvidence(bundle: Bundle, report: ExitReport): Record<Cr
         `${a.record.number !== undefined ? `ADR ${adrNumberText(a.record.number)}` : a.file} ${quote(a.record.title ?? '', 120)}` +
         ` (${a.record.status ?? 'no status'}) — ${a.file}`,
     ),
-    approval: approvalEvidence(bundle),
+    approval: approvalEvidence(bundle, requiredApprovals),
   };
 }
 
@@ -46,7 +50,7 @@ function securityEvidence(bundle: Bundle): string[] {
   return lines;
 }
 
-function performanceEvidence(report: ExitReport): string[] {
+function performanceEvidence(report: Pick<ExitReport, 'trace'>): string[] {
   return report.trace
     .filter((row) => row.requirement.kind === 'NFR' && row.requirement.category !== undefined)
     .filter((row) => PERFORMANCE_CATEGORIES.includes(row.requirement.category!) && row.refs.length > 0)
@@ -56,14 +60,17 @@ function performanceEvidence(report: ExitReport): string[] {
     );
 }
 
-function approvalEvidence(bundle: Bundle): string[] {
-  const { current, voided } = approvalStatus(bundle);
-  if (current) {
-    return [
-      `Approved by ${quote(current.name, 100)} (${quote(current.role, 100)}) on ${current.date.slice(0, 10)} for ARCHITECTURE.md as it is now`,
-    ];
+function approvalEvidence(bundle: Bundle, required: readonly string[]): string[] {
+  const status = approvalStatus(bundle, required);
+  const lines = status.approvals.map(
+    (a) =>
+      `Approved by ${quote(a.name, 100)} (${quote(a.role, 100)}) on ${a.date.slice(0, 10)} for ARCHITECTURE.md as it is now`,
+  );
+  const v = status.voidedBy;
+  if (v) {
+    lines.push(
+      `An approval by ${quote(v.approval.name, 100)} on ${v.approval.date.slice(0, 10)} was voided by a later change (${voidingText(v)})`,
+    );
   }
-  if (voided)
-    return [`An approval by ${quote(voided.name, 100)} on ${voided.date.slice(0, 10)} was voided by a later change`];
-  return [];
+  return lines;
 }
