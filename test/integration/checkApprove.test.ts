@@ -31,15 +31,35 @@ describe('archflow check / approve (CLI)', () => {
     const f = await fixture(t);
     const before = run('check', f.outputDir);
     assert.equal(before.code, 1);
-    assert.deepEqual(before.stdout.split('\n'), [
-      '✔ met      All diagrams complete (C4 levels 1-3)',
-      '✔ met      Security review passed',
-      '✔ met      Performance requirements addressed',
-      '✔ met      ADRs documented',
-      '✖ not met  Stakeholder approval obtained',
+    const lines = before.stdout.split('\n');
+    // One line per criterion; under it, the reasons of an unmet one and the evidence of a met one.
+    assert.deepEqual(
+      lines.filter((l) => !l.startsWith(' ')),
+      [
+        '✔ met      All diagrams complete (C4 levels 1-3)',
+        '✔ met      Security review passed',
+        '✔ met      Performance requirements addressed',
+        '✔ met      ADRs documented',
+        '✖ not met  Stakeholder approval obtained',
+        '✔ ok       Consistency of the design (0 error(s), 0 warning(s))',
+        '',
+      ],
+    );
+    const under = (title: string): string[] => {
+      const at = lines.findIndex((l) => l.includes(title));
+      const end = lines.findIndex((l, i) => i > at && !l.startsWith(' '));
+      return lines.slice(at + 1, end);
+    };
+    for (const met of [
+      'All diagrams complete',
+      'Security review passed',
+      'Performance requirements',
+      'ADRs documented',
+    ])
+      assert.ok(under(met).length > 0 && under(met).every((l) => l.startsWith('           evidence: ')), met);
+    assert.deepEqual(under('diagrams complete').length, 3, 'one evidence line per C4 level');
+    assert.deepEqual(under('Stakeholder approval'), [
       '           No stakeholder approval is recorded for ARCHITECTURE.md (command "Archflow: Record Stakeholder Approval", or `archflow approve`)',
-      '✔ ok       Consistency of the design (0 error(s), 0 warning(s))',
-      '',
     ]);
 
     const approved = run('approve', f.outputDir, '--name', 'Jane Doe', '--role', 'CTO', '--comment=p95=180 ms is fine');
