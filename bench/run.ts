@@ -20,7 +20,11 @@ import { measurePreview } from './preview';
 import { measureRevision } from './revision';
 
 const repo = path.resolve(__dirname, '..', '..');
-const prd = process.argv[2] ?? path.resolve(repo, '..', 'shared', 'prds', 'better-pwa.md');
+/** A real PRD from ../shared when it is there; a plain clone benchmarks the project's own English sample. */
+const sharedPrd = path.resolve(repo, '..', 'shared', 'prds', 'better-pwa.md');
+const prd =
+  process.argv[2] ??
+  (existsSync(sharedPrd) ? sharedPrd : path.join(repo, 'test', 'fixtures', 'prds', 'pantry-network.md'));
 const corpus = path.resolve(repo, '..', 'shared', 'corpus', 'saas-activation');
 
 /**

@@ -2,14 +2,14 @@
  * Inputs for the browser test: a C4 model of 100+ elements, hostile edits to a real bundle, and the
  * `state` message built from an output folder exactly as the extension builds it.
  */
-import { existsSync, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { loadBundle } from '../../src/core/bundle';
 import { readWorkflowView } from '../../src/core/engine';
 import { mergeLevel1, mergeLevel23 } from '../../src/core/c4/merge';
 import { parseC4Json } from '../../src/core/c4/parse';
 import { type C4Model, type C4Relationship, EMPTY_C4 } from '../../src/core/model';
-import { repoRoot } from '../helpers/paths';
+import { sharedFolder } from '../helpers/shared';
 import { ArtifactStore } from '../../src/core/store';
 import { buildStateMessage } from '../../src/vscode/preview/state';
 import type { HostToWebview, PreviewState } from '../../src/shared/protocol';
@@ -272,14 +272,15 @@ export async function makeHostile(outputDir: string): Promise<void> {
 }
 
 /** The real model's answers (../shared/corpus), present beside the repository here and in CI. */
-export const CORPUS_ANSWERS = path.resolve(repoRoot, '..', 'shared', 'corpus', 'saas-activation', 'answers');
+export const CORPUS = sharedFolder('corpus');
+export const CORPUS_ANSWERS = path.join(CORPUS.dir, 'saas-activation', 'answers');
 
 /**
  * The C4 model a real Claude model wrote for a real PRD: the ```archflow-c4 blocks of its step 2 and
  * step 3 answers, merged by the same code the engine uses. Undefined when the corpus is not there.
  */
 export async function corpusModel(): Promise<C4Model | undefined> {
-  if (!existsSync(CORPUS_ANSWERS)) return undefined;
+  if (!CORPUS.present) return undefined;
   const block = async (file: string): Promise<string> => {
     const text = await fs.readFile(path.join(CORPUS_ANSWERS, file), 'utf8');
     const m = /```archflow-c4\n([\s\S]*?)\n```/.exec(text);

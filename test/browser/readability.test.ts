@@ -15,7 +15,7 @@ import type { HostToWebview, PreviewState } from '../../src/shared/protocol';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { FAST_RETRY_ENV } from '../helpers/cli';
 import { samplePrd } from '../helpers/paths';
-import { CORPUS_ANSWERS, corpusModel, largeModel, stateFor, stateOf, writeModelOnly } from './fixtures';
+import { CORPUS, corpusModel, largeModel, stateFor, stateOf, writeModelOnly } from './fixtures';
 import {
   CHROMIUM_PATH,
   type PageServer,
@@ -210,9 +210,7 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
   test(
     "the real model's views are measured too",
     {
-      skip: existsSync(CORPUS_ANSWERS)
-        ? false
-        : `skipped: ${CORPUS_ANSWERS} does not exist (it sits beside the repository in CI)`,
+      skip: CORPUS.skip,
     },
     () => {
       assert.ok(results.some((r) => r.subject === 'corpus'));
