@@ -296,27 +296,16 @@ async function design(p: Parsed): Promise<number> {
   const maybe = cliEngine(p, outputDir, prd);
   if (!maybe) return 2;
   const engine = maybe;
-  const controller = new AbortController();
-  const onSignal = (): void => {
-    process.stderr.write('archflow: cancelling…\n');
-    controller.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
   const steps = parseSteps(p.flags.get('steps'));
-  let summary: RunSummary;
-  try {
-    summary = await engine.run({
+  const summary: RunSummary = await cancellable((signal) =>
+    engine.run({
       steps,
       withPrerequisites: p.flags.has('with-prerequisites'),
       fresh: p.flags.has('fresh'),
-      signal: controller.signal,
+      signal,
       onEvent: progress,
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+    }),
+  );
   for (const a of summary.voidedApprovals ?? []) process.stderr.write(cliApprovalVoidedLine(a) + '\n');
   if (summary.regenerated?.length) process.stderr.write(cliRegeneratedLine(summary.regenerated) + '\n');
   // Every planned step (the requested ones, plus prerequisites when asked) either finished or not.

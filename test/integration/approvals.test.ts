@@ -6,28 +6,15 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { parseState } from '../../src/core/state';
 import { LAYOUT } from '../../src/core/steps';
-import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
-import { FAST_RETRY_ENV, runCli, tempDir } from '../helpers/cli';
+import { fakeServerPerFile } from '../helpers/fakePerFile';
+import { runCli, tempDir } from '../helpers/cli';
 import { samplePrd } from '../helpers/paths';
 
-let fake: FakeAnthropic;
-before(async () => {
-  fake = await startFakeAnthropic({ port: 0 });
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.clearFaults();
-  fake.reset();
-});
-
-function env(): Record<string, string> {
-  return { ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: fake.url, ...FAST_RETRY_ENV };
-}
+const fakes = fakeServerPerFile();
+const env = fakes.env;
 
 async function designed(): Promise<{ prd: string; out: string }> {
   const dir = await tempDir('archflow-approvals-');
@@ -59,10 +46,10 @@ describe('derived files and the criteria that read them (CLI)', () => {
     assert.equal(status.code, 1, status.stdout);
     assert.ok(status.stdout.includes(`missing     ${view}`), status.stdout);
 
-    const calls = fake.requests.length;
+    const calls = fakes.server.requests.length;
     const again = await runCli(['design', ws.prd, '--out', ws.out], env());
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(fake.requests.length, calls, 'no model call');
+    assert.equal(fakes.server.requests.length, calls, 'no model call');
     assert.ok(again.stderr.includes(`wrote the missing derived files again (no model call): ${view}`), again.stderr);
     assert.equal(await fs.readFile(path.join(ws.out, view), 'utf8'), original);
     const status2 = await runCli(['status', ws.out], env());

@@ -6,34 +6,20 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { readWorkflowView } from '../../src/core/engine';
 import { parseState } from '../../src/core/state';
 import { adrFileName } from '../../src/core/adr/slug';
 import { STEPS, STEP_IDS, upstreamOf } from '../../src/core/steps';
-import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
+import { fakeServerPerFile } from '../helpers/fakePerFile';
 import { assertFullBundle } from '../helpers/bundleChecks';
-import { FAST_RETRY_ENV, listFiles, runCli, startCli, tempDir } from '../helpers/cli';
+import { listFiles, runCli, startCli, tempDir } from '../helpers/cli';
 import { samplePrd } from '../helpers/paths';
 import { sharedFolder } from '../helpers/shared';
 import { STEP_DOCS } from '../helpers/layout';
 
-let fake: FakeAnthropic;
-
-before(async () => {
-  fake = await startFakeAnthropic({ port: 0 });
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.clearFaults();
-  fake.reset();
-});
-
-function env(extra: Record<string, string> = {}): Record<string, string> {
-  return { ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: fake.url, ...FAST_RETRY_ENV, ...extra };
-}
+const fakes = fakeServerPerFile();
+const env = fakes.env;
 
 const realPrds = sharedFolder('prds');
 
@@ -73,10 +59,10 @@ async function designsCompletely(prd: string): Promise<void> {
   assert.equal((JSON.parse(approved.stdout) as { allMet: boolean }).allMet, true);
 
   // Nothing is stale: a second run calls the model for nothing.
-  const before = fake.requests.length;
+  const before = fakes.server.requests.length;
   const again = await design(ws);
   assert.equal(again.code, 0);
-  assert.equal(fake.requests.length, before);
+  assert.equal(fakes.server.requests.length, before);
 }
 
 describe('CLI on the sample PRDs', () => {
@@ -136,7 +122,7 @@ describe('API failures', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /rejected the API key \(401\).*Set API Key/s);
     assert.doesNotMatch(r.stderr, /bad-key/);
-    assert.equal(fake.requests.length, 1, 'a 401 must not be retried');
+    assert.equal(fakes.server.requests.length, 1, 'a 401 must not be retried');
   });
 
   test('a missing key is a clear error before any request', async () => {
@@ -144,32 +130,32 @@ describe('API failures', () => {
     const r = await runCli(['design', ws.prd, '--out', ws.out], env({ ANTHROPIC_API_KEY: '' }));
     assert.equal(r.code, 2);
     assert.match(r.stderr, /ANTHROPIC_API_KEY is not set/);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(fakes.server.requests.length, 0);
   });
 
   test('429 is retried a bounded number of times, then fails clearly', async () => {
     const ws = await workspace();
-    fake.setFaults([{ step: 1, kind: 'status', status: 429, retryAfter: 0 }]);
+    fakes.server.setFaults([{ step: 1, kind: 'status', status: 429, retryAfter: 0 }]);
     const r = await design(ws);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /rate limit.*\(gave up after 3 attempts\)/s);
-    assert.equal(fake.requests.filter((q) => q.step === 1).length, 3);
-    assert.equal(fake.requests.filter((q) => q.step === 2).length, 0, 'step 2 must not run without step 1');
+    assert.equal(fakes.server.requests.filter((q) => q.step === 1).length, 3);
+    assert.equal(fakes.server.requests.filter((q) => q.step === 2).length, 0, 'step 2 must not run without step 1');
   });
 
   test('529 overloaded is retried and the run then succeeds', async () => {
     const ws = await workspace();
-    fake.setFaults([{ step: 2, kind: 'status', status: 529, times: 2 }]);
+    fakes.server.setFaults([{ step: 2, kind: 'status', status: 529, times: 2 }]);
     const r = await design(ws);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /overloaded/);
-    assert.equal(fake.requests.filter((q) => q.step === 2).length, 3);
+    assert.equal(fakes.server.requests.filter((q) => q.step === 2).length, 3);
     await assertFullBundle(ws.out);
   });
 
   test('a stream dropped mid-step fails that step, keeps finished steps, and the next run resumes', async () => {
     const ws = await workspace();
-    fake.setFaults([{ step: 4, kind: 'cut', afterChars: 200 }]);
+    fakes.server.setFaults([{ step: 4, kind: 'cut', afterChars: 200 }]);
     const r = await design(ws, '--concurrency', '1');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /Step 4 — Data Architecture: .*(closed before the answer was complete|stream)/);
@@ -181,12 +167,12 @@ describe('API failures', () => {
     assert.ok(!files.includes(STEP_DOCS[3]), 'a partial step-4 document was written');
     const kept = await fs.readFile(path.join(ws.out, STEP_DOCS[2]), 'utf8');
 
-    fake.clearFaults();
-    fake.reset();
+    fakes.server.clearFaults();
+    fakes.server.reset();
     const resumed = await design(ws);
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.deepEqual(
-      [...new Set(fake.requests.map((q) => q.step))].sort(),
+      [...new Set(fakes.server.requests.map((q) => q.step))].sort(),
       STEP_IDS.filter((id) => !independent.some((s) => s.id === id)),
     );
     assert.equal(await fs.readFile(path.join(ws.out, STEP_DOCS[2]), 'utf8'), kept);
@@ -195,38 +181,38 @@ describe('API failures', () => {
 
   test('output cut off by max_tokens names the setting to raise', async () => {
     const ws = await workspace();
-    fake.setFaults([{ step: 1, kind: 'max-tokens' }]);
+    fakes.server.setFaults([{ step: 1, kind: 'max-tokens' }]);
     const r = await design(ws);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cut off at the output limit.*archflow\.maxTokens/s);
-    assert.equal(fake.requests.length, 1, 'a truncated answer is not retried');
+    assert.equal(fakes.server.requests.length, 1, 'a truncated answer is not retried');
   });
 
   test('malformed output gets one repair round', async () => {
     const ws = await workspace();
-    fake.setFaults([{ step: 2, kind: 'malformed', times: 1 }]);
+    fakes.server.setFaults([{ step: 2, kind: 'malformed', times: 1 }]);
     const ok = await design(ws, '--steps', '1,2');
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /asking the agent to repair/);
-    const repair = fake.requests.filter((q) => q.step === 2);
+    const repair = fakes.server.requests.filter((q) => q.step === 2);
     assert.equal(repair.length, 2);
 
-    fake.reset();
-    fake.setFaults([{ step: 3, kind: 'malformed', times: 2 }]);
+    fakes.server.reset();
+    fakes.server.setFaults([{ step: 3, kind: 'malformed', times: 2 }]);
     const bad = await design(ws, '--steps', '3');
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /did not follow the required format, even after one repair round: .*(missing|JSON)/);
-    assert.equal(fake.requests.length, 2, 'exactly one repair round');
+    assert.equal(fakes.server.requests.length, 2, 'exactly one repair round');
   });
 });
 
 describe('cancel, edits and staleness', () => {
   test('a cancel stops the request at once and leaves no partial file', async () => {
     const ws = await workspace();
-    fake.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
+    fakes.server.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
     const run = startCli(['design', ws.prd, '--out', ws.out], env());
     const deadline = Date.now() + 20_000;
-    while (!fake.requests.some((q) => q.step === 3) && Date.now() < deadline)
+    while (!fakes.server.requests.some((q) => q.step === 3) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     const step2 = await fs.readFile(path.join(ws.out, STEP_DOCS[1]), 'utf8');
     run.child.kill('SIGINT');
@@ -243,10 +229,10 @@ describe('cancel, edits and staleness', () => {
 
   test('a crash mid-run (SIGKILL) leaves consistent files, and the next run resumes', async () => {
     const ws = await workspace(samplePrd('german'));
-    fake.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
+    fakes.server.setFaults([{ step: 3, kind: 'stall', ms: 60_000 }]);
     const run = startCli(['design', ws.prd, '--out', ws.out], env());
     const deadline = Date.now() + 20_000;
-    while (!fake.requests.some((q) => q.step === 3) && Date.now() < deadline)
+    while (!fakes.server.requests.some((q) => q.step === 3) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     run.child.kill('SIGKILL');
     await run.done;
@@ -255,25 +241,25 @@ describe('cancel, edits and staleness', () => {
     assert.ok(!files.some((f) => f.endsWith('.tmp')), 'a temporary file was left behind');
     parseState(await fs.readFile(path.join(ws.out, 'archflow.json'), 'utf8'));
 
-    fake.clearFaults();
-    fake.reset();
+    fakes.server.clearFaults();
+    fakes.server.reset();
     const resumed = await design(ws);
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.deepEqual([...new Set(fake.requests.map((q) => q.step))].sort(), [3, 4, 5, 6, 7, 8]);
+    assert.deepEqual([...new Set(fakes.server.requests.map((q) => q.step))].sort(), [3, 4, 5, 6, 7, 8]);
     await assertFullBundle(ws.out);
   });
 
   test('a second run on the same folder is refused while the first one runs', async () => {
     const ws = await workspace(samplePrd('german'));
-    fake.setFaults([{ step: 1, kind: 'stall', ms: 60_000 }]);
+    fakes.server.setFaults([{ step: 1, kind: 'stall', ms: 60_000 }]);
     const first = startCli(['design', ws.prd, '--out', ws.out], env());
     const deadline = Date.now() + 20_000;
-    while (!fake.requests.some((q) => q.step === 1) && Date.now() < deadline)
+    while (!fakes.server.requests.some((q) => q.step === 1) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     const second = await design(ws);
     assert.equal(second.code, 1);
     assert.match(second.stderr, /Another Archflow run \(process \d+, started .*\) is writing to/);
-    assert.equal(fake.requests.length, 1, 'the second run must not call the model');
+    assert.equal(fakes.server.requests.length, 1, 'the second run must not call the model');
     first.child.kill('SIGINT');
     assert.equal((await first.done).code, 130);
     assert.ok(!(await listFiles(ws.out)).includes('.archflow.lock'), 'the lock is released');
@@ -347,12 +333,12 @@ describe('cancel, edits and staleness', () => {
     );
     assert.match(view.steps[0].reason!, /the PRD changed/);
 
-    fake.reset();
+    fakes.server.reset();
     const r = await design(ws);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(new Set(fake.requests.map((q) => q.step)).size, 8);
+    assert.equal(new Set(fakes.server.requests.map((q) => q.step)).size, 8);
     // Step 1 is revised from its previous inventory, so requirement ids cited downstream stay stable.
-    const step1 = JSON.stringify(fake.requests.find((q) => q.step === 1)?.body);
+    const step1 = JSON.stringify(fakes.server.requests.find((q) => q.step === 1)?.body);
     assert.ok(
       step1.includes('<current-document name=\\"01-architecture-context.md\\">'),
       'previous inventory not sent',
@@ -363,7 +349,7 @@ describe('cancel, edits and staleness', () => {
     const ws = await workspace(samplePrd('german'));
     assert.equal((await design(ws)).code, 0);
     const doc1 = await fs.readFile(path.join(ws.out, STEP_DOCS[0]), 'utf8');
-    fake.setFaults([{ step: 1, kind: 'status', status: 500 }]);
+    fakes.server.setFaults([{ step: 1, kind: 'status', status: 500 }]);
     const r = await design(ws, '--steps', '1');
     assert.equal(r.code, 1);
     assert.equal(await fs.readFile(path.join(ws.out, STEP_DOCS[0]), 'utf8'), doc1);
@@ -385,6 +371,6 @@ describe('cancel, edits and staleness', () => {
     assert.match((await design(ws)).stderr, /accepts PRDs up to/);
     await fs.rm(ws.prd);
     assert.match((await design(ws)).stderr, /PRD not found/);
-    assert.equal(fake.requests.length, 0);
+    assert.equal(fakes.server.requests.length, 0);
   });
 });

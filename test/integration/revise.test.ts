@@ -6,34 +6,20 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { parseC4File } from '../../src/core/bundle';
 import { parseFindingsTable } from '../../src/core/findings';
 import { parseRequirementsTable } from '../../src/core/requirements';
 import { parseState } from '../../src/core/state';
 import { LAYOUT, stepWithBlock } from '../../src/core/steps';
 import { OPEN_FINDING_ID } from '../fake-anthropic/answers/revise';
-import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
-import { FAST_RETRY_ENV, listFiles, runCli, tempDir } from '../helpers/cli';
+import { fakeServerPerFile } from '../helpers/fakePerFile';
+import { listFiles, runCli, tempDir } from '../helpers/cli';
 import { STEP_DOCS } from '../helpers/layout';
 import { samplePrd } from '../helpers/paths';
 
-let fake: FakeAnthropic;
-
-before(async () => {
-  fake = await startFakeAnthropic({ port: 0 });
-});
-after(async () => {
-  await fake.close();
-});
-beforeEach(() => {
-  fake.clearFaults();
-  fake.reset();
-});
-
-function env(): Record<string, string> {
-  return { ANTHROPIC_API_KEY: 'sk-ant-test-key', ANTHROPIC_BASE_URL: fake.url, ...FAST_RETRY_ENV };
-}
+const fakes = fakeServerPerFile();
+const env = fakes.env;
 
 async function workspace(): Promise<{ dir: string; prd: string; out: string }> {
   const dir = await tempDir('archflow-rev-');
@@ -63,7 +49,7 @@ async function ids(
 function requestKinds(): { revisions: number[]; full: number[] } {
   const revisions: number[] = [];
   const full: number[] = [];
-  for (const r of fake.requests) {
+  for (const r of fakes.server.requests) {
     if (r.step === null || r.step === undefined) continue;
     const text = JSON.stringify(r.body ?? '');
     (text.includes('<current-document name=') ? revisions : full).push(r.step);
@@ -74,7 +60,7 @@ function requestKinds(): { revisions: number[]; full: number[] } {
 describe('resolve', () => {
   test('an open high finding is resolved within two rounds: ids unchanged, a hand edit kept, nothing approved', async () => {
     const ws = await workspace();
-    fake.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
+    fakes.server.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
     const first = await runCli(['design', ws.prd, '--out', ws.out], env());
     assert.equal(first.code, 0, first.stderr);
     const failing = await runCli(['check', ws.out], env());
@@ -92,7 +78,7 @@ describe('resolve', () => {
     assert.notEqual(edited, text);
     await fs.writeFile(services, edited);
 
-    fake.reset();
+    fakes.server.reset();
     const r = await runCli(['resolve', ws.out, '--yes'], env());
     assert.equal(r.code, 0, r.stderr);
     assert.match(
@@ -119,7 +105,7 @@ describe('resolve', () => {
 
   test('without --yes the revisions are written beside the documents and the verdict stays', async () => {
     const ws = await workspace();
-    fake.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
+    fakes.server.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
     assert.equal((await runCli(['design', ws.prd, '--out', ws.out], env())).code, 0);
     const services = path.join(ws.out, STEP_DOCS[2]);
     const before = await fs.readFile(services, 'utf8');
@@ -138,7 +124,7 @@ describe('revise and design', () => {
   test('revise --step sends the comment to that step and revises its downstream', async () => {
     const ws = await workspace();
     assert.equal((await runCli(['design', ws.prd, '--out', ws.out], env())).code, 0);
-    fake.reset();
+    fakes.server.reset();
     const r = await runCli(
       ['revise', ws.out, '--step', '3', '--comment', 'Name the owner of the API.', '--yes'],
       env(),
@@ -147,7 +133,7 @@ describe('revise and design', () => {
     const kinds = requestKinds();
     assert.deepEqual(kinds.full, []);
     assert.equal(kinds.revisions[0], 3);
-    const asked = fake.requests.find((x) => x.step === 3);
+    const asked = fakes.server.requests.find((x) => x.step === 3);
     assert.match(JSON.stringify(asked?.body), /Name the owner of the API\./);
     const services = await fs.readFile(path.join(ws.out, STEP_DOCS[2]), 'utf8');
     assert.match(services, /Revised for CLI-1: Name the owner of the API\./);
@@ -158,20 +144,20 @@ describe('revise and design', () => {
     const ws = await workspace();
     assert.equal((await runCli(['design', ws.prd, '--out', ws.out], env())).code, 0);
     const before = await ids(ws.out);
-    const fullOutput = fake.requests.reduce((n, x) => n + (x.usage?.output_tokens ?? 0), 0);
+    const fullOutput = fakes.server.requests.reduce((n, x) => n + (x.usage?.output_tokens ?? 0), 0);
     const prd = await fs.readFile(ws.prd, 'utf8');
     await fs.writeFile(ws.prd, prd.trimEnd() + '\n\nThe product must also export a monthly CSV report.\n');
-    fake.reset();
+    fakes.server.reset();
     const r = await runCli(['design', ws.prd, '--out', ws.out, '--yes'], env());
     assert.equal(r.code, 0, r.stderr);
     const kinds = requestKinds();
     assert.deepEqual(kinds.full, []);
     assert.ok(kinds.revisions.length > 0);
-    const first = JSON.stringify(fake.requests.find((x) => x.step === 1)?.body);
+    const first = JSON.stringify(fakes.server.requests.find((x) => x.step === 1)?.body);
     assert.match(first, /PRD diff/);
     assert.match(first, /\+ The product must also export a monthly CSV report\./);
     assert.deepEqual(await ids(ws.out), before);
-    const revisionOutput = fake.requests.reduce((n, x) => n + (x.usage?.output_tokens ?? 0), 0);
+    const revisionOutput = fakes.server.requests.reduce((n, x) => n + (x.usage?.output_tokens ?? 0), 0);
     assert.ok(revisionOutput < fullOutput, `${revisionOutput} < ${fullOutput}`);
   });
 });
