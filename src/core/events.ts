@@ -11,6 +11,8 @@ export interface StepView {
   status: StepStatus;
   /** Why it is stale or failed, in a sentence. */
   reason?: string;
+  /** A later re-run failed, but the documents of the last finished run are current and still count. */
+  keptAfterFailure?: boolean;
   /** Output files relative to the output folder, that exist on disk. */
   files: string[];
   model?: string;

@@ -217,6 +217,8 @@ function stepProblem(view: WorkflowView, def: StepDef): string | undefined {
     case 'stale':
       return `Step ${id} is stale: ${why ? clause(why.replace(/since this step ran\.?$/, `since ${def.since ?? 'it ran'}`)) : 'run it again'}`;
     case 'failed':
+      // A failed re-run keeps the last finished documents: the criteria read those, as a reviewer does.
+      if (step.keptAfterFailure) return undefined;
       return `Step ${id} failed${why ? `: ${clause(why)}` : ''}; run ${stepTitle(id)} again`;
     case 'running':
       return `Step ${id} is still running`;

@@ -196,15 +196,17 @@ export async function deriveView(
       }
     }
     if (status === 'done') usable.add(def.id);
-    if (status === 'done' && rec?.lastError) {
+    const keptAfterFailure = status === 'done' && Boolean(rec?.lastError);
+    if (keptAfterFailure) {
       status = 'failed';
-      reason = `${rec.lastError} The documents of the previous run are kept.`;
+      reason = `${rec?.lastError} The documents of the previous run are kept.`;
     }
     statuses.set(def.id, status);
     views.push({
       id: def.id,
       status,
       reason,
+      ...(keptAfterFailure ? { keptAfterFailure } : {}),
       files,
       model: rec?.model,
       usage: rec?.usage,

@@ -3,7 +3,8 @@ import { parseStepId, stepById } from '../../../src/core/steps';
 
 /**
  * Breaks an answer so it fails Archflow's checks: the second required section's heading is
- * removed and the first structured block's JSON is cut in half.
+ * removed and the first structured block's JSON is cut in half. An answer with neither (a revision
+ * that says "NO CHANGES", or sends one prose section) is cut in half instead.
  */
 export function malformedAnswer(text: string, step: number | null): string {
   if (step === null || parseStepId(String(step)) === undefined) return text.slice(0, Math.floor(text.length / 2));
@@ -16,7 +17,7 @@ export function malformedAnswer(text: string, step: number | null): string {
       return `${open}${json.slice(0, Math.floor(json.length / 2))},\n  "unfinished": [1, 2,${close}`;
     },
   );
-  return out;
+  return out === text ? text.slice(0, Math.floor(text.length / 2)) : out;
 }
 
 /** Text as a literal in a regular expression. */
