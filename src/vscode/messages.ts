@@ -45,10 +45,10 @@ export const APPROVAL_VOID_CONTINUE = 'Continue';
 /** The modal asked before a run would change an approved ARCHITECTURE.md: what is voided, by what, how to re-approve. */
 export function approvalVoidQuestion(approval: Approval, reason: string): { message: string; detail: string } {
   return {
-    message: `This run will void the approval of ${LAYOUT.architecture} by ${approval.name} (${approval.role}) of ${approval.date.slice(0, 10)}.`,
+    message: `This run voids the approval of ${LAYOUT.architecture} by ${approval.name} (${approval.role}) of ${approval.date.slice(0, 10)} if it changes the document.`,
     detail:
       `${reason[0]!.toUpperCase()}${reason.slice(1)} reassembles ${LAYOUT.architecture}, and an approval counts only for the content that was approved. ` +
-      'Continue runs and voids the approval (archflow.json keeps it in the history; record the approval again afterwards with "Archflow: Record Stakeholder Approval"). ' +
+      'Continue runs; if the document changes, the approval is voided (archflow.json keeps it in the history; record the approval again afterwards with "Archflow: Record Stakeholder Approval"). ' +
       'Cancel does not start the run and keeps the approval.',
   };
 }

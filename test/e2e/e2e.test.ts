@@ -39,7 +39,7 @@ interface StateFile {
   prd?: { path: string };
   steps: Record<string, { status: string; files: string[]; model?: string; finishedAt?: string }>;
   files: Record<string, { hashes: string[] }>;
-  approvals: { name: string; role: string }[];
+  approvals: { name: string; role: string; voided?: { by: string; date: string } }[];
 }
 
 for (const target of selectedTargets()) endToEndOn(target);
@@ -373,8 +373,14 @@ function endToEndOn(target: VscodeTarget): void {
         stage('single-step', async () => {
           assert.ok(ranAll, 'needs the full run');
           const before = (await readState()).steps[7]?.finishedAt;
+          const architectureBefore = hashText(await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8'));
           const requestsBefore = fake.requests.length;
           await wb.runCommand('Archflow: Run Step 7 — Observability');
+          // The design is approved (stage "approval"): VS Code says first that the run voids it.
+          const dialog = wb.page.locator('.monaco-dialog-box');
+          await dialog.getByText(/This run voids the approval of ARCHITECTURE\.md by/).waitFor({ timeout: 30_000 });
+          await shots.take(wb.page, 'approval-void-warning');
+          await dialog.getByRole('button', { name: 'Continue', exact: true }).click();
           await wb.expectNotification(/Step 7 — Observability is done/, 60_000);
           await wb.hideNotificationCenter();
           const newRequests = fake.requests.slice(requestsBefore);
@@ -383,8 +389,16 @@ function endToEndOn(target: VscodeTarget): void {
             [7],
             'exactly one model call, for step 7',
           );
-          const after = (await readState()).steps[7]?.finishedAt;
+          const state = await readState();
+          const after = state.steps[7]?.finishedAt;
           assert.ok(after && after !== before, 'step 7 ran again');
+          // Voided only when the run changed the document; then the history says by what.
+          const architectureNow = hashText(await fs.readFile(path.join(outDir, 'ARCHITECTURE.md'), 'utf8'));
+          if (architectureNow === architectureBefore) {
+            assert.equal(state.approvals[0]?.voided, undefined, 'an unchanged document keeps its approval');
+          } else {
+            assert.match(state.approvals[0]?.voided?.by ?? '', /Step 7/, 'the approval says what voided it');
+          }
           await wb.showArchflowView();
           await wb.waitForSteps({ 7: 'done' });
           await shots.take(wb.page, 'single-step-done');
