@@ -28,6 +28,8 @@ export const WORKSPACE_SETTINGS = {
 export const EXPECTED_SETTINGS = {
   outputFolder: 'docs/architecture',
   baseUrl: USER_BASE_URL,
+  // Not set in either file: the default provider.
+  provider: 'anthropic',
   engine: {
     model: 'claude-host-checks',
     agentModels: { 'observability-engineer': 'claude-host-checks-fast' },
