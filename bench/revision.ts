@@ -1,14 +1,11 @@
 /**
- * Revision against a full run (SPEC §2 "Revise, don't regenerate"): a full run, a one-line PRD
+ * Revision against a full run (SPEC §2 "Revise, don't regenerate"): after a full run, a one-line PRD
  * edit, then `design` again, which revises every step instead of writing it anew. Measured: the
  * input and output tokens of the revision run over those of the full run, and what each revision
  * request carries (its size, the current document, the PRD diff, the changed documents).
  */
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { createWorkflow } from '../src/core/factory';
-import { silentLogger } from '../src/core/log';
+import type { BenchFolder } from './engine';
 import { generateAnswer } from '../test/fake-anthropic/responses';
 import type { MessagesBody } from '../test/fake-anthropic/request';
 import type { FakeAnthropic } from '../test/fake-anthropic/server';
@@ -78,61 +75,43 @@ function shapeOf(step: number, body: unknown, usage: Tokens, replayed: boolean):
   };
 }
 
-/** A full run, a one-line PRD edit and the revision run, on the fake at `fake.url`. */
+/**
+ * A one-line PRD edit after the full run in `folder`, then the revision run; `full` is what the
+ * full run used. The fake's log is reset first, so its requests are the revision's.
+ */
 export async function measureRevision(
   fake: FakeAnthropic,
-  prd: string,
-  repo: string,
+  folder: BenchFolder,
+  full: Tokens,
   replayed = false,
 ): Promise<{ full: Tokens; revision: Tokens; ratios: Record<string, number>; requests: RequestShape[] }> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-bench-rev-'));
-  try {
-    const prdCopy = path.join(dir, 'PRD.md');
-    await fs.copyFile(prd, prdCopy);
-    const engine = createWorkflow({
-      outputDir: path.join(dir, 'docs', 'architecture'),
-      prdPath: prdCopy,
-      connection: { provider: 'anthropic', apiKey: 'bench-key', baseURL: fake.url },
-      prompts: { builtinDir: path.join(repo, 'prompts') },
-      settings: { model: 'claude-opus-5-5', maxTokens: 16000, concurrency: 1 },
-      resolveConflict: async () => 'overwrite',
-      log: silentLogger,
-    });
-    const run = async (): Promise<{ tokens: Tokens; usage: Map<number, Tokens> }> => {
-      const tokens = { input: 0, output: 0 };
-      const usage = new Map<number, Tokens>();
-      const summary = await engine.run({
-        steps: 'all',
-        signal: new AbortController().signal,
-        onEvent: (e) => {
-          if (e.type !== 'step-done') return;
-          const input = e.usage.input + e.usage.cacheRead + e.usage.cacheWrite;
-          tokens.input += input;
-          tokens.output += e.usage.output;
-          usage.set(e.step, { input, output: e.usage.output });
-        },
-      });
-      if (summary.failed.length) throw new Error(`bench revision run failed: ${JSON.stringify(summary.failed)}`);
-      return { tokens, usage };
-    };
-    fake.reset();
-    const full = await run();
-    await fs.writeFile(prdCopy, oneLineEdit(await fs.readFile(prdCopy, 'utf8')));
-    fake.reset();
-    const revision = await run();
-    const requests = fake.requests
-      .filter((r) => typeof r.step === 'number')
-      .map((r) => shapeOf(r.step!, r.body, revision.usage.get(r.step!) ?? { input: 0, output: 0 }, replayed));
-    return {
-      full: full.tokens,
-      revision: revision.tokens,
-      ratios: {
-        revisionOutputOverFullRun: +(revision.tokens.output / full.tokens.output).toFixed(3),
-        revisionInputOverFullRun: +(revision.tokens.input / full.tokens.input).toFixed(3),
-      },
-      requests,
-    };
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+  const engine = folder.engine(1);
+  const tokens = { input: 0, output: 0 };
+  const usage = new Map<number, Tokens>();
+  await fs.writeFile(folder.prdCopy, oneLineEdit(await fs.readFile(folder.prdCopy, 'utf8')));
+  fake.reset();
+  const summary = await engine.run({
+    steps: 'all',
+    signal: new AbortController().signal,
+    onEvent: (e) => {
+      if (e.type !== 'step-done') return;
+      const input = e.usage.input + e.usage.cacheRead + e.usage.cacheWrite;
+      tokens.input += input;
+      tokens.output += e.usage.output;
+      usage.set(e.step, { input, output: e.usage.output });
+    },
+  });
+  if (summary.failed.length) throw new Error(`bench revision run failed: ${JSON.stringify(summary.failed)}`);
+  const requests = fake.requests
+    .filter((r) => typeof r.step === 'number')
+    .map((r) => shapeOf(r.step!, r.body, usage.get(r.step!) ?? { input: 0, output: 0 }, replayed));
+  return {
+    full,
+    revision: tokens,
+    ratios: {
+      revisionOutputOverFullRun: +(tokens.output / full.output).toFixed(3),
+      revisionInputOverFullRun: +(tokens.input / full.input).toFixed(3),
+    },
+    requests,
+  };
 }

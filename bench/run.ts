@@ -1,23 +1,32 @@
 /**
- * Benchmark (SPEC §10): a full run against the fake server with realistic streaming latency, DAG
- * (concurrency 2 and 4) against the same workflow forced sequential, in one process and one run;
- * input tokens per run, the share served from the prompt cache and the cost at list price; what
- * other step graphs would take (bench/whatIf.ts); bundle sizes. Two scenarios: the fake model's
- * answers for a real PRD, and — when ../shared/corpus is there — a real model's answers replayed,
- * whose sizes are those of real steps. Results are ratios measured side by side, printed and
- * written to bench/results/latest.json — never asserted.
+ * Benchmark (SPEC §10). Answers of a real model's size — the fake model's answers padded to the
+ * sizes of ../shared/corpus/ (a committed table of them in a plain clone), and, when the corpus is
+ * there, the real answers replayed — streamed at a fixed tokens-per-second rate, time-scaled so a
+ * run takes seconds instead of ten minutes. Side by side in one run: wall time of the DAG against
+ * the step-level critical path of the same answers and against the same workflow forced
+ * sequential; input tokens at full price, as cache writes and as cache reads against a naive layout
+ * (each step sends the PRD and every earlier document, no cache); the cost in dollars at list price
+ * (src/core/pricing.ts); a revision after a one-line PRD edit against the full run; activation,
+ * bundle sizes and the preview. Results are ratios, printed and written to
+ * bench/results/latest.json — never asserted.
+ *
+ * Environment: BENCH_TOKENS_PER_SECOND (the model's rate, default 60), BENCH_TIME_SCALE (default
+ * 40: the stream runs 40 × faster), BENCH_LATENCY_MS (the model's time to first token, default
+ * 2000, scaled too), BENCH_CORPUS=0 (skip the replay), BENCH_PREVIEW=0 (skip the browser figures).
  */
 import { existsSync, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { createWorkflow } from '../src/core/factory';
-import { silentLogger } from '../src/core/log';
+import { costOf, formatUsd, PRICES_DATE, priceOf } from '../src/core/pricing';
 import { STEPS, type StepId } from '../src/core/steps';
-import { type ReplayAnswers, loadReplay, startFakeAnthropic } from '../test/fake-anthropic/server';
+import { type FakeAnthropic, type ReplayAnswers, loadReplay, startFakeAnthropic } from '../test/fake-anthropic/server';
 import { upgradeRecordedAnswers } from '../test/fake-anthropic/upgrade';
-import { SPEC_GRAPH, criticalPathOf, followUpCriticalPath, tableGraph } from './whatIf';
+import { measureActivation } from './activation';
+import { answerSizes } from './corpusSizes';
+import { BENCH_MODEL, benchFolder, type BenchFolder } from './engine';
 import { measurePreview } from './preview';
 import { measureRevision } from './revision';
+import { breakdownTable, requestTokens, totalsOf } from './tokens';
+import { criticalPathOf, tableGraph } from './criticalPath';
 
 const repo = path.resolve(__dirname, '..', '..');
 /** A real PRD from ../shared when it is there; a plain clone benchmarks the project's own English sample. */
@@ -27,78 +36,139 @@ const prd =
   (existsSync(sharedPrd) ? sharedPrd : path.join(repo, 'test', 'fixtures', 'prds', 'pantry-network.md'));
 const corpus = path.resolve(repo, '..', 'shared', 'corpus', 'saas-activation');
 
-/**
- * List price per million tokens of the Opus model the settings default to (Claude Opus 4.5:
- * input $5, output $25; cache writes 1.25× input, cache reads 0.1× input).
- */
-const PRICE_PER_MTOK = { input: 5, cacheWrite: 6.25, cacheRead: 0.5, output: 25 };
-/** Delay between 80-character text deltas, and time to first byte: streaming shaped like the real API, time-scaled down. */
-const CHUNK_DELAY_MS = Number(process.env.BENCH_CHUNK_DELAY_MS ?? 20);
-const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 150);
+const TOKENS_PER_SECOND = Number(process.env.BENCH_TOKENS_PER_SECOND ?? 60);
+const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 40);
+const MODEL_LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 2000);
+/** What the fake is told: the rate and the latency, time-scaled. */
+const PACING = {
+  tokensPerSecond: TOKENS_PER_SECOND * TIME_SCALE,
+  latencyMs: Math.round(MODEL_LATENCY_MS / TIME_SCALE),
+};
 
 interface RunResult {
   concurrency: number;
   wallMs: number;
+  /** Each step's time from start to done, as measured. */
   stepMs: Record<number, number>;
-  input: number;
-  cacheRead: number;
-  cacheWrite: number;
-  output: number;
+  folder: BenchFolder;
   /** Each step's document as the run wrote it. */
   docs: Partial<Record<number, string>>;
+  requests: FakeAnthropic['requests'];
 }
 
-async function runOnce(url: string, concurrency: number, prd: string): Promise<RunResult> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-bench-'));
-  const prdCopy = path.join(dir, 'PRD.md');
-  await fs.copyFile(prd, prdCopy);
+async function runOnce(fake: FakeAnthropic, concurrency: number, prdPath: string): Promise<RunResult> {
+  fake.reset();
+  const folder = await benchFolder(prdPath, fake.url, repo);
   const stepMs: Record<number, number> = {};
   const started = new Map<StepId, number>();
-  const engine = createWorkflow({
-    outputDir: path.join(dir, 'docs', 'architecture'),
-    prdPath: prdCopy,
-    connection: { provider: 'anthropic', apiKey: 'bench-key', baseURL: url },
-    prompts: { builtinDir: path.join(repo, 'prompts') },
-    settings: { model: 'claude-opus-5-5', maxTokens: 16000, concurrency },
-    resolveConflict: async () => 'overwrite',
-    log: silentLogger,
-  });
   const t0 = performance.now();
-  const usage = { input: 0, cacheRead: 0, cacheWrite: 0, output: 0 };
-  const summary = await engine.run({
+  const summary = await folder.engine(concurrency).run({
     steps: 'all',
     signal: new AbortController().signal,
     onEvent: (e) => {
       if (e.type === 'step-started') started.set(e.step, performance.now());
-      if (e.type === 'step-done') {
-        stepMs[e.step] = performance.now() - (started.get(e.step) ?? t0);
-        usage.input += e.usage.input;
-        usage.cacheRead += e.usage.cacheRead;
-        usage.cacheWrite += e.usage.cacheWrite;
-        usage.output += e.usage.output;
-      }
+      if (e.type === 'step-done') stepMs[e.step] = performance.now() - (started.get(e.step) ?? t0);
     },
   });
   const wallMs = performance.now() - t0;
   if (summary.failed.length) throw new Error(`bench run failed: ${JSON.stringify(summary.failed)}`);
   const docs: Partial<Record<number, string>> = {};
-  for (const s of STEPS) {
-    docs[s.id] = await fs.readFile(path.join(dir, 'docs', 'architecture', s.document), 'utf8').catch(() => '');
-  }
-  await fs.rm(dir, { recursive: true, force: true });
-  return { concurrency, wallMs, stepMs, ...usage, docs };
+  for (const s of STEPS)
+    docs[s.id] = await fs.readFile(path.join(folder.outputDir, s.document), 'utf8').catch(() => '');
+  return { concurrency, wallMs, stepMs, folder, docs, requests: [...fake.requests] };
 }
 
-/** Dollars at list price for one run's tokens. */
-function dollars(r: RunResult): number {
-  const m = 1_000_000;
-  const cost =
-    (r.input * PRICE_PER_MTOK.input +
-      r.cacheWrite * PRICE_PER_MTOK.cacheWrite +
-      r.cacheRead * PRICE_PER_MTOK.cacheRead +
-      r.output * PRICE_PER_MTOK.output) /
-    m;
-  return +cost.toFixed(4);
+/**
+ * The step-level critical path of a run's answers: each step as one call that takes the model's
+ * latency plus its output at the streaming rate (its repair turns added), over the step table's
+ * graph. What the DAG would take if every step were one call and nothing else cost time.
+ */
+function stepCriticalPath(requests: FakeAnthropic['requests']): { ms: number; stepCallMs: Record<number, number> } {
+  const stepCallMs: Record<number, number> = {};
+  for (const r of requests) {
+    if (typeof r.step !== 'number' || !r.usage) continue;
+    const ms = PACING.latencyMs + (r.usage.output_tokens / PACING.tokensPerSecond) * 1000;
+    stepCallMs[r.step] = (stepCallMs[r.step] ?? 0) + ms;
+  }
+  return { ms: criticalPathOf(tableGraph(), stepCallMs), stepCallMs };
+}
+
+const round = (n: number, digits = 3): number => +n.toFixed(digits);
+
+/** One scenario: the DAG run, the same workflow forced sequential, and a revision after the DAG run. */
+async function scenario(
+  name: string,
+  prdPath: string,
+  fake: FakeAnthropic,
+  replayed: boolean,
+): Promise<Record<string, unknown>> {
+  const dag = await runOnce(fake, 4, prdPath);
+  const sequential = await runOnce(fake, 1, prdPath);
+  try {
+    const cp = stepCriticalPath(dag.requests);
+    const rows = requestTokens(dag.requests, dag.docs);
+    const totals = totalsOf(rows);
+    process.stderr.write(`\n${name}: where the input goes (tokens; full-eq = input + 1.25 × write + 0.1 × read)\n`);
+    process.stderr.write(`${breakdownTable(rows)}\n`);
+    const usage = {
+      input: totals.input,
+      cacheWrite: totals.cacheWrite,
+      cacheRead: totals.cacheRead,
+      output: totals.output,
+    };
+    const naiveUsage = { input: totals.naive, cacheWrite: 0, cacheRead: 0, output: totals.output };
+    const revision = await measureRevision(
+      fake,
+      dag.folder,
+      { input: totals.input + totals.cacheWrite + totals.cacheRead, output: totals.output },
+      replayed,
+    );
+    const t = fake.usageTotals();
+    const revisionUsage = {
+      input: t.input_tokens,
+      cacheWrite: t.cache_creation_input_tokens,
+      cacheRead: t.cache_read_input_tokens,
+      output: t.output_tokens,
+    };
+    return {
+      name,
+      prd: path.basename(prdPath),
+      wallMs: { dag: Math.round(dag.wallMs), sequential: Math.round(sequential.wallMs) },
+      /** The same at the model's real rate (wall × time scale), in minutes. */
+      realTimeMinutes: {
+        dag: round((dag.wallMs * TIME_SCALE) / 60_000, 1),
+        sequential: round((sequential.wallMs * TIME_SCALE) / 60_000, 1),
+        stepCriticalPath: round((cp.ms * TIME_SCALE) / 60_000, 1),
+      },
+      stepCriticalPathMs: Math.round(cp.ms),
+      stepCallMs: Object.fromEntries(Object.entries(cp.stepCallMs).map(([k, v]) => [k, Math.round(v)])),
+      stepMs: Object.fromEntries(Object.entries(dag.stepMs).map(([k, v]) => [k, Math.round(v)])),
+      ratios: {
+        wallOverStepCriticalPath: round(dag.wallMs / cp.ms),
+        wallOverSequential: round(dag.wallMs / sequential.wallMs),
+        fullPriceInputOverNaive: round(totals.fullPriceEquivalent / totals.naive),
+        ...revision.ratios,
+      },
+      tokens: {
+        input: totals.input,
+        cacheWrite: totals.cacheWrite,
+        cacheRead: totals.cacheRead,
+        output: totals.output,
+        fullPriceEquivalent: totals.fullPriceEquivalent,
+        naive: totals.naive,
+        perRequest: rows.map(({ blocks: _b, ...r }) => r),
+      },
+      costUsd: {
+        perRun: round(costOf(usage, BENCH_MODEL), 4),
+        naivePerRun: round(costOf(naiveUsage, BENCH_MODEL), 4),
+        revision: round(costOf(revisionUsage, BENCH_MODEL), 4),
+      },
+      revision,
+    };
+  } finally {
+    await fs.rm(dag.folder.dir, { recursive: true, force: true });
+    await fs.rm(sequential.folder.dir, { recursive: true, force: true });
+  }
 }
 
 async function size(file: string): Promise<number | null> {
@@ -108,88 +178,82 @@ async function size(file: string): Promise<number | null> {
   );
 }
 
-/** One scenario: warm-up, then sequential, DAG with 2 and with 4, side by side; the what-ifs from the sequential run. */
-async function scenario(name: string, prdPath: string, replay?: ReplayAnswers): Promise<unknown> {
-  const fake = await startFakeAnthropic({ port: 0, chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS, replay });
-  try {
-    // BENCH_QUICK=1: one sequential run, for token and cost figures (the DAG runs add only wall times).
-    const quick = process.env.BENCH_QUICK === '1';
-    if (!quick) await runOnce(fake.url, 2, prdPath); // warm-up (JIT, file system), not reported
-    fake.reset();
-    const sequential = await runOnce(fake.url, 1, prdPath);
-    fake.reset();
-    const dag2 = quick ? sequential : await runOnce(fake.url, 2, prdPath);
-    fake.reset();
-    const dag4 = quick ? sequential : await runOnce(fake.url, 4, prdPath);
-    const cp = criticalPathOf(tableGraph(), sequential.stepMs);
-    const totalInput = (r: RunResult): number => r.input + r.cacheRead + r.cacheWrite;
-    const followUps = followUpCriticalPath(sequential.stepMs, sequential.docs, LATENCY_MS);
-    // A one-line PRD edit, then design again: revised, not regenerated (bench/revision.ts).
-    const revision = await measureRevision(fake, prdPath, repo, replay !== undefined);
-    return {
-      name,
-      prd: path.basename(prdPath),
-      wallMs: {
-        sequential: Math.round(sequential.wallMs),
-        dag2: Math.round(dag2.wallMs),
-        dag4: Math.round(dag4.wallMs),
-      },
-      stepMs: Object.fromEntries(Object.entries(sequential.stepMs).map(([k, v]) => [k, Math.round(v)])),
-      criticalPathMs: Math.round(cp),
-      ratios: {
-        dag2OverSequential: +(dag2.wallMs / sequential.wallMs).toFixed(3),
-        dag4OverSequential: +(dag4.wallMs / sequential.wallMs).toFixed(3),
-        dag2OverCriticalPath: +(dag2.wallMs / cp).toFixed(3),
-        ...revision.ratios,
-      },
-      revision,
-      // Critical paths of other step graphs from the same step times, over the sequential run.
-      whatIfOverSequential: {
-        table: +(cp / sequential.wallMs).toFixed(3),
-        specParallelPairs: +(criticalPathOf(SPEC_GRAPH, sequential.stepMs) / sequential.wallMs).toFixed(3),
-        specPairsWithFollowUps: +(followUps.criticalPathMs / sequential.wallMs).toFixed(3),
-        followUpMs: followUps.followUpMs,
-      },
-      tokens: {
-        inputPerRun: totalInput(sequential),
-        cacheReadShare: +(sequential.cacheRead / totalInput(sequential)).toFixed(3),
-        cacheWriteShare: +(sequential.cacheWrite / totalInput(sequential)).toFixed(3),
-        uncachedShare: +(sequential.input / totalInput(sequential)).toFixed(3),
-        outputPerRun: sequential.output,
-        byKind: { input: sequential.input, cacheWrite: sequential.cacheWrite, cacheRead: sequential.cacheRead },
-      },
-      dollarsPerRun: dollars(sequential),
-    };
-  } finally {
-    await fake.close();
-  }
-}
-
 async function main(): Promise<void> {
-  const scenarios = [await scenario('fake model', prd)];
-  if (existsSync(corpus) && process.env.BENCH_CORPUS !== '0') {
-    const recorded = upgradeRecordedAnswers(await loadReplay(path.join(corpus, 'answers')));
-    scenarios.push(await scenario('real answers replayed', path.join(corpus, 'PRD.md'), recorded));
+  const sizes = await answerSizes(path.join(corpus, 'answers'));
+  // Warm-up (JIT, file system), unpaced and not reported.
+  const warm = await startFakeAnthropic({ port: 0 });
+  try {
+    const w = await runOnce(warm, 2, prd);
+    await fs.rm(w.folder.dir, { recursive: true, force: true });
+  } finally {
+    await warm.close();
   }
+  const scenarios: Record<string, unknown>[] = [];
+  const padded = await startFakeAnthropic({ port: 0, ...PACING, padTo: sizes.chars });
+  try {
+    scenarios.push(
+      await scenario(`fake model, answers padded to the corpus sizes (${sizes.source})`, prd, padded, false),
+    );
+  } finally {
+    await padded.close();
+  }
+  if (existsSync(path.join(corpus, 'answers')) && process.env.BENCH_CORPUS !== '0') {
+    const recorded: ReplayAnswers = upgradeRecordedAnswers(await loadReplay(path.join(corpus, 'answers')));
+    const replay = await startFakeAnthropic({ port: 0, ...PACING, replay: recorded });
+    try {
+      scenarios.push(await scenario('real answers replayed', path.join(corpus, 'PRD.md'), replay, true));
+    } finally {
+      await replay.close();
+    }
+  }
+  // The headline figures: the real answers when they are there, else the padded fake.
+  const primary = scenarios[scenarios.length - 1] as { name: string; ratios: unknown; costUsd: unknown };
+  const price = priceOf(BENCH_MODEL);
   const result = {
-    streaming: { chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS },
+    date: new Date().toISOString().slice(0, 10),
+    primary: primary.name,
+    ratios: primary.ratios,
+    costUsd: primary.costUsd,
+    model: BENCH_MODEL,
+    prices: { date: PRICES_DATE, perMillionTokens: price.price },
+    streaming: {
+      tokensPerSecond: TOKENS_PER_SECOND,
+      timeScale: TIME_SCALE,
+      modelLatencyMs: MODEL_LATENCY_MS,
+      answerSizes: sizes,
+    },
     scenarios,
+    activation: await measureActivation(repo),
     bundleBytes: {
       extension: await size('dist/extension.js'),
+      anthropicSdk: await size('dist/anthropic-sdk.js'),
       cli: await size('dist/cli.js'),
       webview: await size('dist/webview.js'),
       webviewRenderer: await size('dist/webview-diagrams.js'),
       webviewMermaid: await size('dist/webview-mermaid.js'),
       markdownPreview: await size('dist/markdownPreview.js'),
     },
-    preview: await measurePreview(repo),
+    preview: process.env.BENCH_PREVIEW === '0' ? null : await measurePreview(repo),
   };
   await fs.mkdir(path.join(repo, 'bench', 'results'), { recursive: true });
   await fs.writeFile(path.join(repo, 'bench', 'results', 'latest.json'), JSON.stringify(result, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  const r = primary.ratios as Record<string, number>;
+  const c = primary.costUsd as Record<string, number>;
+  process.stdout.write(
+    [
+      '',
+      `${primary.name}, ${BENCH_MODEL} at the prices of ${PRICES_DATE}:`,
+      `  wall / step-level critical path ${r.wallOverStepCriticalPath}, wall / sequential ${r.wallOverSequential}`,
+      `  full-price-equivalent input / naive ${r.fullPriceInputOverNaive}`,
+      `  cost per run ${formatUsd(c.perRun)} (naive layout ${formatUsd(c.naivePerRun)}), revision output / full run ${r.revisionOutputOverFullRun}`,
+      `  activation (harness) ${result.activation.harness.totalMs} ms; extension.js ${result.bundleBytes.extension} bytes`,
+      'bench/results/latest.json written.',
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${String(err)}\n`);
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = 1;
 });

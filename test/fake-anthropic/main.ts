@@ -1,6 +1,6 @@
 /**
  * Command line for the fake Anthropic server:
- *   node out/test/fake-anthropic/main.js --port 4010 [--chunk-delay-ms 20] [--chunk-size 80]
+ *   node out/test/fake-anthropic/main.js --port 4010 [--chunk-delay-ms 20] [--chunk-size 80] [--tokens-per-second N]
  *     [--latency-ms 300] [--faults faults.json] [--valid-keys k1,k2] [--min-cache-tokens 1024]
  *     [--replay answers-dir] [--verbose]
  * Runs until SIGINT or SIGTERM.
@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { loadReplay, parseFaultRules, startFakeAnthropic, type FakeAnthropicOptions } from './server';
 
 const USAGE =
-  'Usage: fake-anthropic --port <p> [--chunk-delay-ms N] [--chunk-size N] [--latency-ms N] [--faults <json-file>] [--valid-keys k1,k2] [--min-cache-tokens N] [--replay <dir of step-N.md>] [--verbose]';
+  'Usage: fake-anthropic --port <p> [--chunk-delay-ms N] [--chunk-size N] [--latency-ms N] [--tokens-per-second N] [--faults <json-file>] [--valid-keys k1,k2] [--min-cache-tokens N] [--replay <dir of step-N.md>] [--verbose]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -37,6 +37,10 @@ function parseArgs(argv: string[]): FakeAnthropicOptions & { replayDir?: string 
         break;
       case '--chunk-size':
         options.chunkSize = Math.max(1, int(flag, value));
+        i++;
+        break;
+      case '--tokens-per-second':
+        options.tokensPerSecond = int(flag, value);
         i++;
         break;
       case '--latency-ms':

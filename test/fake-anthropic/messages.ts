@@ -11,6 +11,7 @@ import { errorMessageFor, errorTypeFor } from './errors';
 import { apiKeyOf, readBody } from './incoming';
 import { jsonAnswer, sendError, sendJson } from './json';
 import type { AnswerPlan } from './message';
+import { padAnswer } from './padding';
 import { cutAt } from './pacing';
 import { estimateTokens } from './promptCache';
 import { flattenBlocks, validateBody, validateCount, type MessagesBody } from './request';
@@ -123,7 +124,9 @@ export async function handleMessages(
   }
 
   // The answer (a recorded one when replaying), shaped by the fault and by max_tokens.
-  const answerText = (answer.step !== null ? settings.replay?.[answer.step] : undefined) ?? answer.text;
+  const replayed = answer.step !== null ? settings.replay?.[answer.step] : undefined;
+  const padTo = answer.step !== null && !answer.revision ? settings.padTo?.[answer.step] : undefined;
+  const answerText = replayed ?? (padTo ? padAnswer(answer.text, padTo) : answer.text);
   let output =
     fault?.kind === 'malformed'
       ? malformedAnswer(answerText, answer.step)

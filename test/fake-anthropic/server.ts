@@ -29,6 +29,10 @@ export interface FakeAnthropicOptions {
   chunkDelayMs?: number;
   /** Characters per text delta (default 80). */
   chunkSize?: number;
+  /** Output tokens a second, paced from the first delta (replaces chunkDelayMs; see state.ts). */
+  tokensPerSecond?: number;
+  /** Target characters of the fake model's full answer per step (padding.ts). */
+  padTo?: Partial<Record<number, number>>;
   /** Delay before message_start (time to first byte) in ms (default 0). */
   latencyMs?: number;
   /** Initial fault rules. */
@@ -74,6 +78,8 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
       chunkSize: Math.max(1, options.chunkSize ?? 80),
       chunkDelayMs: Math.max(0, options.chunkDelayMs ?? 0),
       latencyMs: Math.max(0, options.latencyMs ?? 0),
+      tokensPerSecond: options.tokensPerSecond,
+      padTo: options.padTo,
       validKeys: options.validKeys,
       log: options.log,
       replay: options.replay,

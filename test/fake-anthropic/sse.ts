@@ -14,6 +14,8 @@ export interface StreamPacing {
   latencyMs: number;
   chunkSize: number;
   chunkDelayMs: number;
+  /** Output tokens a second; when set, delta i goes out at i × chunk tokens / rate after the first. */
+  tokensPerSecond?: number;
 }
 
 /** Streams the planned answer; resolves with how the stream ended. */
@@ -47,6 +49,9 @@ export async function streamAnswer(
       : Number.POSITIVE_INFINITY;
   const text = Number.isFinite(limit) ? cutAt(p.output, limit) : p.output;
   const chunks = chunksOf(text, pacing.chunkSize);
+  const rate = pacing.tokensPerSecond && pacing.tokensPerSecond > 0 ? pacing.tokensPerSecond * 4 : 0;
+  const t0 = Date.now();
+  let sent = 0;
   for (let i = 0; i < chunks.length; i++) {
     if (signal.aborted) return 'aborted';
     send('content_block_delta', {
@@ -54,7 +59,10 @@ export async function streamAnswer(
       index: 0,
       delta: { type: 'text_delta', text: chunks[i] },
     });
-    if (pacing.chunkDelayMs > 0 && i < chunks.length - 1) await sleep(pacing.chunkDelayMs, signal);
+    sent += chunks[i].length;
+    if (i === chunks.length - 1) continue;
+    if (rate > 0) await sleep(t0 + (sent / rate) * 1000 - Date.now(), signal);
+    else if (pacing.chunkDelayMs > 0) await sleep(pacing.chunkDelayMs, signal);
   }
   if (signal.aborted) return 'aborted';
   if (p.fault?.kind === 'cut') {

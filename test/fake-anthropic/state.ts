@@ -9,6 +9,13 @@ export interface ServerSettings {
   chunkSize: number;
   chunkDelayMs: number;
   latencyMs: number;
+  /**
+   * Output tokens a second (four characters a token): deltas are sent on a schedule from the first
+   * one, so the stream keeps this rate whatever the timers' jitter. Replaces `chunkDelayMs`.
+   */
+  tokensPerSecond?: number;
+  /** Target length in characters of the fake model's full answer of a step (padding.ts); replays and revisions are not padded. */
+  padTo?: Partial<Record<number, number>>;
   /** Accepted keys; undefined: any non-empty key that does not start with "bad". */
   validKeys?: string[];
   log?: (line: string) => void;

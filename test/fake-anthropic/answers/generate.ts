@@ -23,6 +23,8 @@ export interface GeneratedAnswer {
   step: number | null;
   /** The request was the repair turn of a step. */
   repair: boolean;
+  /** The request asked for a revision (the answer holds changed sections only). */
+  revision?: boolean;
   text: string;
 }
 
@@ -38,7 +40,7 @@ export function generateAnswer(body: MessagesBody): GeneratedAnswer {
     ? [...ctx.documents.filter((d) => d.name !== rev.document), { name: rev.document, step, text: rev.base }]
     : ctx.documents;
   const generated = generateStepDocument(step, { ...ctx, documents: docs });
-  return { step, repair: false, text: reviseDocument(step, generated, rev, ctx) };
+  return { step, repair: false, revision: true, text: reviseDocument(step, generated, rev, ctx) };
 }
 
 /** The answer to a request that is not an Archflow step (a connectivity check, a stray prompt). */

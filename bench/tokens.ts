@@ -1,0 +1,111 @@
+/**
+ * Where a run's input tokens go: per request, what it sent at full price, as cache writes and as
+ * cache reads (the fake's accounting of the real API's rules), against a naive layout of the same
+ * step (its instructions, the PRD and every earlier step's document, no cache), and the blocks
+ * it sent. Read from the fake server's request log after a run.
+ */
+import { fullPriceEquivalent } from '../src/core/pricing';
+import { STEPS } from '../src/core/steps';
+import { estimateTokens } from '../test/fake-anthropic/promptCache';
+import { type MessagesBody, flattenBlocks } from '../test/fake-anthropic/request';
+import type { RecordedRequest } from '../test/fake-anthropic/server';
+
+export interface RequestTokens {
+  step: number;
+  repair: boolean;
+  input: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+  /** input + 1.25 × writes + 0.1 × reads. */
+  fullPriceEquivalent: number;
+  /** The same step sent the naive way. */
+  naive: number;
+  /** Tokens of each block: documents by name, `system`, `task` (the rest). */
+  blocks: Record<string, number>;
+}
+
+export interface InputTotals {
+  input: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+  fullPriceEquivalent: number;
+  naive: number;
+}
+
+const DOC = /^<document name="([^"]+)"/;
+
+/** The blocks of a request by what they are, in tokens. */
+function blocksOf(body: MessagesBody): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const b of flattenBlocks(body)) {
+    const name = b.role === 'system' ? 'system' : (DOC.exec(b.text)?.[1] ?? (b.role === 'user' ? 'task' : 'assistant'));
+    out[name] = (out[name] ?? 0) + estimateTokens(b.text);
+  }
+  return out;
+}
+
+/**
+ * Each completed step request of a run. `docs`: every step's document as the run wrote it; the
+ * naive request of step N carries its instructions, the PRD and the documents of steps 1 … N-1.
+ */
+export function requestTokens(
+  requests: readonly RecordedRequest[],
+  docs: Partial<Record<number, string>>,
+): RequestTokens[] {
+  const out: RequestTokens[] = [];
+  for (const r of requests) {
+    if (typeof r.step !== 'number' || !r.usage) continue;
+    const body = r.body as MessagesBody;
+    const blocks = blocksOf(body);
+    const own = (blocks.system ?? 0) + (blocks.task ?? 0) + (blocks.assistant ?? 0) + (blocks.PRD ?? 0);
+    const earlier = STEPS.filter((s) => s.id < (r.step as number)).reduce(
+      (n, s) =>
+        n +
+        estimateTokens(`<document name="${s.document}" step="${s.id}">\n${(docs[s.id] ?? '').trimEnd()}\n</document>`),
+      0,
+    );
+    const u = {
+      input: r.usage.input_tokens,
+      cacheWrite: r.usage.cache_creation_input_tokens,
+      cacheRead: r.usage.cache_read_input_tokens,
+    };
+    out.push({
+      step: r.step,
+      repair: r.repair,
+      ...u,
+      output: r.usage.output_tokens,
+      fullPriceEquivalent: Math.round(fullPriceEquivalent(u)),
+      naive: own + earlier,
+      blocks,
+    });
+  }
+  return out;
+}
+
+export function totalsOf(rows: readonly RequestTokens[]): InputTotals {
+  const t: InputTotals = { input: 0, cacheWrite: 0, cacheRead: 0, output: 0, fullPriceEquivalent: 0, naive: 0 };
+  for (const r of rows) {
+    t.input += r.input;
+    t.cacheWrite += r.cacheWrite;
+    t.cacheRead += r.cacheRead;
+    t.output += r.output;
+    t.fullPriceEquivalent += r.fullPriceEquivalent;
+    t.naive += r.naive;
+  }
+  return t;
+}
+
+/** A table of the rows, for the console: where the input goes. */
+export function breakdownTable(rows: readonly RequestTokens[]): string {
+  const head = 'step  input  write   read  full-eq  naive  ratio  blocks (tokens)';
+  const lines = rows.map((r) => {
+    const blocks = Object.entries(r.blocks)
+      .map(([k, v]) => `${k.replace(/\.md$|\.json$/, '')}=${v}`)
+      .join(' ');
+    const pad = (n: number, w: number): string => String(n).padStart(w);
+    return `${pad(r.step, 4)}${r.repair ? 'r' : ' '} ${pad(r.input, 6)} ${pad(r.cacheWrite, 6)} ${pad(r.cacheRead, 6)} ${pad(r.fullPriceEquivalent, 8)} ${pad(r.naive, 6)} ${(r.fullPriceEquivalent / Math.max(1, r.naive)).toFixed(2).padStart(6)}  ${blocks}`;
+  });
+  return [head, ...lines].join('\n');
+}
