@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LlmRequest, PromptBlock } from './llm/types';
 import { promptValues } from './promptValues';
-import { type BlockKind, type StepDef, type StepId, stepById, stepTitle } from './steps';
+import { layoutContext } from './contextTrim';
+import { type BlockKind, type StepDef, type StepId, downstreamOf, stepById, stepTitle } from './steps';
 
 /** Where prompt text comes from: the shipped prompts, overridden per workspace. */
 export interface PromptSource {
@@ -45,6 +46,8 @@ export interface ContextDocument {
   name: string;
   text: string;
   step?: StepId;
+  /** Which part of the file this block holds, when a file is sent in parts (contextTrim.ts). */
+  part?: string;
 }
 
 export interface StepPromptInput {
@@ -81,15 +84,21 @@ export function fillPlaceholders(text: string, values: Record<string, string>, o
 /** Wraps text as a delimited document so the model can tell context from instructions. */
 export function documentBlock(doc: ContextDocument): string {
   const step = doc.step ? ` step="${doc.step}"` : '';
-  return `<document name="${doc.name}"${step}>\n${doc.text.trimEnd()}\n</document>`;
+  const part = doc.part ? ` part="${doc.part}"` : '';
+  return `<document name="${doc.name}"${step}${part}>\n${doc.text.trimEnd()}\n</document>`;
 }
 
 /**
- * Lays out a step's request. Order: the shared system text, then the PRD, then the upstream
- * documents in step order (a cache breakpoint after the last), then this step's persona, task and
- * the schemas of the blocks it writes. Every step shares the system text and the PRD as a cached
- * prefix, and each step's documents are the start of the next one's; the schemas come last because
- * they differ per step (docs/adr/0011-request-carries-its-own-block-schemas.md).
+ * Lays out a step's request. Order: the shared system text, then the PRD, then the context
+ * documents as contextTrim.ts lays them out (step documents in step order, each part of the C4
+ * model after the document of the step that writes it), then this step's persona, task and the
+ * schemas of the blocks it writes. Every step shares the system text and the PRD as a cached
+ * prefix, and each step's documents are the start of the next one's, so a request reads from the
+ * cache all but what is new; the schemas come last because they differ per step
+ * (docs/adr/0011-request-carries-its-own-block-schemas.md). Breakpoints: the system text, the PRD
+ * and the last document, which the next step reads. A step no other step waits for marks the
+ * document before its last instead: it reads what the step before it cached, and writes nothing
+ * no later request would read.
  */
 export async function buildStepRequest(source: PromptSource, input: StepPromptInput): Promise<LlmRequest> {
   const step = stepById(input.step);
@@ -100,14 +109,12 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
   const blocks: PromptBlock[] = step.reads.prd
     ? [{ text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true }]
     : [];
-  // One block per document, in step order. Breakpoints after the last step document and after the
-  // last block (the C4 model follows the documents): the next step's request starts with the same
-  // documents, so it reads them from the cache and writes only what is new.
-  input.upstream.forEach((doc, i, all) => {
-    const next = all[i + 1];
-    const cache = next === undefined || (doc.step !== undefined && next.step === undefined);
-    blocks.push(cache ? { text: documentBlock(doc), cache: true } : { text: documentBlock(doc) });
-  });
+  const context = layoutContext(step.id, input.upstream);
+  // The breakpoint reads the longest cached prefix before it and writes the prefix it ends.
+  const mark = downstreamOf(step.id).length > 0 ? context.length - 1 : context.length - 2;
+  context.forEach((doc, i) =>
+    blocks.push(i === mark ? { text: documentBlock(doc), cache: true } : { text: documentBlock(doc) }),
+  );
   const taskText = [
     `# Task: ${stepTitle(step.id)}`,
     '',

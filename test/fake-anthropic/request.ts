@@ -122,6 +122,8 @@ export const REPAIR_PREFIX = repairTurnText([]).split('\n')[0];
 export interface RequestDocument {
   name: string;
   step?: number;
+  /** The part of a file sent in parts (`part="…"`). */
+  part?: string;
   text: string;
 }
 
@@ -219,9 +221,10 @@ export function readContext(body: MessagesBody): RequestContext {
 /** The `<document name="…">…</document>` blocks of a text, in order. */
 export function parseDocuments(text: string): RequestDocument[] {
   const out: RequestDocument[] = [];
-  const re = /<document name="([^"]*)"(?: step="(\d+)")?>\n([\s\S]*?)\n?<\/document>/g;
+  const re = /<document name="([^"]*)"(?: step="(\d+)")?(?: part="([^"]*)")?>\n([\s\S]*?)\n?<\/document>/g;
   for (const m of text.matchAll(re)) {
-    out.push(m[2] ? { name: m[1], step: Number(m[2]), text: m[3] } : { name: m[1], text: m[3] });
+    const doc: RequestDocument = m[2] ? { name: m[1], step: Number(m[2]), text: m[4] } : { name: m[1], text: m[4] };
+    out.push(m[3] ? { ...doc, part: m[3] } : doc);
   }
   return out;
 }

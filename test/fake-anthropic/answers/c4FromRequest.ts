@@ -25,11 +25,19 @@ function partialModel(x: unknown): C4Model | undefined {
 
 /** The C4 model the request carries: diagrams/c4-model.json, else the blocks of steps 2 and 3. */
 export function modelFromRequest(docs: RequestDocument[]): C4Model | undefined {
-  const file = docs.find((d) => d.name === 'diagrams/c4-model.json' || d.name.endsWith('c4-model.json'));
-  if (file) {
-    const text = file.text.replace(/^```[a-z-]*\n|\n```\s*$/g, '');
+  // The file, or its parts (one document per part, each a partial model): merged.
+  const files = docs.filter((d) => d.name === 'diagrams/c4-model.json' || d.name.endsWith('c4-model.json'));
+  if (files.length) {
     try {
-      const m = partialModel(JSON.parse(text));
+      const objects = files.map((f) => JSON.parse(f.text.replace(/^```[a-z-]*\n|\n```\s*$/g, '')) as object);
+      const m = partialModel(
+        objects.reduce<Record<string, unknown>>((all, o) => {
+          for (const [k, v] of Object.entries(o)) {
+            all[k] = Array.isArray(v) && Array.isArray(all[k]) ? [...(all[k] as unknown[]), ...v] : v;
+          }
+          return all;
+        }, {}),
+      );
       if (m && m.systems.length > 0) return m;
     } catch {
       // fall through to the step documents

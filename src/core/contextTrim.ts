@@ -1,0 +1,117 @@
+/**
+ * The context documents of a step's request, laid out for the prompt cache and sent once each
+ * (issue 13, "cheaper input"):
+ *
+ * - The C4 model file is sent in parts, each right after the document of the step that writes
+ *   it: people and software systems after step 2's document, containers and components after
+ *   step 3's, the deployment after step 5's. A part changes only when its own step runs, so every
+ *   later step's request starts with the same blocks and reads them from the cache; the whole
+ *   file at the end would be new in every request, and written to the cache again each time.
+ * - The C4 diagrams code drew into the documents (Mermaid `C4Context`, `C4Container`,
+ *   `C4Component`, `C4Deployment` blocks) are left out when the model is given: they are the
+ *   model drawn again. A note says where each was. Every other part of a document is sent as it is.
+ * - The model's JSON is sent compact (no indentation): the same JSON, a quarter fewer tokens.
+ *
+ * A model file that does not parse, or holds more than these parts, is sent whole at the end.
+ */
+import type { ContextDocument } from './prompts';
+import { LAYOUT, type StepId, stepForC4Level, stepWithBlock } from './steps';
+
+/** A code-drawn C4 view in a document. */
+const DRAWN_VIEW = /```mermaid\n(C4Context|C4Container|C4Component|C4Deployment)\b[\s\S]*?\n```/g;
+
+const VIEW_NAMES: Readonly<Record<string, string>> = {
+  C4Context: 'system context',
+  C4Container: 'container',
+  C4Component: 'component',
+  C4Deployment: 'deployment',
+};
+
+/** `text` without the C4 diagrams code drew from the model, each replaced by a one-line note. */
+export function withoutDrawnViews(text: string): string {
+  return text.replace(
+    DRAWN_VIEW,
+    (_m, kind: string) => `_(The ${VIEW_NAMES[kind]} diagram, drawn by code from \`${LAYOUT.c4Model}\`.)_`,
+  );
+}
+
+/** The keys of a C4 model file this layout knows how to split. */
+const MODEL_KEYS = new Set(['people', 'systems', 'containers', 'components', 'relationships', 'deployment']);
+
+interface ModelPart {
+  /** The step that writes this part, after whose document it goes. */
+  after: StepId;
+  label: string;
+  value: Record<string, unknown>;
+}
+
+const ids = (x: unknown): string[] =>
+  Array.isArray(x) ? x.map((e) => (e as { id?: unknown })?.id).filter((i): i is string => typeof i === 'string') : [];
+
+/** The model file's parts (level 1, levels 2-3, deployment), or undefined when it cannot be split. */
+export function modelParts(text: string): ModelPart[] | undefined {
+  let model: unknown;
+  try {
+    model = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof model !== 'object' || model === null || Array.isArray(model)) return undefined;
+  const m = model as Record<string, unknown>;
+  if (Object.keys(m).some((k) => !MODEL_KEYS.has(k))) return undefined;
+  const level1 = new Set([...ids(m.people), ...ids(m.systems)]);
+  const relationships = Array.isArray(m.relationships) ? (m.relationships as { from?: unknown; to?: unknown }[]) : [];
+  const outer = (r: { from?: unknown; to?: unknown }): boolean =>
+    level1.has(String(r.from)) && level1.has(String(r.to));
+  const parts: ModelPart[] = [
+    {
+      after: stepForC4Level(1).id,
+      label: 'level 1: people, software systems and their relationships',
+      value: { people: m.people ?? [], systems: m.systems ?? [], relationships: relationships.filter(outer) },
+    },
+  ];
+  const inner = relationships.filter((r) => !outer(r));
+  if (ids(m.containers).length || ids(m.components).length || inner.length) {
+    parts.push({
+      after: stepForC4Level(2).id,
+      label: 'levels 2 and 3: containers, components and the relationships that involve them',
+      value: { containers: m.containers ?? [], components: m.components ?? [], relationships: inner },
+    });
+  }
+  if (m.deployment !== undefined && m.deployment !== null) {
+    parts.push({ after: stepWithBlock('deployment').id, label: 'deployment', value: { deployment: m.deployment } });
+  }
+  return parts;
+}
+
+/**
+ * The documents of step `step`'s request in prompt order: the step documents in step order
+ * (without the views code drew, when the model is given), each model part right after the
+ * document of the step that writes it, and at the end what belongs nowhere earlier (a part
+ * whose step is not among the documents, or the whole model file when it cannot be split).
+ */
+export function layoutContext(step: StepId, upstream: readonly ContextDocument[]): ContextDocument[] {
+  const model = upstream.find((d) => d.name === LAYOUT.c4Model && d.step === undefined);
+  const docs = upstream.filter((d) => d !== model);
+  if (!model) return [...docs];
+  const parts = modelParts(model.text);
+  const trimmed = docs.map((d) => (d.step !== undefined ? { ...d, text: withoutDrawnViews(d.text) } : d));
+  if (!parts) return [...trimmed, model];
+  const out: ContextDocument[] = [];
+  const placed = new Set<ModelPart>();
+  const partDoc = (p: ModelPart): ContextDocument => ({
+    name: LAYOUT.c4Model,
+    part: p.label,
+    text: JSON.stringify(p.value),
+  });
+  for (const d of trimmed) {
+    out.push(d);
+    if (d.step === undefined || d.step === step) continue;
+    for (const p of parts.filter((x) => x.after === d.step)) {
+      out.push(partDoc(p));
+      placed.add(p);
+    }
+  }
+  for (const p of parts) if (!placed.has(p)) out.push(partDoc(p));
+  return out;
+}

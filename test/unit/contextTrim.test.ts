@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { layoutContext, modelParts, withoutDrawnViews } from '../../src/core/contextTrim';
+import { FilePromptSource, buildStepRequest, type ContextDocument } from '../../src/core/prompts';
+import { LAYOUT, STEPS, type StepId } from '../../src/core/steps';
+import { promptsDir } from '../helpers/paths';
+
+const model = (deployment: boolean): string =>
+  JSON.stringify(
+    {
+      people: [{ id: 'user', name: 'User', description: 'Buys', external: true }],
+      systems: [{ id: 'shop', name: 'Shop', description: 'Sells', external: false }],
+      containers: [
+        { id: 'api', system: 'shop', name: 'API', technology: 'Node', description: 'Serves', kind: 'service' },
+      ],
+      components: [],
+      relationships: [
+        { from: 'user', to: 'shop', description: 'Buys from', technology: 'HTTPS' },
+        { from: 'user', to: 'api', description: 'Calls', technology: 'HTTPS' },
+      ],
+      ...(deployment
+        ? { deployment: { environments: [], nodes: [], infrastructure: [], deployments: [], relationships: [] } }
+        : {}),
+    },
+    null,
+    2,
+  );
+
+const doc = (n: number): ContextDocument => ({
+  name: `0${n}.md`,
+  step: n as StepId,
+  text: `# Doc ${n}\n\n## Summary\n\nText ${n}.\n\n\`\`\`mermaid\nC4Container\n  title x\n\`\`\`\n\n\`\`\`mermaid\nsequenceDiagram\n  a->>b: hi\n\`\`\`\n`,
+});
+
+const upstreamOf = (step: StepId, withDeployment: boolean): ContextDocument[] => [
+  ...STEPS.find((s) => s.id === step)!.needs.map(doc),
+  { name: LAYOUT.c4Model, text: model(withDeployment) },
+];
+
+test('the views code drew are left out with a note; the model’s own diagrams stay', () => {
+  const out = withoutDrawnViews(doc(3).text);
+  assert.doesNotMatch(out, /C4Container/);
+  assert.match(out, /_\(The container diagram, drawn by code from `diagrams\/c4-model\.json`\.\)_/);
+  assert.match(out, /sequenceDiagram/);
+});
+
+test('the model is split into level 1, levels 2-3 and deployment, compact, nothing lost', () => {
+  const parts = modelParts(model(true))!;
+  assert.deepEqual(
+    parts.map((p) => p.after),
+    [2, 3, 5],
+  );
+  const merged = parts.flatMap((p) => (p.value.relationships as unknown[] | undefined) ?? []);
+  assert.equal(merged.length, 2);
+  assert.equal(modelParts('{ not json'), undefined);
+  assert.equal(modelParts(JSON.stringify({ people: [], extra: 1 })), undefined);
+});
+
+test('each part goes after the document of the step that writes it; later steps start with the same blocks', () => {
+  const names = (step: StepId, dep: boolean): string[] =>
+    layoutContext(step, upstreamOf(step, dep)).map((d) => (d.part ? `model:${d.part.split(':')[0]}` : d.name));
+  assert.deepEqual(names(4, false), ['01.md', '02.md', 'model:level 1', '03.md', 'model:levels 2 and 3']);
+  assert.deepEqual(names(6, true), [
+    '01.md',
+    '02.md',
+    'model:level 1',
+    '03.md',
+    'model:levels 2 and 3',
+    '04.md',
+    '05.md',
+    'model:deployment',
+  ]);
+  // Step 3 on a re-run: its own part (from its last run) goes at the end.
+  assert.deepEqual(names(3, false), ['01.md', '02.md', 'model:level 1', 'model:levels 2 and 3']);
+  // A model file that cannot be split is sent whole, last.
+  const broken = layoutContext(4, [doc(1), { name: LAYOUT.c4Model, text: '{ broken' }]);
+  assert.equal(broken.at(-1)!.text, '{ broken');
+});
+
+test('requests of consecutive steps share their context blocks, so each reads the last one’s from the cache', async () => {
+  const source = new FilePromptSource(promptsDir);
+  const req = (step: StepId, dep: boolean) =>
+    buildStepRequest(source, {
+      step,
+      prdName: 'PRD.md',
+      prdText: '# PRD\n',
+      upstream: upstreamOf(step, dep),
+      model: 'm',
+      maxTokens: 100,
+    });
+  const blocks = async (step: StepId, dep: boolean) => (await req(step, dep)).turns[0].content.slice(0, -1);
+  for (const [a, b, dep] of [
+    [4, 5, false],
+    [6, 7, true],
+    [7, 8, true],
+  ] as const) {
+    const first = await blocks(a, dep);
+    const second = await blocks(b, dep);
+    assert.deepEqual(
+      second.slice(0, first.length).map((x) => x.text),
+      first.map((x) => x.text),
+      `step ${b} does not start with step ${a}'s blocks`,
+    );
+    // The breakpoint at the end of step a's documents is where step b reads up to.
+    assert.equal(first.at(-1)!.cache, true);
+  }
+  // The last step writes nothing no later request reads: its breakpoint is before its newest document.
+  const eight = await blocks(8, true);
+  assert.equal(eight.at(-1)!.cache, undefined);
+  assert.equal(eight.at(-2)!.cache, true);
+  assert.ok(eight.filter((b) => b.cache).length + 1 <= 4, 'at most 4 breakpoints with the system text');
+});
