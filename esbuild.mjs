@@ -15,7 +15,26 @@ const common = {
   legalComments: 'none',
 };
 
+/**
+ * The Anthropic SDK is a bundle of its own (dist/anthropic-sdk.js), required by the extension and
+ * the CLI on the first model call (src/core/llm/anthropicClient.ts), so activation does not load it.
+ */
+const sdkApart = {
+  name: 'anthropic-sdk-apart',
+  setup(build) {
+    build.onResolve({ filter: /^@anthropic-ai\/sdk$/ }, () => ({ path: './anthropic-sdk.js', external: true }));
+  },
+};
+
 const builds = [
+  {
+    ...common,
+    entryPoints: ['node_modules/@anthropic-ai/sdk/index.js'],
+    outfile: 'dist/anthropic-sdk.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
   {
     ...common,
     entryPoints: ['src/vscode/extension.ts'],
@@ -24,6 +43,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [sdkApart],
   },
   {
     ...common,
@@ -33,6 +53,7 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    plugins: [sdkApart],
   },
 ];
 /**

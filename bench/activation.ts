@@ -15,20 +15,23 @@ const Module = require('node:module');
 const make = () => {
   const fn = function () { return proxy; };
   const proxy = new Proxy(fn, {
-    get: (_t, key) => (key === 'then' ? undefined : key === Symbol.toPrimitive ? () => '' : key === Symbol.iterator ? function* () {} : proxy),
+    get: (_t, key) => (key === 'then' ? (a, b) => Promise.resolve(undefined).then(a, b) : key === Symbol.toPrimitive ? () => '' : key === Symbol.iterator ? function* () {} : proxy),
+    set: () => true,
+    defineProperty: () => true,
     apply: () => proxy,
     construct: () => proxy,
   });
   return proxy;
 };
-const stub = make();
+const NAMES = 'CancellationError CancellationTokenSource ChatFollowup ChatResponseFileTree Comment CommentMode CommentThreadCollapsibleState CommentThreadState ConfigurationTarget Disposable EventEmitter InputBoxValidationSeverity LanguageModelChatMessage LanguageModelError LanguageModelTextPart LanguageModelToolResult Location MarkdownString Position ProgressLocation Range RelativePattern StatusBarAlignment TextEditorRevealType ThemeColor ThemeIcon TreeItem TreeItemCollapsibleState Uri ViewColumn commands comments env extensions languages lm chat window workspace version'.split(' ');
+const stub = Object.fromEntries(NAMES.map((n) => [n, make()]));
 const load = Module._load;
 Module._load = function (request, ...rest) { return request === 'vscode' ? stub : load.call(this, request, ...rest); };
 const t0 = performance.now();
 const ext = require(process.argv[1]);
 const t1 = performance.now();
 let ok = true, error = '';
-try { ext.activate(stub); } catch (e) { ok = false; error = String(e && e.message || e); }
+try { ext.activate(make()); } catch (e) { ok = false; error = String(e && e.message || e); }
 const t2 = performance.now();
 const sdk = Object.keys(require.cache).some((k) => k.includes('anthropic-sdk') || k.includes('@anthropic-ai'));
 process.stdout.write(JSON.stringify({ requireMs: t1 - t0, activateMs: t2 - t1, ok, error, sdkLoaded: sdk }));

@@ -30,6 +30,7 @@ import { registerTools } from './tools/register';
 export function activate(
   context: vscode.ExtensionContext,
 ): ArchflowTestApi & { extendMarkdownIt: typeof extendMarkdownIt } {
+  const started = performance.now();
   const log = new ExtensionLog();
   const secrets = new ApiKeyStore(context.secrets);
   const session = new HostSession(log);
@@ -57,12 +58,15 @@ export function activate(
   const chat = registerChatParticipant(context, { runner, session, tools: toolHost, log });
 
   session.start();
-  log.info(`Archflow ${String(context.extension.packageJSON.version)} activated.`);
-  return { ...testApi(session, tree, { status, tools, mcp, chat }), extendMarkdownIt };
+  const activateMs = Math.round((performance.now() - started) * 10) / 10;
+  log.info(`Archflow ${String(context.extension.packageJSON.version)} activated in ${activateMs} ms.`);
+  return { ...testApi(session, tree, { status, tools, mcp, chat }), activateMs, extendMarkdownIt };
 }
 
 /** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */
 export interface ArchflowTestApi {
+  /** How long activate() took, ms (the module load before it is not counted). */
+  activateMs: number;
   /** The Workflow tree's rows as shown, after a fresh read from disk, with the output folder shown. */
   workflowTree(): Promise<{
     output?: string;
@@ -83,7 +87,7 @@ interface Doors {
   chat: boolean;
 }
 
-function testApi(session: HostSession, tree: ProgressTree, doors: Doors): ArchflowTestApi {
+function testApi(session: HostSession, tree: ProgressTree, doors: Doors): Omit<ArchflowTestApi, 'activateMs'> {
   return {
     async workflowTree() {
       await session.refresh();

@@ -1,5 +1,9 @@
-/** The Anthropic implementation of the LLM port: the only file that knows the SDK and its events. */
-import Anthropic from '@anthropic-ai/sdk';
+/**
+ * The Anthropic implementation of the LLM port: the only file that knows the SDK and its events.
+ * The SDK is loaded on the first call that needs it, not when the extension starts: in the
+ * bundles it is a file of its own (dist/anthropic-sdk.js, esbuild.mjs), a third of the extension.
+ */
+import type AnthropicSdk from '@anthropic-ai/sdk';
 import {
   LlmError,
   apiSaid,
@@ -26,16 +30,33 @@ export interface AnthropicClientOptions {
  * retries whole steps with its own bounded, cancellable policy.
  */
 export function createAnthropicClient(options: AnthropicClientOptions): LlmClient {
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL || undefined,
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? 10 * 60 * 1000,
-  });
+  let client: AnthropicSdk | undefined;
+  const connect = (): AnthropicSdk => {
+    const Anthropic = sdk();
+    client ??= new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL || undefined,
+      maxRetries: 0,
+      timeout: options.timeoutMs ?? 10 * 60 * 1000,
+    });
+    return client;
+  };
   return {
     provider: PROVIDER,
-    stream: (request, signal) => streamMessage(client, request, signal),
+    stream: (request, signal) => streamMessage(connect(), request, signal),
   };
+}
+
+let loaded: typeof AnthropicSdk | undefined;
+
+/** The SDK's client class, required on first use. */
+function sdk(): typeof AnthropicSdk {
+  if (!loaded) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require('@anthropic-ai/sdk') as { default?: typeof AnthropicSdk } & typeof AnthropicSdk;
+    loaded = mod.default ?? mod;
+  }
+  return loaded;
 }
 
 /** How messages name this provider. */
@@ -49,13 +70,17 @@ const STOP_REASONS: Readonly<Record<string, StopReason>> = {
   refusal: 'refusal',
 };
 
-function toBlocks(blocks: PromptBlock[]): Anthropic.TextBlockParam[] {
+function toBlocks(blocks: PromptBlock[]): AnthropicSdk.TextBlockParam[] {
   return blocks.map((b) =>
     b.cache ? { type: 'text', text: b.text, cache_control: { type: 'ephemeral' } } : { type: 'text', text: b.text },
   );
 }
 
-async function* streamMessage(client: Anthropic, request: LlmRequest, signal: AbortSignal): AsyncGenerator<LlmChunk> {
+async function* streamMessage(
+  client: AnthropicSdk,
+  request: LlmRequest,
+  signal: AbortSignal,
+): AsyncGenerator<LlmChunk> {
   const usage: UsageTotals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let stopReason: string | null = null;
   let model = request.model;
@@ -164,6 +189,7 @@ const TOO_LARGE =
 /** Maps anything the SDK throws to an LlmError: a kind and the facts the API gave. */
 export function mapError(err: unknown, signal?: AbortSignal): LlmError {
   if (err instanceof LlmError) return err;
+  const Anthropic = sdk();
   if (signal?.aborted || err instanceof Anthropic.APIUserAbortError) return cancelled();
   if (err instanceof Anthropic.APIConnectionTimeoutError) return new LlmError('timeout', { provider: PROVIDER });
   if (err instanceof Anthropic.APIConnectionError) {
