@@ -10,6 +10,8 @@ import {
   DEFAULT_RESOLVE_ROUNDS,
 } from '../core/config';
 import type { RunSummary } from '../core/engine';
+import { PRICES_DATE, formatUsd } from '../core/pricing';
+import { type RunEstimate, designCost, designCostText, estimateText, stepCost } from '../core/spend';
 import type { ConflictResolver, EngineEvent } from '../core/events';
 import { type ExitReport, criterionState } from '../core/exitCriteria';
 import { createWorkflow } from '../core/factory';
@@ -34,6 +36,7 @@ import { serveMcp } from '../mcp/command';
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
                            [--max-tokens N] [--with-prerequisites] [--yes] [--fresh] [--verbose]
+                           [--budget <usd>] [--estimate]
   archflow resolve <dir> [--prd <PRD.md>] [--rounds N] [--yes]
   archflow revise <dir> --step N --comment <text> [--prd <PRD.md>] [--yes]
   archflow status <dir> [--json] [--required-approvals "CTO,Security lead"]
@@ -43,6 +46,10 @@ const USAGE = `Usage:
   archflow mcp [--dir <output folder>] [--prd <PRD.md>] [--model ID] [--max-tokens N] [--concurrency N]
 
 Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (optional endpoint).
+design prints the run's expected tokens and dollars first (at list price, from the PRD's size, the
+steps to run and what they used last time); --estimate prints them per step and runs nothing.
+--budget stops the run before a model call that could take its spend past that many dollars
+(the documents written so far are kept).
 design exits 0 only when every requested step is done. A step that already has a document is
 revised (its document, your edits included, is the base; the PRD diff and the changed documents
 are sent). Without --yes (or --force) a revision never replaces a document: Archflow writes it
@@ -95,6 +102,7 @@ const VALUE_FLAGS = new Set([
   'rounds',
   'step',
   'required-approvals',
+  'budget',
 ]);
 
 function parseArgs(argv: string[]): Parsed {
@@ -193,7 +201,8 @@ function progress(e: EngineEvent): void {
 
 /** The engine of a CLI command; undefined (after saying why) without an API key. */
 function cliEngine(p: Parsed, outputDir: string, prd: string): ReturnType<typeof createWorkflow> | undefined {
-  const apiKey = process.env.ANTHROPIC_API_KEY;
+  // An estimate calls no model: it needs no key.
+  const apiKey = process.env.ANTHROPIC_API_KEY || (p.flags.has('estimate') ? 'none' : undefined);
   if (!apiKey) {
     process.stderr.write('archflow: ANTHROPIC_API_KEY is not set. Export your Anthropic API key and run again.\n');
     return undefined;
@@ -211,6 +220,7 @@ function cliEngine(p: Parsed, outputDir: string, prd: string): ReturnType<typeof
       model: String(p.flags.get('model') ?? DEFAULT_MODEL),
       maxTokens: intFlag(p, 'max-tokens', DEFAULT_MAX_TOKENS, 1024, 128000),
       concurrency: intFlag(p, 'concurrency', DEFAULT_CONCURRENCY, 1, 8),
+      ...budgetFlag(p),
     },
     retry: retryFromEnv(),
     resolveConflict,
@@ -222,6 +232,21 @@ function cliEngine(p: Parsed, outputDir: string, prd: string): ReturnType<typeof
       return true;
     },
   });
+}
+
+/** `--budget <usd>`: dollars a run may spend; absent or empty: no budget. */
+function budgetFlag(p: Parsed): { budget?: { usd: number; setting: string } } {
+  const v = p.flags.get('budget');
+  if (v === undefined || v === '') return {};
+  const usd = Number(v);
+  if (v === true || !Number.isFinite(usd) || usd <= 0)
+    throw new UsageError('--budget must be a number of dollars above 0 (e.g. --budget 2.50)');
+  return { budget: { usd, setting: '--budget' } };
+}
+
+/** "expected: about … tokens, $… (3 steps)". */
+function cliEstimateLine(e: RunEstimate): string {
+  return `expected: ${estimateText(e)} (${e.steps.length} step${e.steps.length === 1 ? '' : 's'}; prices of ${PRICES_DATE})`;
 }
 
 /** The PRD of an output folder's run: --prd, else the one archflow.json names. */
@@ -297,6 +322,18 @@ async function design(p: Parsed): Promise<number> {
   if (!maybe) return 2;
   const engine = maybe;
   const steps = parseSteps(p.flags.get('steps'));
+  const estimate = await engine.estimate(steps, p.flags.has('with-prerequisites'));
+  process.stderr.write(`archflow: ${cliEstimateLine(estimate)}\n`);
+  if (p.flags.has('estimate')) {
+    for (const s of estimate.steps) {
+      const tokens = s.usage.input + s.usage.cacheRead + s.usage.cacheWrite;
+      process.stdout.write(
+        `${stepTitle(s.step)}: about ${tokens.toLocaleString('en-US')} input and ${s.usage.output.toLocaleString('en-US')} output tokens, ${formatUsd(s.usd)} (${s.from === 'history' ? 'as its last run' : 'typical'})\n`,
+      );
+    }
+    process.stdout.write(`Total: ${estimateText(estimate)} (prices of ${PRICES_DATE}); nothing was run.\n`);
+    return 0;
+  }
   const summary: RunSummary = await cancellable((signal) =>
     engine.run({
       steps,
@@ -343,12 +380,16 @@ async function status(p: Parsed): Promise<number> {
       const u = s.usage
         ? s.usage.unknown
           ? ` — tokens ${describeUsage(s.usage)}`
-          : ` — tokens in ${s.usage.input}, out ${s.usage.output}, cache read ${s.usage.cacheRead}`
+          : ` — tokens in ${s.usage.input}, out ${s.usage.output}, cache read ${s.usage.cacheRead}, cache write ${s.usage.cacheWrite}`
         : '';
+      const usd = stepCost(s);
+      const cost = usd !== undefined ? `, ${formatUsd(usd)}` : '';
       process.stdout.write(
-        `${s.status.padEnd(11)} ${stepTitle(s.id)}${u}${s.reason ? `\n            ${s.reason}` : ''}\n`,
+        `${s.status.padEnd(11)} ${stepTitle(s.id)}${u}${cost}${s.reason ? `\n            ${s.reason}` : ''}\n`,
       );
     }
+    const spent = designCost(view.steps);
+    if (spent) process.stdout.write(`Spent: ${designCostText(spent)}, the steps' last runs\n`);
     for (const f of missing) process.stdout.write(cliMissingDerivedLine(f) + '\n');
     if (approval) {
       process.stdout.write(`${STATE_MARK[criterionState(approval)]}  ${approval.title}\n`);

@@ -21,6 +21,8 @@ export interface AgentStepDeps {
   /** Receives the step's text as it streams, its retries and its repair round. */
   emit: (event: EngineEvent) => void;
   signal: AbortSignal;
+  /** Called before every model call with what it sends and what the step used so far; throws to stop it (the budget). */
+  beforeCall?: (request: LlmRequest, used: UsageTotals) => void;
 }
 
 /** The request's parts that do not come from the folder. */
@@ -131,6 +133,7 @@ async function call(
   tally: CallTally,
 ): Promise<{ text: string; model: string }> {
   let text = '';
+  deps.beforeCall?.(request, tally.usage);
   try {
     for await (const chunk of deps.llm.stream(request, deps.signal)) {
       switch (chunk.type) {

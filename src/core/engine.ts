@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import { type CallTally, runAgentStep } from './agentStep';
+import { costOf } from './pricing';
+import { type Budget, type RunEstimate, callCeiling, checkBudget, estimateRun } from './spend';
 import { HAND_EDIT_VOIDING, approvalsOf, architectureHash, voidStaleApprovals } from './approval';
 import { loadBundle } from './bundle';
 import { DERIVED_WRITERS } from './derived';
@@ -66,6 +68,8 @@ export interface EngineSettings {
   agentModels?: Partial<Record<AgentId, string>>;
   maxTokens: number;
   concurrency: number;
+  /** Dollars a run may spend at list price (spend.ts); a call that could pass it is not made. */
+  budget?: Budget;
 }
 
 export interface EngineOptions {
@@ -183,6 +187,8 @@ interface RunContext {
   ifChanged: Set<StepId>;
   outcomes: Map<StepId, StepOutcome>;
   fresh: boolean;
+  /** Dollars spent by the steps of this run that finished (done or failed), at list price. */
+  spentUsd: number;
 }
 
 /** The steps `steps` asks for given their status: all not done, or those named (and their missing prerequisites). */
@@ -229,6 +235,23 @@ export class WorkflowEngine {
   /** What a run of `steps` would do. */
   async plan(steps: StepId[] | 'all', withPrerequisites = false): Promise<Plan> {
     return planOf(await this.view(), steps, withPrerequisites);
+  }
+
+  /**
+   * What a run of `steps` is expected to use and cost (spend.ts): from the PRD's size, the steps
+   * the run would call, and what each used last time (archflow.json).
+   */
+  async estimate(steps: StepId[] | 'all', withPrerequisites = false): Promise<RunEstimate> {
+    const prd = await readPrd(this.options.prdPath);
+    const state = this.runState?.current ?? (await loadState(this.store));
+    const plan = await this.plan(steps, withPrerequisites);
+    const { settings } = this.options;
+    return estimateRun(
+      prd.text.length,
+      plan.run,
+      state,
+      (id) => settings.agentModels?.[stepById(id).agent] || settings.model,
+    );
   }
 
   /** Runs the planned steps as a DAG, at most `settings.concurrency` at once. */
@@ -336,6 +359,7 @@ export class WorkflowEngine {
       ifChanged,
       outcomes,
       fresh: options.fresh ?? false,
+      spentUsd: 0,
     };
     const failures = new Map<StepId, StepFailure>();
     const result = await runDag(
@@ -397,11 +421,25 @@ export class WorkflowEngine {
 
   /** One step: its inputs, its agent, its files, its record. */
   private async runStep(id: StepId, run: RunContext): Promise<void> {
+    try {
+      await this.runStepOnce(id, run);
+    } finally {
+      const t = this.tallies.get(id);
+      if (t) run.spentUsd += costOf(t.tally.usage, t.model);
+      this.tallies.delete(id);
+    }
+  }
+
+  /** Each running step's calls so far and its model: added to the run's spend when it ends. */
+  private readonly tallies = new Map<StepId, { tally: CallTally; model: string }>();
+
+  private async runStepOnce(id: StepId, run: RunContext): Promise<void> {
     const { settings, log } = this.options;
     const def = stepById(id);
     const started = this.now();
     const model = settings.agentModels?.[def.agent] || settings.model;
     const tally: CallTally = { usage: ZERO_USAGE, attempts: 0 };
+    this.tallies.set(id, { tally, model });
     const inputs = await gatherStepInputs(def, run.files, run.prd, run.state.current);
     // From disk: the user's version, edited or not, is the base of the revision.
     const current = await run.files.readFresh(def.document);
@@ -429,7 +467,20 @@ export class WorkflowEngine {
         def,
         inputs,
         { prd: run.prd, model, maxTokens: settings.maxTokens, revision },
-        { llm: this.options.llm, prompts: this.options.prompts, log, emit: run.emit, signal: run.signal },
+        {
+          llm: this.options.llm,
+          prompts: this.options.prompts,
+          log,
+          emit: run.emit,
+          signal: run.signal,
+          beforeCall: (request, used) => {
+            const budget = settings.budget;
+            if (!budget) return;
+            const last = run.state.current.steps[String(id) as `${StepId}`]?.usage;
+            const spent = run.spentUsd + costOf(used, model);
+            checkBudget(budget, id, spent, callCeiling(request, id, last && !last.unknown ? last.output : undefined));
+          },
+        },
         tally,
       );
       if (run.signal.aborted) throw new LlmError('cancelled', { provider: this.options.llm.provider });

@@ -7,7 +7,7 @@ import type { StepId } from './steps';
  * was stopped; `assembly`: the derived files could not be built; `invalid-input`: a file the step
  * reads was edited by hand and no longer parses (nothing is run or deleted because of it).
  */
-export type StepErrorKind = 'prerequisites' | 'malformed' | 'oversized' | 'assembly' | 'invalid-input';
+export type StepErrorKind = 'prerequisites' | 'malformed' | 'oversized' | 'assembly' | 'invalid-input' | 'budget';
 
 /** What is known about a step failure. */
 export interface StepErrorFacts {
@@ -19,6 +19,10 @@ export interface StepErrorFacts {
   limit?: number;
   /** The file that does not parse (invalid-input), relative to the output folder. */
   file?: string;
+  /** Budget: what the run had spent, its budget and what the next call may cost, in dollars. */
+  spentUsd?: number;
+  budgetUsd?: number;
+  callUsd?: number;
 }
 
 /** A step failed. `message` names the cause in host-neutral words; a host words the remedy from `kind`. */

@@ -46,7 +46,15 @@ export function readEngineSettings(folder: vscode.WorkspaceFolder | undefined): 
     agentModels,
     maxTokens: clampInt(cfg.get('maxTokens'), 1024, 1_000_000, DEFAULT_MAX_TOKENS),
     concurrency: clampInt(cfg.get('concurrency'), 1, 8, DEFAULT_CONCURRENCY),
+    ...readBudget(cfg),
   };
+}
+
+/** `archflow.budget`: dollars a run may spend; empty, 0 or not a number means no budget. */
+function readBudget(cfg: vscode.WorkspaceConfiguration): Pick<EngineSettings, 'budget'> {
+  const raw = cfg.get<unknown>('budget');
+  const usd = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
+  return Number.isFinite(usd) && usd > 0 ? { budget: { usd, setting: 'archflow.budget' } } : {};
 }
 
 /** Rounds of Resolve Security Findings (`archflow.resolveRounds`, 1-10, default 2). */

@@ -7,6 +7,8 @@ import * as vscode from 'vscode';
 import { CRITERION_STATE_TEXT, type CriterionResult, type ExitReport, criterionState } from '../core/exitCriteria';
 import type { StepStatus, StepView } from '../core/events';
 import type { UsageTotals } from '../core/llm/types';
+import { PRICES_DATE, formatUsd } from '../core/pricing';
+import { designCost, designCostText, stepCost } from '../core/spend';
 import { type StepId, stepById, stepTitle } from '../core/steps';
 import { vscodeCriterionReasons } from './messages';
 import type { HostSession } from './session/session';
@@ -105,7 +107,7 @@ function usageTable(usage: UsageTotals): string {
   ].join('\n');
 }
 
-function stepTooltip(step: StepView): vscode.MarkdownString {
+function stepTooltip(step: StepView, all: readonly StepView[]): vscode.MarkdownString {
   const def = stepById(step.id);
   // Reason and model come from archflow.json, which a repository may carry: append them as text.
   const md = new vscode.MarkdownString();
@@ -122,6 +124,10 @@ function stepTooltip(step: StepView): vscode.MarkdownString {
     md.appendMarkdown('\n\n');
   }
   if (step.usage) md.appendMarkdown(`${usageTable(step.usage)}\n\n`);
+  const usd = stepCost(step);
+  if (usd !== undefined) md.appendMarkdown(`Cost: ${formatUsd(usd)} at list price (prices of ${PRICES_DATE})\n\n`);
+  const total = designCost(all);
+  if (total) md.appendMarkdown(`The design's last runs: ${designCostText(total)}\n\n`);
   if (step.durationMs !== undefined) md.appendMarkdown(`Duration: ${formatDuration(step.durationMs)}\n\n`);
   if (step.finishedAt) {
     md.appendMarkdown('Finished: ');
@@ -251,7 +257,7 @@ export class ProgressTree implements vscode.TreeDataProvider<WorkflowNode>, vsco
     item.description = def.agent;
     item.iconPath = statusIcon(step.status);
     item.contextValue = CONTEXT_VALUE[step.status];
-    item.tooltip = stepTooltip(step);
+    item.tooltip = stepTooltip(step, this.session.steps());
     item.accessibilityInformation = { label: `${stepTitle(step.id)}, ${def.agent}, ${STATUS_TEXT[step.status]}` };
     if (step.status === 'running' || step.files.length > 0) {
       item.command = { command: 'archflow.openOutput', title: 'Open Output', arguments: [node] };

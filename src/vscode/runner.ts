@@ -18,6 +18,8 @@ import type { EngineEvent } from '../core/events';
 import { type ModelConnection, createWorkflow } from '../core/factory';
 import { LlmError } from '../core/llm/types';
 import { readPrd } from '../core/prd';
+import { PRICES_DATE, formatUsd } from '../core/pricing';
+import { estimateText } from '../core/spend';
 import { LAYOUT, type StepId, stepById, stepTitle, stepWithBlock } from '../core/steps';
 import {
   type OutputFolder,
@@ -36,6 +38,9 @@ import type { SessionRun } from './session/run';
 import type { HostSession } from './session/session';
 import { explainUntrusted } from './trust';
 import { APPROVAL_VOID_CONTINUE, approvalKeptText, approvalVoidQuestion } from './messages';
+
+/** The button that runs although the estimate passes archflow.budget. */
+const BUDGET_RUN = 'Run Anyway';
 
 /** What a command asks the runner to do. */
 export interface RunRequest {
@@ -110,6 +115,7 @@ const SET_API_KEY = 'Set API Key';
 const USE_VSCODE_LM = "Use VS Code's Models";
 const SHOW_LOG = 'Show Log';
 const RETRY = 'Retry';
+const OPEN_BUDGET = 'Open Budget Setting';
 const OPEN_ARCHITECTURE = `Open ${LAYOUT.architecture}`;
 
 /** Whether a failure is a bad or missing key (401), which Set API Key can fix. */
@@ -200,6 +206,11 @@ export class Runner {
       return undefined;
     }
 
+    // The expected tokens and dollars, in the progress notification's title (no question asked),
+    // unless the run is expected to pass archflow.budget: then a person decides first.
+    const shown = await this.withEstimate(engine, request, withPrerequisites, connection, output, interactive);
+    if (!shown) return undefined;
+
     log.info(
       `Run "${request.title}" on ${vscode.workspace.asRelativePath(prd)} → ${output.relative}` +
         ` (steps: ${request.steps === 'all' ? 'all' : request.steps.join(', ')}${withPrerequisites ? ', with prerequisites' : ''})`,
@@ -213,7 +224,7 @@ export class Runner {
       const { summary, failures, resolved, kept } = await this.execute(
         engine,
         run,
-        request,
+        shown,
         withPrerequisites,
         controller,
       );
@@ -275,6 +286,38 @@ export class Runner {
     if (!(await this.deps.setApiKey())) return undefined;
     const key = (await this.deps.secrets.get())?.key;
     return key ? { provider: 'anthropic', apiKey: key, baseURL: readBaseUrl() } : undefined;
+  }
+
+  /**
+   * The request with its expected cost in the title ("Design Architecture — expected $1.22"), or
+   * undefined when the estimate passes archflow.budget and the person does not go on. VS Code's
+   * language models have no list price: their runs show no estimate.
+   */
+  private async withEstimate(
+    engine: WorkflowEngine,
+    request: RunRequest,
+    withPrerequisites: boolean,
+    connection: ModelConnection,
+    output: OutputFolder,
+    interactive: boolean,
+  ): Promise<RunRequest | undefined> {
+    if (connection.provider !== 'anthropic' || request.resolve) return request;
+    const estimate = await engine.estimate(request.steps, withPrerequisites).catch(() => undefined);
+    if (!estimate || estimate.steps.length === 0) return request;
+    this.deps.log.info(`Expected: ${estimateText(estimate)} (prices of ${PRICES_DATE}).`);
+    const budget = readEngineSettings(output.folder).budget;
+    if (budget && estimate.usd > budget.usd && interactive) {
+      const choice = await vscode.window.showWarningMessage(
+        `This run is expected to cost ${formatUsd(estimate.usd)}, more than archflow.budget (${formatUsd(budget.usd)}).`,
+        {
+          modal: true,
+          detail: `Expected: ${estimateText(estimate)}. The run stops before a model call that could pass the budget; the documents written until then are kept.`,
+        },
+        BUDGET_RUN,
+      );
+      if (choice !== BUDGET_RUN) return undefined;
+    }
+    return { ...request, title: `${request.title} — expected ${formatUsd(estimate.usd)}` };
   }
 
   private createEngine(prd: vscode.Uri, output: OutputFolder, connection: ModelConnection): WorkflowEngine {
@@ -412,13 +455,17 @@ export class Runner {
           ? ` Not run: step${summary.skipped.length > 1 ? 's' : ''} ${summary.skipped.join(', ')}.`
           : '';
       const auth = failed.some(isAuthFailure);
+      const budget = failed.some((f) => f.kind === 'budget');
       const choice = await vscode.window.showErrorMessage(
         `Archflow: ${where}: ${first.error ? errorMessage(first.error) : first.message}${more}${skipped}`,
         RETRY,
         ...(auth ? [SET_API_KEY] : []),
+        ...(budget ? [OPEN_BUDGET] : []),
         SHOW_LOG,
       );
       if (choice === RETRY) await this.run(prd, request);
+      else if (choice === OPEN_BUDGET)
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'archflow.budget');
       else if (choice === SET_API_KEY && (await this.deps.setApiKey())) await this.run(prd, request);
       else if (choice === SHOW_LOG) log.show();
       return;

@@ -4,6 +4,7 @@
  */
 import type { StepView } from '../core/events';
 import type { ExitReport } from '../core/exitCriteria';
+import { designCost, designCostText } from '../core/spend';
 import { type StepId, stepTitle } from '../core/steps';
 
 export interface StatusFacts {
@@ -40,6 +41,12 @@ function stepsLine(steps: readonly StepView[]): string {
   if (stale) parts.push(`${stale} stale`);
   if (failed) parts.push(`${failed} failed`);
   return `${parts.join(', ')}.`;
+}
+
+/** What the steps' last runs cost, when any is known. */
+function spentLine(steps: readonly StepView[]): string[] {
+  const cost = designCost(steps);
+  return cost ? [`Spent: ${designCostText(cost)}.`] : [];
 }
 
 /** The item's text and tooltip for the session's current facts. */
@@ -80,6 +87,7 @@ export function statusText(facts: StatusFacts): StatusText {
     `Exit criteria in ${where}: ${total - unmet.length} of ${total} met.`,
     ...(unmet.length ? [`Not met: ${unmet.map((c) => c.title).join('; ')}.`] : []),
     stepsLine(facts.steps),
+    ...spentLine(facts.steps),
     ...restricted,
     CLICK,
   ];

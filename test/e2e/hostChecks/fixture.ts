@@ -15,6 +15,7 @@ export const USER_SETTINGS = {
   'archflow.agentModels': { 'observability-engineer': 'claude-host-checks-fast' },
   'archflow.concurrency': 3,
   'archflow.maxTokens': 2048,
+  'archflow.budget': 5,
   'archflow.anthropic.baseUrl': USER_BASE_URL,
 };
 
@@ -35,6 +36,7 @@ export const EXPECTED_SETTINGS = {
     agentModels: { 'observability-engineer': 'claude-host-checks-fast' },
     maxTokens: 4096,
     concurrency: 3,
+    budget: { usd: 5, setting: 'archflow.budget' },
   },
 };
 
