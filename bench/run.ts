@@ -147,6 +147,7 @@ async function scenario(
         wallOverStepCriticalPath: round(dag.wallMs / cp.ms),
         wallOverSequential: round(dag.wallMs / sequential.wallMs),
         fullPriceInputOverNaive: round(totals.fullPriceEquivalent / totals.naive),
+        fullPriceInputOverNaiveDocsOnly: round(totals.fullPriceEquivalent / totals.naiveDocsOnly),
         ...revision.ratios,
       },
       tokens: {
@@ -156,6 +157,7 @@ async function scenario(
         output: totals.output,
         fullPriceEquivalent: totals.fullPriceEquivalent,
         naive: totals.naive,
+        naiveDocsOnly: totals.naiveDocsOnly,
         perRequest: rows.map(({ blocks: _b, ...r }) => r),
       },
       costUsd: {
@@ -244,7 +246,7 @@ async function main(): Promise<void> {
       '',
       `${primary.name}, ${BENCH_MODEL} at the prices of ${PRICES_DATE}:`,
       `  wall / step-level critical path ${r.wallOverStepCriticalPath}, wall / sequential ${r.wallOverSequential}`,
-      `  full-price-equivalent input / naive ${r.fullPriceInputOverNaive}`,
+      `  full-price-equivalent input / naive ${r.fullPriceInputOverNaive} (naive without the C4 model file: ${r.fullPriceInputOverNaiveDocsOnly})`,
       `  cost per run ${formatUsd(c.perRun)} (naive layout ${formatUsd(c.naivePerRun)}), revision output / full run ${r.revisionOutputOverFullRun}`,
       `  activation (harness) ${result.activation.harness.totalMs} ms; extension.js ${result.bundleBytes.extension} bytes`,
       'bench/results/latest.json written.',

@@ -5,7 +5,7 @@
  * it sent. Read from the fake server's request log after a run.
  */
 import { fullPriceEquivalent } from '../src/core/pricing';
-import { STEPS } from '../src/core/steps';
+import { LAYOUT, STEPS } from '../src/core/steps';
 import { estimateTokens } from '../test/fake-anthropic/promptCache';
 import { type MessagesBody, flattenBlocks } from '../test/fake-anthropic/request';
 import type { RecordedRequest } from '../test/fake-anthropic/server';
@@ -19,8 +19,13 @@ export interface RequestTokens {
   output: number;
   /** input + 1.25 × writes + 0.1 × reads. */
   fullPriceEquivalent: number;
-  /** The same step sent the naive way. */
+  /**
+   * The same step sent the naive way: its instructions, the PRD and every earlier document, the
+   * C4 model file among them (for a step the table gives the model) as the file is on disk.
+   */
   naive: number;
+  /** The naive way without the C4 model file: the PRD and the earlier step documents only. */
+  naiveDocsOnly: number;
   /** Tokens of each block: documents by name, `system`, `task` (the rest). */
   blocks: Record<string, number>;
 }
@@ -32,9 +37,29 @@ export interface InputTotals {
   output: number;
   fullPriceEquivalent: number;
   naive: number;
+  naiveDocsOnly: number;
 }
 
 const DOC = /^<document name="([^"]+)"/;
+
+/** The C4 model file a request carries (whole, or in parts put together), as the file is written (indented). */
+function modelFileTokens(body: MessagesBody): number {
+  const parts = flattenBlocks(body)
+    .filter((b) => b.text.startsWith(`<document name="${LAYOUT.c4Model}"`))
+    .map((b) => b.text.replace(/^<document[^>]*>\n/, '').replace(/\n<\/document>$/, ''));
+  if (parts.length === 0) return 0;
+  const merged: Record<string, unknown> = {};
+  try {
+    for (const p of parts) {
+      for (const [k, v] of Object.entries(JSON.parse(p) as Record<string, unknown>)) {
+        merged[k] = Array.isArray(v) && Array.isArray(merged[k]) ? [...(merged[k] as unknown[]), ...v] : v;
+      }
+    }
+  } catch {
+    return parts.reduce((n, p) => n + estimateTokens(p), 0);
+  }
+  return estimateTokens(`<document name="${LAYOUT.c4Model}">\n${JSON.stringify(merged, null, 2)}\n</document>`);
+}
 
 /** The blocks of a request by what they are, in tokens. */
 function blocksOf(body: MessagesBody): Record<string, number> {
@@ -77,7 +102,8 @@ export function requestTokens(
       ...u,
       output: r.usage.output_tokens,
       fullPriceEquivalent: Math.round(fullPriceEquivalent(u)),
-      naive: own + earlier,
+      naive: own + earlier + modelFileTokens(body),
+      naiveDocsOnly: own + earlier,
       blocks,
     });
   }
@@ -85,7 +111,15 @@ export function requestTokens(
 }
 
 export function totalsOf(rows: readonly RequestTokens[]): InputTotals {
-  const t: InputTotals = { input: 0, cacheWrite: 0, cacheRead: 0, output: 0, fullPriceEquivalent: 0, naive: 0 };
+  const t: InputTotals = {
+    input: 0,
+    cacheWrite: 0,
+    cacheRead: 0,
+    output: 0,
+    fullPriceEquivalent: 0,
+    naive: 0,
+    naiveDocsOnly: 0,
+  };
   for (const r of rows) {
     t.input += r.input;
     t.cacheWrite += r.cacheWrite;
@@ -93,6 +127,7 @@ export function totalsOf(rows: readonly RequestTokens[]): InputTotals {
     t.output += r.output;
     t.fullPriceEquivalent += r.fullPriceEquivalent;
     t.naive += r.naive;
+    t.naiveDocsOnly += r.naiveDocsOnly;
   }
   return t;
 }

@@ -11,11 +11,22 @@
  *   `C4Component`, `C4Deployment` blocks) are left out when the model is given: they are the
  *   model drawn again. A note says where each was. Every other part of a document is sent as it is.
  * - The model's JSON is sent compact (no indentation): the same JSON, a quarter fewer tokens.
+ * - A document's `## Summary` is left out when another step reads it: it restates the sections
+ *   that follow, which are sent. The step's own previous document is sent whole.
  *
  * A model file that does not parse, or holds more than these parts, is sent whole at the end.
  */
 import type { ContextDocument } from './prompts';
-import { LAYOUT, type StepId, stepForC4Level, stepWithBlock } from './steps';
+import { LAYOUT, type StepId, stepById, stepForC4Level, stepWithBlock } from './steps';
+
+/** The section that restates a document for its readers (the first of most step documents). */
+const SUMMARY = 'Summary';
+
+/** A step document without its first section when that is its summary (the step table says so). */
+export function withoutSummary(step: StepId, text: string): string {
+  if (stepById(step).sections[0] !== SUMMARY) return text;
+  return text.replace(/^## Summary\n[\s\S]*?(?=^## )/m, '');
+}
 
 /** A code-drawn C4 view in a document. */
 const DRAWN_VIEW = /```mermaid\n(C4Context|C4Container|C4Component|C4Deployment)\b[\s\S]*?\n```/g;
@@ -92,10 +103,14 @@ export function modelParts(text: string): ModelPart[] | undefined {
  */
 export function layoutContext(step: StepId, upstream: readonly ContextDocument[]): ContextDocument[] {
   const model = upstream.find((d) => d.name === LAYOUT.c4Model && d.step === undefined);
-  const docs = upstream.filter((d) => d !== model);
-  if (!model) return [...docs];
+  const docs = upstream
+    .filter((d) => d !== model)
+    .map((d) => (d.step !== undefined && d.step !== step ? { ...d, text: withoutSummary(d.step, d.text) } : d));
+  if (!model) return docs;
   const parts = modelParts(model.text);
-  const trimmed = docs.map((d) => (d.step !== undefined ? { ...d, text: withoutDrawnViews(d.text) } : d));
+  const trimmed = docs.map((d) =>
+    d.step !== undefined && d.step !== step ? { ...d, text: withoutDrawnViews(d.text) } : d,
+  );
   if (!parts) return [...trimmed, model];
   const out: ContextDocument[] = [];
   const placed = new Set<ModelPart>();

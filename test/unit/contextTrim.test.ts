@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { layoutContext, modelParts, withoutDrawnViews } from '../../src/core/contextTrim';
+import { layoutContext, modelParts, withoutDrawnViews, withoutSummary } from '../../src/core/contextTrim';
 import { FilePromptSource, buildStepRequest, type ContextDocument } from '../../src/core/prompts';
 import { LAYOUT, STEPS, type StepId } from '../../src/core/steps';
 import { promptsDir } from '../helpers/paths';
@@ -42,6 +42,19 @@ test('the views code drew are left out with a note; the model’s own diagrams s
   assert.doesNotMatch(out, /C4Container/);
   assert.match(out, /_\(The container diagram, drawn by code from `diagrams\/c4-model\.json`\.\)_/);
   assert.match(out, /sequenceDiagram/);
+});
+
+test('another step’s document goes without its summary; the step’s own previous document is whole', () => {
+  const text = '# Doc 1\n\n## Summary\n\nIn short.\n\n## Business Goals and Drivers\n\nGoals.\n';
+  const [other] = layoutContext(2, [{ name: '01.md', step: 1, text }]);
+  assert.equal(other.text, '# Doc 1\n\n## Business Goals and Drivers\n\nGoals.\n');
+  const [own] = layoutContext(1, [{ name: '01.md', step: 1, text }]);
+  assert.equal(own.text, text);
+  // Step 8's document starts with no summary: nothing is cut.
+  assert.equal(
+    withoutSummary(8, '## Problem\n\nP.\n\n## Chosen Architecture\n\nC.\n'),
+    '## Problem\n\nP.\n\n## Chosen Architecture\n\nC.\n',
+  );
 });
 
 test('the model is split into level 1, levels 2-3 and deployment, compact, nothing lost', () => {
