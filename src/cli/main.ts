@@ -322,9 +322,11 @@ async function design(p: Parsed): Promise<number> {
   if (!maybe) return 2;
   const engine = maybe;
   const steps = parseSteps(p.flags.get('steps'));
-  const estimate = await engine.estimate(steps, p.flags.has('with-prerequisites'));
-  process.stderr.write(`archflow: ${cliEstimateLine(estimate)}\n`);
-  if (p.flags.has('estimate')) {
+  const estimating = engine.estimate(steps, p.flags.has('with-prerequisites'));
+  // Before a run the estimate is a courtesy: a folder it cannot read is the run's to report.
+  const estimate = p.flags.has('estimate') ? await estimating : await estimating.catch(() => undefined);
+  if (estimate && estimate.steps.length > 0) process.stderr.write(`archflow: ${cliEstimateLine(estimate)}\n`);
+  if (estimate && p.flags.has('estimate')) {
     for (const s of estimate.steps) {
       const tokens = s.usage.input + s.usage.cacheRead + s.usage.cacheWrite;
       process.stdout.write(

@@ -43,6 +43,7 @@ export interface RunEstimate {
   steps: StepEstimate[];
   usage: UsageTotals;
   usd: number;
+  /** The models the steps use, joined ("claude-opus-5-5"). */
   model: string;
 }
 
@@ -93,7 +94,12 @@ export function estimateRun(
     }),
     { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
   );
-  return { steps: out, usage, usd: out.reduce((n, s) => n + s.usd, 0), model: modelOf(steps[0] ?? 1) };
+  return {
+    steps: out,
+    usage,
+    usd: out.reduce((n, s) => n + s.usd, 0),
+    model: [...new Set(steps.map(modelOf))].join(', '),
+  };
 }
 
 /** "about 190,000 input and 44,000 output tokens, $1.20 at the list price of claude-opus-5-5". */
@@ -102,7 +108,7 @@ export function estimateText(e: RunEstimate): string {
   return `about ${input.toLocaleString('en-US')} input and ${e.usage.output.toLocaleString('en-US')} output tokens, ${formatUsd(e.usd)} at the list price of ${e.model}`;
 }
 
-/** The budget of a run, and the words that name where it was set (`archflow.budget`, `--budget`). */
+/** The budget of a run, and the host's words for where it was set (its setting or flag). */
 export interface Budget {
   usd: number;
   setting: string;
