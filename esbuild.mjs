@@ -43,6 +43,8 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    // When the bundle starts running: activate() reports the load and itself (src/vscode/extension.ts).
+    banner: { js: 'var __archflowLoadStarted = performance.now();' },
     plugins: [sdkApart],
   },
   {

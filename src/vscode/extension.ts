@@ -27,6 +27,9 @@ import { ToolHost } from './tools/host';
 import { type McpRegistration, registerMcpServers } from './tools/mcpDefinition';
 import { registerTools } from './tools/register';
 
+/** Set by the bundle's first line (esbuild.mjs); absent when this module runs unbundled. */
+declare const __archflowLoadStarted: number | undefined;
+
 export function activate(
   context: vscode.ExtensionContext,
 ): ArchflowTestApi & { extendMarkdownIt: typeof extendMarkdownIt } {
@@ -58,15 +61,22 @@ export function activate(
   const chat = registerChatParticipant(context, { runner, session, tools: toolHost, log });
 
   session.start();
-  const activateMs = Math.round((performance.now() - started) * 10) / 10;
-  log.info(`Archflow ${String(context.extension.packageJSON.version)} activated in ${activateMs} ms.`);
-  return { ...testApi(session, tree, { status, tools, mcp, chat }), activateMs, extendMarkdownIt };
+  const now = performance.now();
+  const activateMs = Math.round((now - started) * 10) / 10;
+  const loaded = typeof __archflowLoadStarted === 'number' ? __archflowLoadStarted : started;
+  const loadAndActivateMs = Math.round((now - loaded) * 10) / 10;
+  log.info(
+    `Archflow ${String(context.extension.packageJSON.version)} activated in ${loadAndActivateMs} ms (activate() ${activateMs} ms).`,
+  );
+  return { ...testApi(session, tree, { status, tools, mcp, chat }), activateMs, loadAndActivateMs, extendMarkdownIt };
 }
 
 /** What `activate` returns: a read-only view for the end-to-end host checks (test/e2e/hostChecks). */
 export interface ArchflowTestApi {
-  /** How long activate() took, ms (the module load before it is not counted). */
+  /** How long activate() took, ms. */
   activateMs: number;
+  /** From the bundle's first line to the end of activate(), ms: running its modules, then activate(). */
+  loadAndActivateMs: number;
   /** The Workflow tree's rows as shown, after a fresh read from disk, with the output folder shown. */
   workflowTree(): Promise<{
     output?: string;
@@ -87,7 +97,11 @@ interface Doors {
   chat: boolean;
 }
 
-function testApi(session: HostSession, tree: ProgressTree, doors: Doors): Omit<ArchflowTestApi, 'activateMs'> {
+function testApi(
+  session: HostSession,
+  tree: ProgressTree,
+  doors: Doors,
+): Omit<ArchflowTestApi, 'activateMs' | 'loadAndActivateMs'> {
   return {
     async workflowTree() {
       await session.refresh();

@@ -78,4 +78,20 @@ describe('status bar text', () => {
       /Restricted Mode: Archflow shows this design but does not run or write\./,
     );
   });
+
+  it('says what the steps’ last runs cost at list price, when their usage is known', () => {
+    const used = { input: 100_000, output: 10_000, cacheRead: 0, cacheWrite: 0 };
+    const steps: StepView[] = STEP_IDS.map((id) => ({
+      id,
+      status: 'done',
+      files: [],
+      ...(id <= 2 ? { usage: used, model: 'claude-opus-5-5' } : {}),
+    }));
+    // 100,000 input tokens at $4/M and 10,000 output tokens at $20/M, twice.
+    assert.match(
+      statusText(facts({ steps })).tooltip,
+      /^Spent: \$1\.20 for 2 steps at list price \(prices of \d{4}-\d{2}-\d{2}\)\.$/m,
+    );
+    assert.doesNotMatch(statusText(facts({})).tooltip, /Spent/);
+  });
 });
