@@ -7,7 +7,7 @@ import type { LlmRequest, UsageTotals } from './llm/types';
 import { PRICES_DATE, costOf, formatUsd, priceOf } from './pricing';
 import type { ArchflowState } from './state';
 import { StepError } from './stepError';
-import { type StepId, stepById, stepTitle } from './steps';
+import { type StepId, stepById } from './steps';
 
 /** Characters per token of the estimates (a fair average for English prose and JSON). */
 const CHARS_PER_TOKEN = 4;
@@ -135,7 +135,7 @@ export function checkBudget(budget: Budget, step: StepId, spentUsd: number, call
   throw new StepError(
     step,
     'budget',
-    `${stepTitle(step)} was stopped before its call to the model: this run has spent ${formatUsd(spentUsd)} and the call may cost about ${formatUsd(callUsd)}, which would pass the budget of ${formatUsd(budget.usd)} a run (${budget.setting}). The documents written so far are kept; raise ${budget.setting} or clear it, then run again.`,
+    `Stopped before calling the model: this run has spent ${formatUsd(spentUsd)} and this step's call may cost about ${formatUsd(callUsd)}, which would pass the budget of ${formatUsd(budget.usd)} a run (${budget.setting}). The documents written so far are kept; raise ${budget.setting} or clear it, then run again.`,
     { spentUsd, budgetUsd: budget.usd, callUsd },
   );
 }

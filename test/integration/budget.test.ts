@@ -41,14 +41,14 @@ describe('estimate and budget (CLI)', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, /^archflow: expected: about [\d,]+ input and [\d,]+ output tokens, \$\d+\.\d\d/m);
     const stopped =
-      /✖ (Step (\d) — [^:]+): \1 was stopped before its call to the model: this run has spent \$(\d+\.\d\d) and the call may cost about \$(\d+\.\d\d), which would pass the budget of \$0\.25 a run \(--budget\)\./.exec(
+      /✖ Step (\d) — [^:]+: Stopped before calling the model: this run has spent \$(\d+\.\d\d) and this step's call may cost about \$(\d+\.\d\d), which would pass the budget of \$0\.25 a run \(--budget\)\./.exec(
         r.stderr,
       );
     assert.ok(stopped, r.stderr);
-    const step = Number(stopped[2]);
+    const step = Number(stopped[1]);
     assert.ok(step > 1, 'at least one step ran before the budget stopped the run');
-    assert.ok(Number(stopped[3]) + Number(stopped[4]) > 0.25);
-    assert.ok(Number(stopped[3]) <= 0.25);
+    assert.ok(Number(stopped[2]) + Number(stopped[3]) > 0.25);
+    assert.ok(Number(stopped[2]) <= 0.25);
     // The stopped step was never sent; the steps before it were, once each.
     const sent = fake.server.requests.map((q) => q.step);
     assert.ok(!sent.includes(step), `step ${step} was sent: ${sent.join(', ')}`);
