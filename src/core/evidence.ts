@@ -55,9 +55,7 @@ function performanceEvidence(report: Pick<ExitReport, 'trace'>): string[] {
   return report.trace
     .filter((row) => row.requirement.kind === 'NFR' && row.requirement.category !== undefined)
     .filter((row) => PERFORMANCE_CATEGORIES.includes(row.requirement.category!) && row.refs.length > 0)
-    .map(
-      (row) => `${row.requirement.id} (${row.requirement.category}) is traced by ${compactRefs(row.refs)}`,
-    );
+    .map((row) => `${row.requirement.id} (${row.requirement.category}) is traced by ${compactRefs(row.refs)}`);
 }
 
 function approvalEvidence(bundle: Bundle, required: readonly string[]): string[] {
