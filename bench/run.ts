@@ -24,7 +24,7 @@ import { measureActivation } from './activation';
 import { answerSizes } from './corpusSizes';
 import { BENCH_MODEL, benchFolder, type BenchFolder } from './engine';
 import { measurePreview } from './preview';
-import { measureRevision } from './revision';
+import { corpusRevisionEstimate, measureRevision } from './revision';
 import { breakdownTable, requestTokens, totalsOf } from './tokens';
 import { criticalPathOf, tableGraph } from './criticalPath';
 
@@ -203,7 +203,10 @@ async function main(): Promise<void> {
     const recorded: ReplayAnswers = upgradeRecordedAnswers(await loadReplay(path.join(corpus, 'answers')));
     const replay = await startFakeAnthropic({ port: 0, ...PACING, replay: recorded });
     try {
-      scenarios.push(await scenario('real answers replayed', path.join(corpus, 'PRD.md'), replay, true));
+      const replayed = await scenario('real answers replayed', path.join(corpus, 'PRD.md'), replay, true);
+      // A replayed answer is a whole document: what a real revision would send, estimated on the corpus.
+      replayed.revisionCorpusEstimate = await corpusRevisionEstimate(corpus);
+      scenarios.push(replayed);
     } finally {
       await replay.close();
     }
