@@ -6,7 +6,8 @@
  * the step-level critical path of the same answers and against the same workflow forced
  * sequential; input tokens at full price, as cache writes and as cache reads against a naive layout
  * (each step sends the PRD and every earlier document, no cache); the cost in dollars at list price
- * (src/core/pricing.ts); a revision after a one-line PRD edit against the full run; activation,
+ * (src/core/pricing.ts); a revision after a one-line PRD edit against the full run (the fake
+ * model's own answers, and an estimate on the corpus's real answers); activation,
  * bundle sizes and the preview. Results are ratios, printed and written to
  * bench/results/latest.json — never asserted.
  *
@@ -95,13 +96,20 @@ function stepCriticalPath(requests: FakeAnthropic['requests']): { ms: number; st
 
 const round = (n: number, digits = 3): number => +n.toFixed(digits);
 
-/** One scenario: the DAG run, the same workflow forced sequential, and a revision after the DAG run. */
-async function scenario(
-  name: string,
-  prdPath: string,
-  fake: FakeAnthropic,
-  replayed: boolean,
-): Promise<Record<string, unknown>> {
+/** Dollars of the usage the fake recorded since its last reset. */
+function fakeCost(fake: FakeAnthropic): number {
+  const t = fake.usageTotals();
+  const usage = {
+    input: t.input_tokens,
+    cacheWrite: t.cache_creation_input_tokens,
+    cacheRead: t.cache_read_input_tokens,
+    output: t.output_tokens,
+  };
+  return round(costOf(usage, BENCH_MODEL), 4);
+}
+
+/** One scenario: the DAG run and the same workflow forced sequential. */
+async function scenario(name: string, prdPath: string, fake: FakeAnthropic): Promise<Record<string, unknown>> {
   const dag = await runOnce(fake, 4, prdPath);
   const sequential = await runOnce(fake, 1, prdPath);
   try {
@@ -117,19 +125,6 @@ async function scenario(
       output: totals.output,
     };
     const naiveUsage = { input: totals.naive, cacheWrite: 0, cacheRead: 0, output: totals.output };
-    const revision = await measureRevision(
-      fake,
-      dag.folder,
-      { input: totals.input + totals.cacheWrite + totals.cacheRead, output: totals.output },
-      replayed,
-    );
-    const t = fake.usageTotals();
-    const revisionUsage = {
-      input: t.input_tokens,
-      cacheWrite: t.cache_creation_input_tokens,
-      cacheRead: t.cache_read_input_tokens,
-      output: t.output_tokens,
-    };
     return {
       name,
       prd: path.basename(prdPath),
@@ -148,7 +143,6 @@ async function scenario(
         wallOverSequential: round(dag.wallMs / sequential.wallMs),
         fullPriceInputOverNaive: round(totals.fullPriceEquivalent / totals.naive),
         fullPriceInputOverNaiveDocsOnly: round(totals.fullPriceEquivalent / totals.naiveDocsOnly),
-        ...revision.ratios,
       },
       tokens: {
         input: totals.input,
@@ -163,13 +157,36 @@ async function scenario(
       costUsd: {
         perRun: round(costOf(usage, BENCH_MODEL), 4),
         naivePerRun: round(costOf(naiveUsage, BENCH_MODEL), 4),
-        revision: round(costOf(revisionUsage, BENCH_MODEL), 4),
       },
-      revision,
     };
   } finally {
     await fs.rm(dag.folder.dir, { recursive: true, force: true });
     await fs.rm(sequential.folder.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A full run, a one-line PRD edit, and the revision run, with the fake model's own answers (not
+ * padded: a revision answers with the sections it changes, at the fake's sizes, so padded full
+ * answers would make the ratio meaningless), paced as the scenarios are.
+ */
+async function revisionFigures(prdPath: string): Promise<Record<string, unknown>> {
+  const fake = await startFakeAnthropic({ port: 0, ...PACING });
+  try {
+    const full = await runOnce(fake, 4, prdPath);
+    try {
+      const totals = totalsOf(requestTokens(full.requests, full.docs));
+      const fullUsd = fakeCost(fake);
+      const revision = await measureRevision(fake, full.folder, {
+        input: totals.input + totals.cacheWrite + totals.cacheRead,
+        output: totals.output,
+      });
+      return { ...revision, costUsd: { fullRun: fullUsd, revision: fakeCost(fake) } };
+    } finally {
+      await fs.rm(full.folder.dir, { recursive: true, force: true });
+    }
+  } finally {
+    await fake.close();
   }
 }
 
@@ -193,9 +210,7 @@ async function main(): Promise<void> {
   const scenarios: Record<string, unknown>[] = [];
   const padded = await startFakeAnthropic({ port: 0, ...PACING, padTo: sizes.chars });
   try {
-    scenarios.push(
-      await scenario(`fake model, answers padded to the corpus sizes (${sizes.source})`, prd, padded, false),
-    );
+    scenarios.push(await scenario(`fake model, answers padded to the corpus sizes (${sizes.source})`, prd, padded));
   } finally {
     await padded.close();
   }
@@ -203,34 +218,31 @@ async function main(): Promise<void> {
     const recorded: ReplayAnswers = upgradeRecordedAnswers(await loadReplay(path.join(corpus, 'answers')));
     const replay = await startFakeAnthropic({ port: 0, ...PACING, replay: recorded });
     try {
-      const replayed = await scenario('real answers replayed', path.join(corpus, 'PRD.md'), replay, true);
-      // A replayed answer is a whole document: what a real revision would send, estimated on the corpus.
-      replayed.revisionCorpusEstimate = await corpusRevisionEstimate(corpus);
-      scenarios.push(replayed);
+      scenarios.push(await scenario('real answers replayed', path.join(corpus, 'PRD.md'), replay));
     } finally {
       await replay.close();
     }
   }
-  // The headline figures: the real answers when they are there, else the padded fake; the
-  // revision's from the fake, which answers a revision with the sections it changes (a replayed
-  // answer is a whole recorded document, so its revision ratio says nothing).
+  // The headline figures: the real answers when they are there, else the padded fake.
   type Figures = { name: string; ratios: Record<string, number>; costUsd: Record<string, number> };
   const last = scenarios[scenarios.length - 1] as Figures;
-  const fakeRun = scenarios[0] as Figures;
+  const revision = (await revisionFigures(prd)) as { ratios: Record<string, number>; costUsd: Record<string, number> };
+  // What a real model's revision would send for the same edit, estimated on the corpus's answers.
+  const corpusRevision = existsSync(corpus) ? await corpusRevisionEstimate(corpus) : undefined;
   const primary: Figures = {
     name: last.name,
     ratios: {
       ...last.ratios,
-      revisionOutputOverFullRun: fakeRun.ratios.revisionOutputOverFullRun,
-      revisionInputOverFullRun: fakeRun.ratios.revisionInputOverFullRun,
+      ...revision.ratios,
+      ...(corpusRevision ? { revisionOutputOverFullRunCorpusEstimate: corpusRevision.ratio } : {}),
     },
-    costUsd: { ...last.costUsd, revision: fakeRun.costUsd.revision, fullRunOfRevisedFolder: fakeRun.costUsd.perRun },
+    costUsd: { ...last.costUsd, revision: revision.costUsd.revision, fullRunBeforeRevision: revision.costUsd.fullRun },
   };
   const price = priceOf(BENCH_MODEL);
   const result = {
     date: new Date().toISOString().slice(0, 10),
     primary: primary.name,
-    revisionFrom: fakeRun.name,
+    revisionFrom: "the fake model's own answers (not padded), one-line PRD edit",
     ratios: primary.ratios,
     costUsd: primary.costUsd,
     model: BENCH_MODEL,
@@ -242,6 +254,8 @@ async function main(): Promise<void> {
       answerSizes: sizes,
     },
     scenarios,
+    revision,
+    corpusRevision,
     activation: await measureActivation(repo),
     bundleBytes: {
       extension: await size('dist/extension.js'),
@@ -265,7 +279,7 @@ async function main(): Promise<void> {
       `  wall / step-level critical path ${r.wallOverStepCriticalPath}, wall / sequential ${r.wallOverSequential}`,
       `  full-price-equivalent input / naive ${r.fullPriceInputOverNaive} (naive without the C4 model file: ${r.fullPriceInputOverNaiveDocsOnly})`,
       `  cost per run ${formatUsd(c.perRun)} (naive layout ${formatUsd(c.naivePerRun)})`,
-      `  revision after a one-line PRD edit (fake model): output / full run ${r.revisionOutputOverFullRun}, ${formatUsd(c.revision)} against ${formatUsd(c.fullRunOfRevisedFolder)}`,
+      `  revision after a one-line PRD edit (fake model): output / full run ${r.revisionOutputOverFullRun}, ${formatUsd(c.revision)} against ${formatUsd(c.fullRunBeforeRevision)}${r.revisionOutputOverFullRunCorpusEstimate !== undefined ? `; corpus estimate ${r.revisionOutputOverFullRunCorpusEstimate}` : ''}`,
       `  activation (harness) ${result.activation.harness.totalMs} ms; extension.js ${result.bundleBytes.extension} bytes`,
       'bench/results/latest.json written.',
       '',
