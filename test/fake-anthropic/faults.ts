@@ -1,4 +1,5 @@
 /** Injected faults: the rules a test sets, checked when they arrive as JSON, and used up request by request. */
+import type { AdrPart } from '../../src/core/adr/parts';
 
 /** Kinds of injected faults. */
 export type FaultKind = 'status' | 'drop' | 'stall' | 'cut' | 'max-tokens' | 'malformed' | 'sse-error' | 'open-finding';
@@ -24,6 +25,11 @@ export interface FaultRule {
   kind: FaultKind;
   /** Only requests of this step (1-8); any request when omitted. */
   step?: number;
+  /**
+   * Only requests of this part of a step written in parts: 'decisions', 'summary', 'adr' (any ADR)
+   * or 'adr:<key>'; a rule without it matches every request of its step, parts included.
+   */
+  part?: string;
   /** How many matching requests the rule applies to; every one when omitted. */
   times?: number;
   /** `status`: the HTTP status (429, 500, 529, …). */
@@ -71,7 +77,7 @@ export function parseFaultRules(input: unknown): FaultRule[] {
         throw new Error(`Fault rule ${i}: a status fault needs "status" between 400 and 599.`);
       }
     }
-    for (const k of ['errorType', 'message'] as const) {
+    for (const k of ['errorType', 'message', 'part'] as const) {
       if (r[k] !== undefined && typeof r[k] !== 'string') throw new Error(`Fault rule ${i}: ${k} must be a string.`);
     }
     return { ...(r as unknown as FaultRule) };
@@ -91,9 +97,14 @@ export class FaultBook {
     this.rules = [];
   }
 
-  /** The first rule for `step` with uses left, one use consumed; undefined when none applies. */
-  take(step: number | null): FaultRule | undefined {
-    const hit = this.rules.find((r) => r.remaining > 0 && (r.rule.step === undefined || r.rule.step === step));
+  /** The first rule for `step` (and `part`) with uses left, one use consumed; undefined when none applies. */
+  take(step: number | null, part?: AdrPart): FaultRule | undefined {
+    const name = part ? (part.kind === 'adr' ? `adr:${part.key}` : part.kind) : undefined;
+    const partMatches = (want: string | undefined): boolean =>
+      want === undefined || (name !== undefined && (want === name || (want === 'adr' && name.startsWith('adr:'))));
+    const hit = this.rules.find(
+      (r) => r.remaining > 0 && (r.rule.step === undefined || r.rule.step === step) && partMatches(r.rule.part),
+    );
     if (hit) hit.remaining--;
     return hit?.rule;
   }
