@@ -1,0 +1,151 @@
+/**
+ * Parallel calls inside steps (docs/adr/0014-parallel-calls-inside-steps.md), measured in one run:
+ * the same answers (a real model's, replayed from ../shared/corpus when it is there, else the fake
+ * model's) streamed at one fixed pace, written once with every step in one call and once with the
+ * steps in parts. Reports wall time over the step-level critical path of the single-call run, the
+ * decision step's own ratio, and what the parts cost in input tokens. Ratios, never asserted.
+ *
+ *   npm run compile && npm run build:tests && node out/bench/parallel.js
+ */
+import { existsSync, promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createWorkflow } from '../src/core/factory';
+import { silentLogger } from '../src/core/log';
+import { type StepId, stepWithBlock } from '../src/core/steps';
+import { type FakeAnthropic, type ReplayAnswers, loadReplay, startFakeAnthropic } from '../test/fake-anthropic/server';
+import { upgradeRecordedAnswers } from '../test/fake-anthropic/upgrade';
+import { criticalPathOf, tableGraph } from './whatIf';
+
+const repo = path.resolve(__dirname, '..', '..');
+const corpus = path.resolve(repo, '..', 'shared', 'corpus', 'saas-activation');
+const fallbackPrd = path.join(repo, 'test', 'fixtures', 'prds', 'pantry-network.md');
+/** 80-character deltas (about 20 tokens) every CHUNK_DELAY_MS: 20 ms is 1,000 tokens a second, a real model's 60 time-scaled ×16. */
+const CHUNK_DELAY_MS = Number(process.env.BENCH_CHUNK_DELAY_MS ?? 20);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 150);
+/** Calls of a step in parts at once (the engine's default is 4). */
+const PARTS = Number(process.env.BENCH_PARTS ?? 4);
+/** List price per million tokens (Claude Opus 4.5, as bench/run.ts prices a run). */
+const PRICE = { input: 5, cacheWrite: 6.25, cacheRead: 0.5, output: 25 };
+
+interface Tokens {
+  input: number;
+  cacheWrite: number;
+  cacheRead: number;
+  output: number;
+}
+
+interface Measured {
+  wallMs: number;
+  stepMs: Record<number, number>;
+  tokens: Tokens;
+  stepTokens: Record<number, Tokens>;
+  calls: number;
+}
+
+async function runOnce(fake: FakeAnthropic, prd: string, partConcurrency: number): Promise<Measured> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'archflow-parallel-'));
+  const prdCopy = path.join(dir, 'PRD.md');
+  await fs.copyFile(prd, prdCopy);
+  fake.reset();
+  const engine = createWorkflow({
+    outputDir: path.join(dir, 'docs', 'architecture'),
+    prdPath: prdCopy,
+    connection: { provider: 'anthropic', apiKey: 'bench-key', baseURL: fake.url },
+    prompts: { builtinDir: path.join(repo, 'prompts') },
+    settings: { model: 'claude-opus-5-5', maxTokens: 16000, concurrency: 2, partConcurrency },
+    resolveConflict: async () => 'overwrite',
+    log: silentLogger,
+  });
+  const started = new Map<StepId, number>();
+  const stepMs: Record<number, number> = {};
+  const stepTokens: Record<number, Tokens> = {};
+  const t0 = performance.now();
+  const summary = await engine.run({
+    steps: 'all',
+    signal: new AbortController().signal,
+    onEvent: (e) => {
+      if (e.type === 'step-started') started.set(e.step, performance.now());
+      if (e.type === 'step-done') {
+        stepMs[e.step] = performance.now() - (started.get(e.step) ?? t0);
+        const u = e.usage;
+        stepTokens[e.step] = { input: u.input, cacheWrite: u.cacheWrite, cacheRead: u.cacheRead, output: u.output };
+      }
+    },
+  });
+  const wallMs = performance.now() - t0;
+  await fs.rm(dir, { recursive: true, force: true });
+  if (summary.failed.length) throw new Error(`run failed: ${JSON.stringify(summary.failed.map((f) => f.message))}`);
+  const t = fake.usageTotals();
+  return {
+    wallMs,
+    stepMs,
+    stepTokens,
+    calls: t.requests,
+    tokens: {
+      input: t.input_tokens,
+      cacheWrite: t.cache_creation_input_tokens,
+      cacheRead: t.cache_read_input_tokens,
+      output: t.output_tokens,
+    },
+  };
+}
+
+const fullPriceEquivalent = (t: Tokens): number => t.input + 1.25 * t.cacheWrite + 0.1 * t.cacheRead;
+const dollars = (t: Tokens): number =>
+  +(
+    (t.input * PRICE.input +
+      t.cacheWrite * PRICE.cacheWrite +
+      t.cacheRead * PRICE.cacheRead +
+      t.output * PRICE.output) /
+    1e6
+  ).toFixed(4);
+const ratio = (a: number, b: number): number => +(a / b).toFixed(3);
+
+async function main(): Promise<void> {
+  const real = existsSync(corpus) && process.env.BENCH_CORPUS !== '0';
+  const replay: ReplayAnswers | undefined = real
+    ? upgradeRecordedAnswers(await loadReplay(path.join(corpus, 'answers')))
+    : undefined;
+  const prd = real ? path.join(corpus, 'PRD.md') : fallbackPrd;
+  const fake = await startFakeAnthropic({ port: 0, chunkDelayMs: CHUNK_DELAY_MS, latencyMs: LATENCY_MS, replay });
+  try {
+    await runOnce(fake, prd, 4); // warm-up (JIT, file system), not reported
+    const single = await runOnce(fake, prd, 0);
+    const parts = await runOnce(fake, prd, PARTS);
+    const cp = criticalPathOf(tableGraph(), single.stepMs);
+    const adr = stepWithBlock('adrs').id;
+    const result = {
+      answers: real ? 'real model (../shared/corpus/saas-activation), replayed' : 'fake model',
+      partConcurrency: PARTS,
+      streaming: { chunkDelayMs: CHUNK_DELAY_MS, chunkChars: 80, latencyMs: LATENCY_MS },
+      wallMs: { singleCall: Math.round(single.wallMs), inParts: Math.round(parts.wallMs) },
+      stepCriticalPathMs: Math.round(cp),
+      decisionStepMs: { singleCall: Math.round(single.stepMs[adr]), inParts: Math.round(parts.stepMs[adr]) },
+      ratios: {
+        wallOverStepCriticalPath: ratio(parts.wallMs, cp),
+        singleCallWallOverStepCriticalPath: ratio(single.wallMs, cp),
+        decisionStepInPartsOverSingleCall: ratio(parts.stepMs[adr], single.stepMs[adr]),
+        fullPriceInputInPartsOverSingleCall: ratio(
+          fullPriceEquivalent(parts.tokens),
+          fullPriceEquivalent(single.tokens),
+        ),
+        costInPartsOverSingleCall: ratio(dollars(parts.tokens), dollars(single.tokens)),
+      },
+      calls: { singleCall: single.calls, inParts: parts.calls },
+      tokens: { singleCall: single.tokens, inParts: parts.tokens },
+      decisionStepTokens: { singleCall: single.stepTokens[adr], inParts: parts.stepTokens[adr] },
+      costUsd: { singleCall: dollars(single.tokens), inParts: dollars(parts.tokens) },
+    };
+    await fs.mkdir(path.join(repo, 'bench', 'results'), { recursive: true });
+    await fs.writeFile(path.join(repo, 'bench', 'results', 'parallel.json'), JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await fake.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${String(err)}\n`);
+  process.exitCode = 1;
+});
