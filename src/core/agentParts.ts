@@ -19,7 +19,8 @@ import {
   type DecisionEntry,
   assembleAdrAnswer,
   decisionListText,
-  parseAdrPart,
+  groupDecisions,
+  parseAdrGroup,
   parseDecisionList,
   partHeading,
   partLabel,
@@ -29,6 +30,7 @@ import { LlmError, type LlmRequest } from './llm/types';
 import type { AdrDraft } from './model';
 import { fillPlaceholders } from './prompts';
 import { promptValues } from './promptValues';
+import { countArrayItems } from './liveText';
 import { runDag } from './scheduler';
 import { StepError } from './stepError';
 import { parseStepOutput } from './stepOutput';
@@ -42,7 +44,7 @@ export const DEFAULT_PART_CONCURRENCY = 4;
 const PART_PROMPTS: Record<AdrPart['kind'], string> = {
   decisions: 'parts/decisions.md',
   summary: 'parts/summary.md',
-  adr: 'parts/adr.md',
+  adrs: 'parts/adrs.md',
 };
 
 /** What a part answers again in its repair round. */
@@ -50,7 +52,7 @@ const AGAIN: Record<AdrPart['kind'], string> = {
   decisions: 'Answer again with the corrected `archflow-decisions` block, and nothing else.',
   summary:
     'Answer again with the complete corrected document (all sections), without the `archflow-adrs` block, and nothing else.',
-  adr: 'Answer again with the corrected `archflow-adrs` block holding this one ADR, and nothing else.',
+  adrs: 'Answer again with one `archflow-adrs` block holding only the ADRs named above, corrected, and nothing else.',
 };
 
 /** The error the summary check drops: the summary has no ADR block, code adds it. */
@@ -132,42 +134,62 @@ export async function runAdrParts(
     summary = result.parsed;
     models.add(model);
   };
-  const adrPart = async (entry: DecisionEntry): Promise<void> => {
-    const part: AdrPart = { kind: 'adr', key: entry.key };
-    const links = [
-      entry.supersedes ? `, superseding \`${entry.supersedes}\`` : '',
-      entry.supersededBy ? `, superseded by \`${entry.supersededBy}\`` : '',
-    ].join('');
+  // The ADRs in groups, one call each, beside the summary: each call pays the time to its first
+  // token and reads the shared prefix once, so fewer, longer calls are faster and cheaper than one
+  // call an ADR while every slot is busy (docs/adr/0014).
+  const groups = groupDecisions(decisions, Math.max(1, concurrency - 1));
+  const streamed = new Map<number, number>();
+  const report = (): void => {
+    const n = Math.min(decisions.length, adrs.size + [...streamed.values()].reduce((a, b) => a + b, 0));
+    progress(partsProgressText(n, decisions.length));
+  };
+  const groupPart = async (group: DecisionEntry[], index: number): Promise<void> => {
+    const part: AdrPart = { kind: 'adrs', keys: group.map((d) => d.key) };
+    const assignedList = decisionListText(group);
     const req: LlmRequest = partRequest(
       step,
-      await instruction(part, {
-        key: entry.key,
-        title: entry.title,
-        status: entry.status,
-        links,
-        decisionList: listText,
-      }),
+      await instruction(part, { assigned: partLabel(part), assignedList, decisionList: listText }),
     );
-    const { result, model } = await callChecked(
+    // The valid ADRs of the first answer are kept: a repair need resend only the others.
+    const valid = new Map<string, AdrDraft>();
+    let shown = -1;
+    const { model } = await callChecked(
       def,
       req,
       (t) => {
-        const r = parseAdrPart(t, entry);
-        return { parsed: r.adr, errors: r.errors };
+        const wanted = group.filter((d) => !valid.has(d.key));
+        const r = parseAdrGroup(t, wanted);
+        for (const [k, a] of r.adrs) valid.set(k, a);
+        return { parsed: valid.size === group.length ? valid : undefined, errors: r.errors };
       },
       partDeps,
       tally,
-      { stream: false, label: partLabel(part), again: AGAIN.adr },
+      {
+        stream: false,
+        label: partLabel(part),
+        again: AGAIN.adrs,
+        // ADRs whose object has closed in the stream so far count as written.
+        onText: (soFar) => {
+          const started = countArrayItems(soFar).get('adrs') ?? 0;
+          const closed = Math.max(0, Math.min(group.length, started - 1));
+          if (closed !== shown) {
+            shown = closed;
+            streamed.set(index, closed);
+            report();
+          }
+        },
+      },
     );
-    adrs.set(entry.key, result.parsed);
+    streamed.delete(index);
+    for (const d of group) adrs.set(d.key, valid.get(d.key)!);
     models.add(model);
-    progress(partsProgressText(adrs.size, decisions.length));
+    report();
   };
 
   // The summary first: it is the longest part, so it starts at once.
   const tasks = new Map<string, () => Promise<void>>([
     ['summary', summaryPart],
-    ...decisions.map((d): [string, () => Promise<void>] => [`adr:${d.key}`, () => adrPart(d)]),
+    ...groups.map((g, i): [string, () => Promise<void>] => [`adrs:${i}`, () => groupPart(g, i)]),
   ]);
   try {
     await runDag(
@@ -213,7 +235,7 @@ export async function runAdrParts(
   }
   for (const w of whole.parsed.warnings) deps.log.warn(`${stepTitle(def.id)}: ${w}`);
   deps.log.info(
-    `${stepTitle(def.id)}: written in ${decisions.length + 2} parts (the decision list, the summary and ${decisions.length} ADRs), at most ${concurrency} at once.`,
+    `${stepTitle(def.id)}: written in ${groups.length + 2} parts (the decision list, the summary and ${decisions.length} ADRs in ${groups.length} call${groups.length === 1 ? '' : 's'}), at most ${concurrency} at once.`,
   );
   return { parsed: whole.parsed, model: [...models].join(', ') };
 }

@@ -119,6 +119,8 @@ export interface CheckedCallOptions {
   label?: string;
   /** The repair turn's last sentence, for an answer that is not the whole document. */
   again?: string;
+  /** Told the text so far as it streams (an attempt's restart starts it again). */
+  onText?: (soFar: string) => void;
 }
 
 /**
@@ -135,7 +137,7 @@ export async function callChecked<R extends { errors: string[]; parsed?: unknown
 ): Promise<{ result: R & { parsed: NonNullable<R['parsed']> }; model: string }> {
   const what = options.label ? `${stepTitle(def.id)} (${options.label})` : stepTitle(def.id);
   const stream = options.stream ?? true;
-  let answer = await call(def, request, deps, tally, stream);
+  let answer = await call(def, request, deps, tally, stream, options.onText);
   let result = check(answer.text);
   if (result.parsed === undefined) {
     deps.log.warn(`${what}: output did not validate; asking for a repair: ${result.errors.join(' | ')}`);
@@ -149,7 +151,7 @@ export async function callChecked<R extends { errors: string[]; parsed?: unknown
         { role: 'user', content: [{ text: repairTurnText(result.errors, options.revision, options.again) }] },
       ],
     };
-    answer = await call(def, repair, deps, tally, stream);
+    answer = await call(def, repair, deps, tally, stream, options.onText);
     result = check(answer.text);
   }
   if (result.parsed === undefined) {
@@ -176,6 +178,7 @@ export async function call(
   deps: AgentStepDeps,
   tally: CallTally,
   stream = true,
+  onText?: (soFar: string) => void,
 ): Promise<{ text: string; model: string }> {
   let text = '';
   try {
@@ -193,6 +196,7 @@ export async function call(
             );
           }
           if (stream) deps.emit({ type: 'step-text', step: def.id, text: chunk.text });
+          onText?.(text);
           break;
         case 'restart':
           text = '';

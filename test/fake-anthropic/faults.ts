@@ -26,8 +26,9 @@ export interface FaultRule {
   /** Only requests of this step (1-8); any request when omitted. */
   step?: number;
   /**
-   * Only requests of this part of a step written in parts: 'decisions', 'summary', 'adr' (any ADR)
-   * or 'adr:<key>'; a rule without it matches every request of its step, parts included.
+   * Only requests of this part of a step written in parts: 'decisions', 'summary', 'adrs' (any
+   * group of ADRs) or 'adr:<key>' (the group with that ADR); a rule without it matches every
+   * request of its step, parts included.
    */
   part?: string;
   /** How many matching requests the rule applies to; every one when omitted. */
@@ -99,9 +100,12 @@ export class FaultBook {
 
   /** The first rule for `step` (and `part`) with uses left, one use consumed; undefined when none applies. */
   take(step: number | null, part?: AdrPart): FaultRule | undefined {
-    const name = part ? (part.kind === 'adr' ? `adr:${part.key}` : part.kind) : undefined;
-    const partMatches = (want: string | undefined): boolean =>
-      want === undefined || (name !== undefined && (want === name || (want === 'adr' && name.startsWith('adr:'))));
+    const partMatches = (want: string | undefined): boolean => {
+      if (want === undefined) return true;
+      if (!part) return false;
+      if (part.kind !== 'adrs') return want === part.kind;
+      return want === 'adrs' || (want.startsWith('adr:') && part.keys.includes(want.slice(4)));
+    };
     const hit = this.rules.find(
       (r) => r.remaining > 0 && (r.rule.step === undefined || r.rule.step === step) && partMatches(r.rule.part),
     );
@@ -113,4 +117,9 @@ export class FaultBook {
   list(): FaultRuleState[] {
     return this.rules.map((r) => ({ ...r.rule, remaining: Number.isFinite(r.remaining) ? r.remaining : null }));
   }
+}
+
+/** How the request log names a part: 'decisions', 'summary', 'adrs:<key>,<key>…'. */
+export function partName(part: AdrPart): string {
+  return part.kind === 'adrs' ? `adrs:${part.keys.join(',')}` : part.kind;
 }

@@ -8,6 +8,7 @@ import { generateAnswer } from './answers/generate';
 import { malformedAnswer } from './answers/malformed';
 import { withOpenFinding } from './answers/revise';
 import { partAnswer } from './answers/parts';
+import { partName } from './faults';
 import { errorMessageFor, errorTypeFor } from './errors';
 import { apiKeyOf, readBody } from './incoming';
 import { jsonAnswer, sendError, sendJson } from './json';
@@ -96,7 +97,7 @@ export async function handleMessages(
   const answer = generateAnswer(body);
   record.step = answer.step;
   record.repair = answer.repair;
-  if (answer.part) record.part = answer.part.kind === 'adr' ? `adr:${answer.part.key}` : answer.part.kind;
+  if (answer.part) record.part = partName(answer.part);
 
   const taken = state.faults.take(answer.step, answer.part);
   const fault =

@@ -22,7 +22,7 @@ export interface RecordedRequest {
   step: number | null;
   /** The request was a repair turn. */
   repair: boolean;
-  /** A part of a step in parts: 'decisions', 'summary' or 'adr:<key>'. */
+  /** A part of a step in parts: 'decisions', 'summary' or 'adrs:<key>,<key>…'. */
   part?: string;
   model: string | null;
   stream: boolean;

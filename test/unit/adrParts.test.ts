@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import {
   type DecisionEntry,
   assembleAdrAnswer,
-  parseAdrPart,
+  groupDecisions,
+  parseAdrGroup,
   parseDecisionList,
   partHeading,
   partOfText,
@@ -80,28 +81,41 @@ describe('the decision list', () => {
   });
 });
 
-describe('an ADR part', () => {
-  const one = (adr: Record<string, unknown>): string =>
-    '```archflow-adrs\n' + JSON.stringify({ adrs: [adr] }) + '\n```';
+describe('an ADR group', () => {
+  const block = (...adrs: Record<string, unknown>[]): string =>
+    '```archflow-adrs\n' + JSON.stringify({ adrs }) + '\n```';
 
   test('keeps the content of the answer and the identity of the list', () => {
-    const r = parseAdrPart(
-      one(adrJson({ key: 'other', title: 'Another title', status: 'proposed' })),
+    const r = parseAdrGroup(block(adrJson({ key: 'other', title: 'Another title', status: 'proposed' })), [
       entry('order-store', { title: 'Use PostgreSQL for orders', status: 'superseded', supersededBy: 'order-db' }),
-    );
+    ]);
     assert.deepEqual(r.errors, []);
-    assert.equal(r.adr?.key, 'order-store');
-    assert.equal(r.adr?.title, 'Use PostgreSQL for orders');
-    assert.equal(r.adr?.status, 'superseded');
-    assert.equal(r.adr?.supersededBy, 'order-db');
-    assert.equal(r.adr?.decision, 'We will store orders in `ordersDb`.');
+    const adr = r.adrs.get('order-store');
+    assert.equal(adr?.title, 'Use PostgreSQL for orders');
+    assert.equal(adr?.status, 'superseded');
+    assert.equal(adr?.supersededBy, 'order-db');
+    assert.equal(adr?.decision, 'We will store orders in `ordersDb`.');
   });
 
-  test('wants exactly one ADR, complete', () => {
-    const two = '```archflow-adrs\n' + JSON.stringify({ adrs: [adrJson(), adrJson({ key: 'x' })] }) + '\n```';
-    assert.match(parseAdrPart(two, entry('order-store')).errors[0], /exactly one ADR, "order-store"/);
-    const r = parseAdrPart(one(adrJson({ alternatives: [] })), entry('order-store'));
-    assert.match(r.errors.join(' '), /alternatives/);
+  test('takes the valid ADRs and names the missing and broken ones, for a repair of those only', () => {
+    const r = parseAdrGroup(block(adrJson({ key: 'b' }), adrJson({ key: 'c', alternatives: [] })), [
+      entry('a'),
+      entry('b'),
+      entry('c'),
+    ]);
+    assert.deepEqual([...r.adrs.keys()], ['b']);
+    assert.match(r.errors.join('\n'), /ADR "a" is missing/);
+    assert.match(r.errors.join('\n'), /ADR "c".*alternatives/);
+  });
+
+  test('splits the list into groups in order, sizes differing by one at most', () => {
+    assert.deepEqual(groupDecisions([1, 2, 3, 4, 5, 6, 7], 3), [
+      [1, 2, 3],
+      [4, 5],
+      [6, 7],
+    ]);
+    assert.deepEqual(groupDecisions([1, 2], 3), [[1], [2]]);
+    assert.deepEqual(groupDecisions([1, 2], 0), [[1, 2]]);
   });
 });
 
@@ -125,7 +139,7 @@ describe('a part request', () => {
   };
 
   test('is the step request with its task cached and the instruction last, within four breakpoints', () => {
-    const r = partRequest(step, `${partHeading({ kind: 'adr', key: 'a' })}\n\nwrite it`);
+    const r = partRequest(step, `${partHeading({ kind: 'adrs', keys: ['a', 'b'] })}\n\nwrite them`);
     const blocks = r.turns[0].content;
     assert.deepEqual(
       blocks.slice(0, -1).map((b) => b.text),
@@ -133,7 +147,7 @@ describe('a part request', () => {
     );
     assert.equal(blocks.at(-2)?.cache, true, 'the task closes the shared prefix');
     assert.equal(blocks.at(-1)?.cache, undefined);
-    assert.deepEqual(partOfText(blocks.at(-1)!.text), { kind: 'adr', key: 'a' });
+    assert.deepEqual(partOfText(blocks.at(-1)!.text), { kind: 'adrs', keys: ['a', 'b'] });
     assert.equal([...r.system, ...blocks].filter((b) => b.cache).length, 4);
     // The earliest user breakpoint gave way; the step request itself is unchanged.
     assert.equal(blocks[0].cache, undefined);
@@ -144,6 +158,7 @@ describe('a part request', () => {
   test('names its part', () => {
     assert.deepEqual(partOfText(partHeading({ kind: 'decisions' })), { kind: 'decisions' });
     assert.deepEqual(partOfText(partHeading({ kind: 'summary' })), { kind: 'summary' });
+    assert.deepEqual(partOfText(partHeading({ kind: 'adrs', keys: ['one'] })), { kind: 'adrs', keys: ['one'] });
     assert.equal(partOfText('# Task: Step 8'), undefined);
   });
 });
@@ -163,11 +178,10 @@ describe('assembly', () => {
   ].join('\n\n');
 
   test('puts the ADRs as the last thing of the summary: the answer a single call gives, checked as one', () => {
-    const adr = parseAdrPart(
-      '```archflow-adrs\n' + JSON.stringify({ adrs: [adrJson()] }) + '\n```',
+    const group = parseAdrGroup('```archflow-adrs\n' + JSON.stringify({ adrs: [adrJson()] }) + '\n```', [
       entry('order-store'),
-    );
-    const text = assembleAdrAnswer(summary, [adr.adr!]);
+    ]);
+    const text = assembleAdrAnswer(summary, [group.adrs.get('order-store')!]);
     const r = parseStepOutput(8, text);
     assert.deepEqual(r.errors, []);
     assert.deepEqual(
@@ -184,7 +198,8 @@ describe('assembly', () => {
       decisions.map((d) => d.key),
       ['order-store', 'cache'],
     );
-    const adrs = decisions.map((d) => parseAdrPart(partAnswer(whole, { kind: 'adr', key: d.key }), d).adr!);
+    const group = parseAdrGroup(partAnswer(whole, { kind: 'adrs', keys: decisions.map((d) => d.key) }), decisions);
+    const adrs = decisions.map((d) => group.adrs.get(d.key)!);
     const assembled = assembleAdrAnswer(partAnswer(whole, { kind: 'summary' }), adrs);
     assert.deepEqual(parseStepOutput(8, assembled).parsed?.adrs, parseStepOutput(8, whole).parsed?.adrs);
     assert.equal(withoutAdrBlock(whole).includes('archflow-adrs'), false);

@@ -1,8 +1,8 @@
 /**
  * The decision step in parts (docs/adr/0014-parallel-calls-inside-steps.md): a short first call
- * settles the decision list, then the executive summary and each ADR are written by calls of their
- * own that share the step's cached request, and code assembles them into the one answer the
- * single-call path gives. Pure: requests are built from the step's request, answers are checked
+ * settles the decision list, then the executive summary and the ADRs (in groups, one group a call)
+ * are written by calls of their own that share the step's cached request, and code assembles them
+ * into the one answer the single-call path gives. Pure: requests are built from the step's request, answers are checked
  * and assembled here; the calls are made by agentParts.ts.
  */
 import type { LlmRequest, PromptBlock } from '../llm/types';
@@ -21,7 +21,7 @@ const MAX_BREAKPOINTS = 4;
 const MAX_DECISIONS = 40;
 
 /** One call of the decision step in parts. */
-export type AdrPart = { kind: 'decisions' } | { kind: 'summary' } | { kind: 'adr'; key: string };
+export type AdrPart = { kind: 'decisions' } | { kind: 'summary' } | { kind: 'adrs'; keys: string[] };
 
 /** A decision as the list settles it: its identity, its title and status, its links. */
 export interface DecisionEntry {
@@ -36,23 +36,36 @@ export interface DecisionEntry {
 export function partLabel(part: AdrPart): string {
   if (part.kind === 'decisions') return 'the decision list';
   if (part.kind === 'summary') return 'the executive summary';
-  return `ADR \`${part.key}\``;
+  return `${part.keys.length === 1 ? 'ADR' : 'ADRs'} ${part.keys.map((k) => `\`${k}\``).join(', ')}`;
 }
 
 /** The part a request's instruction names (its block starting with PART_HEADING); undefined for a whole step. */
 export function partOfText(text: string): AdrPart | undefined {
-  const m = /^# Part: (decision list|executive summary|ADR `([a-z0-9-]+)`)/m.exec(text);
+  const m = /^# Part: (decision list|executive summary|ADRs? ((?:`[a-z0-9-]+`(?:, )?)+))\s*$/m.exec(text);
   if (!m) return undefined;
   if (m[1] === 'decision list') return { kind: 'decisions' };
   if (m[1] === 'executive summary') return { kind: 'summary' };
-  return { kind: 'adr', key: m[2] };
+  return { kind: 'adrs', keys: [...m[2].matchAll(/`([a-z0-9-]+)`/g)].map((k) => k[1]) };
 }
 
 /** The first line of a part's instruction. */
 export function partHeading(part: AdrPart): string {
   if (part.kind === 'decisions') return `${PART_HEADING} decision list`;
   if (part.kind === 'summary') return `${PART_HEADING} executive summary`;
-  return `${PART_HEADING} ADR \`${part.key}\``;
+  return `${PART_HEADING} ${partLabel(part)}`;
+}
+
+/** The decisions split into `groups` calls (contiguous, in list order, sizes differing by one at most). */
+export function groupDecisions<T>(decisions: readonly T[], groups: number): T[][] {
+  const n = Math.max(1, Math.min(decisions.length, Math.floor(groups)));
+  const out: T[][] = [];
+  let at = 0;
+  for (let g = 0; g < n; g++) {
+    const size = Math.floor(decisions.length / n) + (g < decisions.length % n ? 1 : 0);
+    out.push(decisions.slice(at, at + size));
+    at += size;
+  }
+  return out.filter((g) => g.length > 0);
 }
 
 /**
@@ -173,37 +186,49 @@ export function decisionListText(decisions: readonly DecisionEntry[]): string {
 }
 
 /**
- * Checks an ADR part's answer: one `archflow-adrs` block with one ADR. Its content (context,
- * decision, consequences, alternatives, requirements, elements) is the call's; its identity
- * (key, title, status, links) is the list's, so the summary and the index agree with it.
+ * Checks an ADR group's answer: one `archflow-adrs` block with the ADRs of `entries`. Their
+ * content (context, decision, consequences, alternatives, requirements, elements) is the call's;
+ * their identity (key, title, status, links) is the list's, so the summary and the index agree.
+ * Returns the ADRs that are valid and the errors of the others (named by key), so that a repair
+ * needs to send only those.
  */
-export function parseAdrPart(text: string, entry: DecisionEntry): { adr?: AdrDraft; errors: string[] } {
+export function parseAdrGroup(
+  text: string,
+  entries: readonly DecisionEntry[],
+): { adrs: Map<string, AdrDraft>; errors: string[] } {
+  const adrs = new Map<string, AdrDraft>();
   const block = oneBlock(text, 'archflow-adrs');
-  if (block.body === undefined) return { errors: [block.error!] };
+  if (block.body === undefined) return { adrs, errors: [block.error!] };
   const parsed = parseBlockJson(block.body, 'archflow-adrs');
-  if (parsed.error !== undefined) return { errors: [parsed.error] };
+  if (parsed.error !== undefined) return { adrs, errors: [parsed.error] };
   const root = parsed.value;
-  const list = isRecord(root) && Array.isArray(root.adrs) ? root.adrs : undefined;
-  if (!list || list.length !== 1 || !isRecord(list[0]))
-    return {
-      errors: [
-        `The archflow-adrs block must contain one JSON object {"adrs": [ … ]} with exactly one ADR, "${entry.key}".`,
-      ],
+  const list = isRecord(root) && Array.isArray(root.adrs) ? root.adrs.filter(isRecord) : undefined;
+  if (!list) return { adrs, errors: ['The archflow-adrs block must contain one JSON object {"adrs": [ … ]}.'] };
+  const errors: string[] = [];
+  entries.forEach((entry, i) => {
+    // By key; an ADR whose key the model changed is taken by its place.
+    const item =
+      list.find((a) => typeof a.key === 'string' && normalizeAdrKey(a.key) === entry.key) ??
+      (list.length === entries.length ? list[i] : undefined);
+    if (!item) {
+      errors.push(`ADR "${entry.key}" is missing; write it.`);
+      return;
+    }
+    const identity = {
+      key: entry.key,
+      title: entry.title,
+      status: entry.status,
+      supersedes: entry.supersedes,
+      supersededBy: entry.supersededBy,
     };
-  const identity = {
-    key: entry.key,
-    title: entry.title,
-    status: entry.status,
-    supersedes: entry.supersedes,
-    supersededBy: entry.supersededBy,
-  };
-  const checked = parseAdrJson(JSON.stringify({ adrs: [{ ...list[0], ...identity }] }));
-  // The list named the successor; alone, this ADR cannot show it.
-  const errors = checked.errors.filter((e) => !e.includes('"supersededBy" does not name the successor'));
-  const adr = checked.adrs[0];
-  return errors.length > 0 || !adr
-    ? { errors: errors.length ? errors : ['The ADR could not be read.'] }
-    : { adr, errors };
+    const checked = parseAdrJson(JSON.stringify({ adrs: [{ ...item, ...identity }] }));
+    // The list named the successor; alone, this ADR cannot show it.
+    const own = checked.errors.filter((e) => !e.includes('"supersededBy" does not name the successor'));
+    const adr = checked.adrs[0];
+    if (own.length === 0 && adr) adrs.set(entry.key, adr);
+    else errors.push(...(own.length ? own : [`ADR "${entry.key}" could not be read.`]));
+  });
+  return { adrs, errors: capErrors(errors) };
 }
 
 /** The single-call answer the parts make: the summary, then (as the last thing in it) the ADR block. */

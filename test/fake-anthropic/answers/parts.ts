@@ -30,20 +30,25 @@ export function partAnswer(whole: string, part: AdrPart): string {
       });
     case 'summary':
       return withoutAdrBlock(whole).replace(/\n{3,}/g, '\n\n');
-    case 'adr': {
-      const adr = adrs.find((a) => a.key === part.key) ?? {
-        key: part.key,
-        title: `Record ${part.key}`,
-        status: 'accepted',
-        context: 'The design documents take this decision; FR-1 depends on it.',
-        decision: `We will keep the choice recorded as ${part.key}.`,
-        consequences: { positive: ['Continuity with the design'], negative: ['Revisit when the drivers change'] },
-        alternatives: [{ option: 'Reverse the decision', rejectedBecause: 'Nothing in the PRD requires it' }],
-        requirements: ['FR-1'],
-        elements: [],
-        supersedes: null,
-      };
-      return jsonBlock('archflow-adrs', { adrs: [adr] });
-    }
+    case 'adrs':
+      return jsonBlock('archflow-adrs', {
+        adrs: part.keys.map((key) => adrs.find((a) => a.key === key) ?? standIn(key)),
+      });
   }
+}
+
+/** The ADR of a key the whole answer does not have (a list the test changed): complete, and plain. */
+function standIn(key: string): Record<string, unknown> {
+  return {
+    key,
+    title: `Record ${key}`,
+    status: 'accepted',
+    context: 'The design documents take this decision; FR-1 depends on it.',
+    decision: `We will keep the choice recorded as ${key}.`,
+    consequences: { positive: ['Continuity with the design'], negative: ['Revisit when the drivers change'] },
+    alternatives: [{ option: 'Reverse the decision', rejectedBecause: 'Nothing in the PRD requires it' }],
+    requirements: ['FR-1'],
+    elements: [],
+    supersedes: null,
+  };
 }
