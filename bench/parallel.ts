@@ -12,7 +12,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createWorkflow } from '../src/core/factory';
 import { silentLogger } from '../src/core/log';
-import { type StepId, stepWithBlock } from '../src/core/steps';
+import { fencedBlocks } from '../src/core/markdown';
+import { type StepId, stepForC4Level, stepWithBlock } from '../src/core/steps';
 import { type FakeAnthropic, type ReplayAnswers, loadReplay, startFakeAnthropic } from '../test/fake-anthropic/server';
 import { upgradeRecordedAnswers } from '../test/fake-anthropic/upgrade';
 import { criticalPathOf, tableGraph } from './whatIf';
@@ -36,6 +37,8 @@ interface Tokens {
 }
 
 interface Measured {
+  /** Step 3's answer: from its C4 block's closing fence to the end of the step (what an early start of step 4 could overlap). */
+  afterC4BlockMs?: number;
   wallMs: number;
   stepMs: Record<number, number>;
   tokens: Tokens;
@@ -60,12 +63,20 @@ async function runOnce(fake: FakeAnthropic, prd: string, partConcurrency: number
   const started = new Map<StepId, number>();
   const stepMs: Record<number, number> = {};
   const stepTokens: Record<number, Tokens> = {};
+  const c4Step = stepForC4Level(2).id;
+  let c4Text = '';
+  let c4ClosedAt: number | undefined;
   const t0 = performance.now();
   const summary = await engine.run({
     steps: 'all',
     signal: new AbortController().signal,
     onEvent: (e) => {
       if (e.type === 'step-started') started.set(e.step, performance.now());
+      if (e.type === 'step-text' && e.step === c4Step && c4ClosedAt === undefined) {
+        c4Text += e.text;
+        const block = fencedBlocks(c4Text).find((b) => b.info.split(/\s+/).includes('archflow-c4'));
+        if (block && block.end < c4Text.length) c4ClosedAt = performance.now();
+      }
       if (e.type === 'step-done') {
         stepMs[e.step] = performance.now() - (started.get(e.step) ?? t0);
         const u = e.usage;
@@ -77,7 +88,9 @@ async function runOnce(fake: FakeAnthropic, prd: string, partConcurrency: number
   await fs.rm(dir, { recursive: true, force: true });
   if (summary.failed.length) throw new Error(`run failed: ${JSON.stringify(summary.failed.map((f) => f.message))}`);
   const t = fake.usageTotals();
+  const c4End = c4ClosedAt === undefined ? undefined : (started.get(c4Step) ?? t0) + stepMs[c4Step];
   return {
+    afterC4BlockMs: c4End === undefined || c4ClosedAt === undefined ? undefined : c4End - c4ClosedAt,
     wallMs,
     stepMs,
     stepTokens,
@@ -131,6 +144,12 @@ async function main(): Promise<void> {
           fullPriceEquivalent(single.tokens),
         ),
         costInPartsOverSingleCall: ratio(dollars(parts.tokens), dollars(single.tokens)),
+      },
+      // The ceiling of starting step 4 when step 3's C4 block has closed (not done: docs/adr/0014).
+      earlyStartOfStep4: {
+        step3Ms: Math.round(single.stepMs[stepForC4Level(2).id]),
+        afterC4BlockMs: Math.round(single.afterC4BlockMs ?? 0),
+        wallOverStepCriticalPathIfOverlapped: ratio(parts.wallMs - (single.afterC4BlockMs ?? 0), cp),
       },
       calls: { singleCall: single.calls, inParts: parts.calls },
       tokens: { singleCall: single.tokens, inParts: parts.tokens },
