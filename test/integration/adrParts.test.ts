@@ -31,6 +31,7 @@ after(() => fake.close());
 beforeEach(() => {
   fake.clearFaults();
   fake.reset();
+  onEvent = undefined;
 });
 
 async function workspace(): Promise<{ out: string; prd: string }> {
@@ -44,6 +45,7 @@ async function design(
   w: { out: string; prd: string },
   settings: { partConcurrency?: number } = {},
   events: EngineEvent[] = [],
+  controller = new AbortController(),
 ): Promise<RunSummary> {
   const engine = createWorkflow({
     outputDir: w.out,
@@ -55,8 +57,18 @@ async function design(
     resolveConflict: async () => 'overwrite',
     log: silentLogger,
   });
-  return engine.run({ steps: 'all', signal: new AbortController().signal, onEvent: (e) => events.push(e) });
+  return engine.run({
+    steps: 'all',
+    signal: controller.signal,
+    onEvent: (e) => {
+      events.push(e);
+      // A test's own reaction to an event (a cancel) happens as the event is emitted.
+      onEvent?.(e, controller);
+    },
+  });
 }
+
+let onEvent: ((e: EngineEvent, controller: AbortController) => void) | undefined;
 
 const start = (r: RecordedRequest): number => Date.parse(r.time);
 const end = (r: RecordedRequest): number => start(r) + (r.durationMs ?? 0);
@@ -180,5 +192,35 @@ describe('the decision step in parts', () => {
     assert.deepEqual(state.adrs, []);
     // The other parts were stopped or finished; none was left streaming.
     assert.ok(fake.requests.every((r) => r.outcome !== 'in-progress'));
+  });
+
+  test('a cancel while the parts run stops them all, and nothing of the step is written', async () => {
+    const w = await workspace();
+    onEvent = (e, controller) => {
+      if (e.type === 'step-progress' && /^0\/\d+ ADRs$/.test(e.text)) controller.abort();
+    };
+    const summary = await design(w);
+    assert.equal(summary.cancelled, true);
+    assert.ok(!summary.done.includes(DECISIONS.id));
+    const files = await listFiles(w.out);
+    assert.ok(!files.includes(DECISIONS.document));
+    assert.deepEqual(
+      files.filter((f) => f.startsWith(`${LAYOUT.adrDir}/`)),
+      [],
+    );
+    assert.ok(fake.requests.every((r) => r.outcome !== 'in-progress'));
+  });
+
+  test('a revision of the decision step stays one call', async () => {
+    const w = await workspace();
+    assert.deepEqual((await design(w)).failed, []);
+    await fs.appendFile(w.prd, '\n- Reports can be exported as CSV.\n');
+    fake.reset();
+    const summary = await design(w);
+    assert.deepEqual(summary.failed, []);
+    assert.ok(summary.done.includes(DECISIONS.id));
+    const step8 = fake.requests.filter((r) => r.step === DECISIONS.id);
+    assert.equal(step8.length, 1);
+    assert.equal(step8[0].part, undefined);
   });
 });
