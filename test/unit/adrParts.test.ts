@@ -15,6 +15,7 @@ import {
 import type { LlmRequest } from '../../src/core/llm/types';
 import { parseStepOutput } from '../../src/core/stepOutput';
 import { partAnswer } from '../fake-anthropic/answers/parts';
+import { harness } from '../helpers/engineHarness';
 
 const list = (decisions: unknown[]): string => '```archflow-decisions\n' + JSON.stringify({ decisions }) + '\n```\n';
 const entry = (key: string, extra: Partial<DecisionEntry> = {}): DecisionEntry => ({
@@ -203,5 +204,35 @@ describe('assembly', () => {
     const assembled = assembleAdrAnswer(partAnswer(whole, { kind: 'summary' }), adrs);
     assert.deepEqual(parseStepOutput(8, assembled).parsed?.adrs, parseStepOutput(8, whole).parsed?.adrs);
     assert.equal(withoutAdrBlock(whole).includes('archflow-adrs'), false);
+  });
+});
+
+describe('the decision step in parts, in the engine', () => {
+  test('a group with one broken ADR is repaired, and the repair is asked for that ADR only', async (t) => {
+    const h = await harness(t);
+    let broken = false;
+    const breakOne = (g: string): string => {
+      if (broken || !g.includes('```archflow-adrs') || !g.includes('"architecture-style"')) return g;
+      broken = true;
+      const block = /```archflow-adrs\n([\s\S]*?)\n```/.exec(g)!;
+      const json = JSON.parse(block[1]) as { adrs: { key: string; alternatives: unknown[] }[] };
+      for (const a of json.adrs) if (a.key === 'architecture-style') a.alternatives = [];
+      return g.replace(block[1], JSON.stringify(json));
+    };
+    h.llm.on(8, ...Array.from({ length: 6 }, () => ({ text: breakOne })));
+    const summary = await h.run('all');
+    assert.deepEqual(summary.failed, []);
+    assert.ok(broken, 'no group held the ADR');
+    const repairs = h.llm.callsFor(8).filter((c) => c.repair);
+    assert.equal(repairs.length, 1);
+    const turn = repairs[0].request.turns.at(-1)!.content[0].text;
+    assert.match(turn, /ADR "architecture-style"/);
+    assert.match(turn, /only the ADRs named above/);
+    const others = (await h.state()).adrs.filter((a) => a.key !== 'architecture-style').map((a) => a.key);
+    assert.ok(others.length > 0);
+    for (const k of others) assert.doesNotMatch(turn, new RegExp(`"${k}"`));
+    assert.ok((await h.state()).adrs.some((a) => a.key === 'architecture-style'));
+    // The step's record counts every call of its parts.
+    assert.equal((await h.state()).steps[8]?.attempts, h.llm.callsFor(8).length);
   });
 });
