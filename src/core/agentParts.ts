@@ -233,6 +233,8 @@ export async function runAdrParts(
       { errors: whole.errors },
     );
   }
+  // The live output streamed the summary; it ends, as a single call's does, with the records.
+  deps.emit({ type: 'step-text', step: def.id, text: text.slice(summary.trimEnd().length) });
   for (const w of whole.parsed.warnings) deps.log.warn(`${stepTitle(def.id)}: ${w}`);
   deps.log.info(
     `${stepTitle(def.id)}: written in ${groups.length + 2} parts (the decision list, the summary and ${decisions.length} ADRs in ${groups.length} call${groups.length === 1 ? '' : 's'}), at most ${concurrency} at once.`,

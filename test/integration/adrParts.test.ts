@@ -53,7 +53,8 @@ async function design(
     connection: { provider: 'anthropic', apiKey: 'sk-ant-test-key', baseURL: fake.url },
     prompts: { builtinDir: promptsDir },
     settings: { model: 'claude-opus-5-5', maxTokens: 16000, concurrency: 2, ...settings },
-    retry: FAST_RETRY,
+    // Fast backoff, but a watchdog that a loaded machine does not trip (its retry would be a request more).
+    retry: { ...FAST_RETRY, idleTimeoutMs: 10_000 },
     resolveConflict: async () => 'overwrite',
     log: silentLogger,
   });
@@ -113,6 +114,11 @@ describe('the decision step in parts', () => {
     assert.equal(progress[0], 'listing the decisions');
     const total = adrs.flatMap((r) => r.part!.slice('adrs:'.length).split(',')).length;
     assert.equal(progress.at(-1), `${total}/${total} ADRs`);
+    // The live text is the summary, then the records, as a single call streams them.
+    const live = events.flatMap((e) => (e.type === 'step-text' && e.step === DECISIONS.id ? [e.text] : [])).join('');
+    assert.match(live, /^# Executive Summary/);
+    assert.match(live, /## Decisions Needed[\s\S]*```archflow-adrs\n[\s\S]*\n```\n$/);
+    assert.doesNotMatch(live, /archflow-decisions/);
     // It counts up, one ADR at a time as their records close in the streams.
     const counts = progress.slice(1).map((p) => Number(p.split('/')[0]));
     assert.deepEqual(
