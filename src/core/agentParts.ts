@@ -28,6 +28,7 @@ import {
 } from './adr/parts';
 import { LlmError, type LlmRequest } from './llm/types';
 import type { AdrDraft } from './model';
+import { unwrapDocument, withoutControlChars } from './answerText';
 import { fillPlaceholders } from './prompts';
 import { promptValues } from './promptValues';
 import { countArrayItems } from './liveText';
@@ -120,7 +121,11 @@ export async function runAdrParts(
     const { result, model } = await callChecked(
       def,
       req,
-      (t) => {
+      (answer) => {
+        // As the whole answer is read: a fence around the document and text before its H1 go.
+        const clean = unwrapDocument(withoutControlChars(answer)).text;
+        const h1 = /^#\s+\S.*$/m.exec(clean);
+        const t = h1 ? clean.slice(h1.index) : clean;
         const r = parseStepOutput(def.id, t, ctx);
         const errors = r.errors.filter((e) => e !== NO_ADR_BLOCK);
         if (/^ {0,3}(`{3,}|~{3,})[ \t]*archflow-adrs/m.test(t))

@@ -235,4 +235,16 @@ describe('the decision step in parts, in the engine', () => {
     // The step's record counts every call of its parts.
     assert.equal((await h.state()).steps[8]?.attempts, h.llm.callsFor(8).length);
   });
+
+  test('a summary wrapped in a fence, with a line before it, is read as the whole answer would be', async (t) => {
+    const h = await harness(t);
+    const wrap = (g: string): string =>
+      g.startsWith('# Executive Summary') ? `Here is the summary.\n\n\`\`\`markdown\n${g}\n\`\`\`\n` : g;
+    h.llm.on(8, ...Array.from({ length: 6 }, () => ({ text: wrap })));
+    assert.deepEqual((await h.run('all')).failed, []);
+    assert.equal(h.llm.callsFor(8).filter((c) => c.repair).length, 0);
+    const doc = (await h.read('08-executive-summary.md'))!;
+    assert.match(doc, /^# Executive Summary/);
+    assert.doesNotMatch(doc, /Here is the summary|```markdown/);
+  });
 });
