@@ -13,6 +13,8 @@ import type { RecordedRequest } from '../test/fake-anthropic/server';
 export interface RequestTokens {
   step: number;
   repair: boolean;
+  /** The part of a step written in parts, when the request is one. */
+  part?: string;
   input: number;
   cacheWrite: number;
   cacheRead: number;
@@ -80,8 +82,13 @@ export function requestTokens(
   docs: Partial<Record<number, string>>,
 ): RequestTokens[] {
   const out: RequestTokens[] = [];
+  const seen = new Set<number>();
   for (const r of requests) {
     if (typeof r.step !== 'number' || !r.usage) continue;
+    // The naive layout makes one call a step (and resends everything for a repair): a step's
+    // further calls (the parts of a step written in parts) have no naive counterpart.
+    const naiveCall = !seen.has(r.step) || (r.repair && r.part === undefined);
+    seen.add(r.step);
     const body = r.body as MessagesBody;
     const blocks = blocksOf(body);
     const own = (blocks.system ?? 0) + (blocks.task ?? 0) + (blocks.assistant ?? 0) + (blocks.PRD ?? 0);
@@ -99,11 +106,12 @@ export function requestTokens(
     out.push({
       step: r.step,
       repair: r.repair,
+      ...(r.part !== undefined ? { part: r.part } : {}),
       ...u,
       output: r.usage.output_tokens,
       fullPriceEquivalent: Math.round(fullPriceEquivalent(u)),
-      naive: own + earlier + modelFileTokens(body),
-      naiveDocsOnly: own + earlier,
+      naive: naiveCall ? own + earlier + modelFileTokens(body) : 0,
+      naiveDocsOnly: naiveCall ? own + earlier : 0,
       blocks,
     });
   }
@@ -140,7 +148,7 @@ export function breakdownTable(rows: readonly RequestTokens[]): string {
       .map(([k, v]) => `${k.replace(/\.md$|\.json$/, '')}=${v}`)
       .join(' ');
     const pad = (n: number, w: number): string => String(n).padStart(w);
-    return `${pad(r.step, 4)}${r.repair ? 'r' : ' '} ${pad(r.input, 6)} ${pad(r.cacheWrite, 6)} ${pad(r.cacheRead, 6)} ${pad(r.fullPriceEquivalent, 8)} ${pad(r.naive, 6)} ${(r.fullPriceEquivalent / Math.max(1, r.naive)).toFixed(2).padStart(6)}  ${blocks}`;
+    return `${pad(r.step, 4)}${r.repair ? 'r' : r.part ? 'p' : ' '} ${pad(r.input, 6)} ${pad(r.cacheWrite, 6)} ${pad(r.cacheRead, 6)} ${pad(r.fullPriceEquivalent, 8)} ${pad(r.naive, 6)} ${(r.fullPriceEquivalent / Math.max(1, r.naive)).toFixed(2).padStart(6)}  ${blocks}`;
   });
   return [head, ...lines].join('\n');
 }
