@@ -116,6 +116,7 @@ async function scenario(name: string, prdPath: string, fake: FakeAnthropic): Pro
     const cp = stepCriticalPath(dag.requests);
     const rows = requestTokens(dag.requests, dag.docs);
     const totals = totalsOf(rows);
+    const single = totalsOf(requestTokens(sequential.requests, sequential.docs));
     process.stderr.write(`\n${name}: where the input goes (tokens; full-eq = input + 1.25 × write + 0.1 × read)\n`);
     process.stderr.write(`${breakdownTable(rows)}\n`);
     const usage = {
@@ -143,6 +144,8 @@ async function scenario(name: string, prdPath: string, fake: FakeAnthropic): Pro
         wallOverSequential: round(dag.wallMs / sequential.wallMs),
         fullPriceInputOverNaive: round(totals.fullPriceEquivalent / totals.naive),
         fullPriceInputOverNaiveDocsOnly: round(totals.fullPriceEquivalent / totals.naiveDocsOnly),
+        // The sequential run makes one call a step (no parts): the request layout alone.
+        fullPriceInputOverNaiveOneCallPerStep: round(single.fullPriceEquivalent / single.naive),
       },
       tokens: {
         input: totals.input,
@@ -152,6 +155,7 @@ async function scenario(name: string, prdPath: string, fake: FakeAnthropic): Pro
         fullPriceEquivalent: totals.fullPriceEquivalent,
         naive: totals.naive,
         naiveDocsOnly: totals.naiveDocsOnly,
+        oneCallPerStep: { fullPriceEquivalent: single.fullPriceEquivalent, naive: single.naive },
         perRequest: rows.map(({ blocks: _b, ...r }) => r),
       },
       costUsd: {
@@ -277,7 +281,7 @@ async function main(): Promise<void> {
       '',
       `${primary.name}, ${BENCH_MODEL} at the prices of ${PRICES_DATE}:`,
       `  wall / step-level critical path ${r.wallOverStepCriticalPath}, wall / sequential ${r.wallOverSequential}`,
-      `  full-price-equivalent input / naive ${r.fullPriceInputOverNaive} (naive without the C4 model file: ${r.fullPriceInputOverNaiveDocsOnly})`,
+      `  full-price-equivalent input / naive ${r.fullPriceInputOverNaive} (naive without the C4 model file: ${r.fullPriceInputOverNaiveDocsOnly}; one call a step, as the sequential run: ${r.fullPriceInputOverNaiveOneCallPerStep})`,
       `  cost per run ${formatUsd(c.perRun)} (naive layout ${formatUsd(c.naivePerRun)})`,
       `  revision after a one-line PRD edit (fake model): output / full run ${r.revisionOutputOverFullRun}, ${formatUsd(c.revision)} against ${formatUsd(c.fullRunBeforeRevision)}${r.revisionOutputOverFullRunCorpusEstimate !== undefined ? `; corpus estimate ${r.revisionOutputOverFullRunCorpusEstimate}` : ''}`,
       `  activation (harness) ${result.activation.harness.totalMs} ms; extension.js ${result.bundleBytes.extension} bytes`,
