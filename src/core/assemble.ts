@@ -2,7 +2,7 @@
 import { adrNumberText } from './adr/slug';
 import { closeOpenFence } from './answerText';
 import type { Bundle } from './bundle';
-import { deploymentMermaid, deploymentViewData } from './c4/deploymentView';
+import { deploymentMermaid, deploymentViews } from './c4/deploymentView';
 import { blockDrawsView, renderC4Views } from './c4/mermaid';
 import { demoteHeadings, escapeHtml, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { C4Model } from './model';
@@ -30,13 +30,16 @@ export { ARCHITECTURE_SECTIONS } from './architectureOutline';
 export function refreshC4Blocks(text: string, model: C4Model | undefined): string {
   if (!model) return text;
   const views = renderC4Views(model);
+  // Deployment blocks draw the environments in the model's order: the n-th block the n-th view.
+  const deployments = deploymentViews(model);
+  let deployment = 0;
   let out = '';
   let last = 0;
   for (const b of fencedBlocks(text)) {
     if (b.info !== 'mermaid') continue;
     let drawn = views.find((v) => blockDrawsView(b.body, v))?.text;
     if (drawn === undefined && b.body.trimStart().startsWith('C4Deployment')) {
-      const data = deploymentViewData(model);
+      const data = deployments[deployment++];
       if (data) drawn = deploymentMermaid(data);
     }
     if (drawn === undefined) continue;

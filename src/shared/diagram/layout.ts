@@ -9,8 +9,8 @@ import { LEGIBLE_SCALE, LINE, STYLE } from './style';
 import { textWidth, wrapText } from './text';
 import type { DiagramBoundary, DiagramElement, DiagramRelationship, DiagramView } from './types';
 
-const PAD_X = 14;
-const PAD_Y = 10;
+const PAD_X = 10;
+const PAD_Y = 8;
 const MIN_TEXT = 150;
 const MAX_TEXT = 230;
 const LABEL_MAX = 150;
@@ -19,8 +19,8 @@ const PERSON_HEAD = 28;
 const DB_CAP = 10;
 const QUEUE_CAP = 12;
 /** Room above a boundary's contents for its one-line label (name, then kind). */
-export const BOUNDARY_TOP = 38;
-const BOUNDARY_PAD = 16;
+export const BOUNDARY_TOP = 32;
+const BOUNDARY_PAD = 12;
 /** Room around the drawing. */
 export const MARGIN = 10;
 
@@ -70,6 +70,8 @@ export interface DiagramLayout {
 
 /** The kind line under an element's name, e.g. "[Container: PostgreSQL 16]". */
 export function metaText(e: DiagramElement): string {
+  // Infrastructure says what it is in its technology ("Load balancer: AWS ALB"), worded for people.
+  if (e.kind === 'infrastructure') return e.technology ? `[${e.technology}]` : '[Infrastructure]';
   const kind =
     e.kind === 'person'
       ? 'Person'
@@ -77,9 +79,7 @@ export function metaText(e: DiagramElement): string {
         ? 'Software System'
         : e.kind === 'container'
           ? 'Container'
-          : e.kind === 'infrastructure'
-            ? 'Infrastructure'
-            : 'Component';
+          : 'Component';
   const what = e.external ? `External ${kind}` : kind;
   return e.technology ? `[${what}: ${e.technology}]` : `[${what}]`;
 }
@@ -158,14 +158,21 @@ function boundaryLines(b: DiagramBoundary): TextLine[] {
 /**
  * A relationship's label: its text, then its technology in brackets, wrapped to `max` px. Top-down
  * layouts put labels between rows, where height is scarce, so they try wide and short labels too.
+ * At the leanest detail a label takes two lines at most: a label that needs both leaves its
+ * technology to the tooltip (the label's own words say more than "[HTTPS]").
  */
 function labelLines(r: DiagramRelationship, max: number, detail: number): TextLine[] {
   const technology = r.technology ? `[${r.technology}]` : '';
   // A short label and its technology share one line when they fit.
   const one = technology ? `${r.label} ${technology}` : r.label;
   if (r.label && textWidth(one, STYLE.label) <= max) return [{ text: one, style: 'label' }];
+  const label = wrapText(r.label, max, STYLE.label, detail >= 3 ? 3 : 2).map((text) => ({
+    text,
+    style: 'label' as const,
+  }));
+  if (detail === 0 && label.length > 1) return label;
   return [
-    ...wrapText(r.label, max, STYLE.label, detail >= 3 ? 3 : 2).map((text) => ({ text, style: 'label' as const })),
+    ...label,
     ...(technology
       ? wrapText(technology, max, STYLE.technology, detail >= 3 ? 2 : 1).map((text) => ({
           text,
@@ -189,12 +196,12 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.randomSeed': '1',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '20',
-  'elk.spacing.nodeNode': '28',
-  'elk.spacing.edgeNode': '18',
-  'elk.spacing.edgeEdge': '16',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '12',
-  'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '12',
+  'elk.spacing.nodeNode': '20',
+  'elk.spacing.edgeNode': '12',
+  'elk.spacing.edgeEdge': '10',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '8',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
   'elk.spacing.edgeLabel': '4',
   'elk.spacing.labelNode': '8',
   'elk.edgeLabels.placement': 'CENTER',
