@@ -268,7 +268,16 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
       },
     });
   }
-  const root: ElkNode = { id: 'root', layoutOptions: { ...ROOT_OPTIONS, 'elk.direction': direction }, children: [] };
+  const root: ElkNode = {
+    id: 'root',
+    // Crossing minimisation is most of ELK's time: big views (read with pan) get a quicker pass.
+    layoutOptions: {
+      ...ROOT_OPTIONS,
+      'elk.direction': direction,
+      ...(big(view) ? { 'elk.layered.thoroughness': '1', 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF' } : {}),
+    },
+    children: [],
+  };
   const parentOf = (boundary: string | undefined): ElkNode =>
     boundary !== undefined && known.has(boundary) ? nodes.get(`b:${boundary}`)! : root;
   for (const b of view.boundaries) {
@@ -388,6 +397,13 @@ function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
   };
 }
 
+/** Views of more elements than this are not meant to be seen whole: they are read at 100 % with pan. */
+export const WHOLE_VIEW_ELEMENTS = 30;
+
+function big(view: DiagramView): boolean {
+  return view.elements.length > WHOLE_VIEW_ELEMENTS;
+}
+
 /** The editor area the layout is made for: a 1280 px wide editor's diagram area, in px. */
 export interface Viewport {
   width: number;
@@ -411,8 +427,10 @@ function bestAt(view: DiagramView, detail: number, viewport: Viewport): DiagramL
     ['DOWN', LABEL_MAX],
     ['RIGHT', LABEL_MAX],
   ];
+  // A view too big to be seen whole is read at 100 % with pan: one layout, and quick.
+  const tried = view.elements.length <= 1 ? candidates.slice(0, 1) : big(view) ? candidates.slice(2) : candidates;
   let best: DiagramLayout | undefined;
-  for (const [direction, labelWidth] of view.elements.length <= 1 ? candidates.slice(0, 1) : candidates) {
+  for (const [direction, labelWidth] of tried) {
     const l = layoutIn(view, prepare(view, labelWidth, detail), direction);
     if (!best || fitScale(l, viewport) > fitScale(best, viewport) * 1.02) best = l;
   }
