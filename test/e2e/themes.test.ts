@@ -1,8 +1,8 @@
 /**
  * Every C4 view in VS Code's light, dark and high-contrast themes, in real code-server: the packaged
  * .vsix, a workspace with a finished run (made by the CLI against the fake server), the preview
- * opened from the command palette, the colour theme switched through the user settings as the
- * Preferences: Color Theme picker does. Each view in each theme is a screenshot in
+ * opened from the command palette, the colour theme chosen with Preferences: Color Theme, and every
+ * view reached through the panel's level buttons and pickers. Each view in each theme is a screenshot in
  * .test-output/e2e/<version>/themes/, and its text is measured against what it is drawn on (4.5:1)
  * with the theme's own colours. Once per VS Code of the matrix (targets.ts).
  */
@@ -66,7 +66,6 @@ function themesOn(target: VscodeTarget): void {
     { timeout: 12 * 60_000 },
     () => {
       let root: string;
-      let userDataDir: string;
       let outDir: string;
       let fake: FakeAnthropic;
       let server: RunningCodeServer | undefined;
@@ -88,8 +87,10 @@ function themesOn(target: VscodeTarget): void {
         outDir = path.join(workspace, ...OUTPUT_FOLDER.split('/'));
         views = (await listFiles(outDir)).filter((f) => /^diagrams\/c4-.*\.mmd$/.test(f)).sort();
         const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
-        userDataDir = dirs.userDataDir;
-        await writeUserSettings(userDataDir, { ...WORKBENCH_SETTINGS, 'workbench.colorTheme': THEMES[0].colorTheme });
+        await writeUserSettings(dirs.userDataDir, {
+          ...WORKBENCH_SETTINGS,
+          'workbench.colorTheme': 'Default Dark Modern',
+        });
         await installExtension(install, dirs, vsix);
         server = await startCodeServer({
           install,
@@ -109,15 +110,46 @@ function themesOn(target: VscodeTarget): void {
         if (root) await fs.rm(root, { recursive: true, force: true });
       });
 
-      /** Shows the view of `file` in the preview and waits until it is drawn. */
-      const show = async (frame: Frame, file: string, before: string | undefined): Promise<string> => {
-        await frame.evaluate(`(file) => window.postMessage({ type: 'reveal', file }, '*')`, file);
+      /** Chooses a colour theme the way a user does: Preferences: Color Theme, then its name. */
+      const pickTheme = async (name: string, workbenchClass: string): Promise<void> => {
+        await wb.runCommand('Preferences: Color Theme');
+        const input = wb.quickInput().locator('input');
+        await input.waitFor();
+        await input.fill(name);
+        await wb.quickInput().getByRole('option', { name, exact: false }).first().waitFor({ timeout: 15_000 });
+        await input.press('Enter');
+        await wb.page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
+      };
+
+      /** The key of the view drawn once it is not `before` any more. */
+      const drawnAfter = async (frame: Frame, before: string | undefined): Promise<string> => {
         const deadline = Date.now() + 20_000;
         for (;;) {
           const key = await frame.locator('#canvas svg').getAttribute('data-diagram');
           if (key && key !== before) return key;
           if (Date.now() > deadline) return key ?? '';
           await frame.waitForTimeout(200);
+        }
+      };
+
+      /** Every view through the panel's own controls: the level buttons, then the container and environment pickers. */
+      const eachView = async (frame: Frame, visit: (key: string) => Promise<void>): Promise<void> => {
+        let key: string | undefined = (await frame.locator('#canvas svg').getAttribute('data-diagram')) ?? undefined;
+        for (const level of [1, 2, 3, 4]) {
+          const button = frame.locator(`vscode-button[data-level="${level}"]`);
+          await button.click();
+          await frame.locator(`vscode-button[data-level="${level}"][aria-pressed="true"]`).waitFor();
+          key = await drawnAfter(frame, level === 1 && key === 'context' ? undefined : key);
+          await visit(key);
+          const picker = level === 3 ? '#component-select' : level === 4 ? '#environment-select' : undefined;
+          if (!picker) continue;
+          const labels = await frame.locator(`${picker} vscode-option`).allTextContents();
+          for (const label of labels.slice(1)) {
+            await frame.locator(picker).click();
+            await frame.locator(`${picker} vscode-option`, { hasText: label }).first().click();
+            key = await drawnAfter(frame, key);
+            await visit(key);
+          }
         }
       };
 
@@ -129,24 +161,21 @@ function themesOn(target: VscodeTarget): void {
         );
         await wb.runCommand('Archflow: Open Preview');
         for (const theme of THEMES) {
-          await writeUserSettings(userDataDir, { 'workbench.colorTheme': theme.colorTheme });
-          await wb.page.locator(`.monaco-workbench.${theme.workbenchClass}`).waitFor({ timeout: 30_000 });
+          await pickTheme(theme.colorTheme, theme.workbenchClass);
           const frame = await wb.previewFrame('#canvas svg');
-          let key: string | undefined = (await frame.locator('#canvas svg').getAttribute('data-diagram')) ?? undefined;
-          for (const file of views) {
-            key = await show(frame, file, key);
+          await eachView(frame, async (key) => {
             await frame.locator('#zoom-fit').click();
             await frame.waitForTimeout(300);
             const m = await frame.evaluate<{ low: string[]; texts: number; key: string; fill: string }>(
               `(${LOW_CONTRAST})()`,
             );
-            assert.ok(m.texts > 3, `${theme.name} ${file}: the view has text`);
-            seen.push({ theme: theme.name, file, key: m.key, low: m.low, fill: m.fill });
+            assert.ok(m.texts > 3, `${theme.name} ${key}: the view has text`);
+            seen.push({ theme: theme.name, file: key, key: m.key, low: m.low, fill: m.fill });
             await wb.page.mouse.move(5, 890);
             await wb.page.screenshot({
-              path: path.join(OUTPUT_ROOT, `${theme.name}-${path.posix.basename(file, '.mmd')}.png`),
+              path: path.join(OUTPUT_ROOT, `${theme.name}-${key.replace(/[^a-z0-9]+/gi, '-')}.png`),
             });
-          }
+          });
           assert.equal(await frame.locator('.render-error').count(), 0, `${theme.name}: no render error`);
         }
         for (const s of seen) assert.deepEqual(s.low, [], `${s.theme} ${s.file}: text below 4.5:1`);
