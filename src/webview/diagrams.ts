@@ -47,6 +47,8 @@ export class DiagramsView {
   private readonly levelButtons = new Map<Level, HTMLElement>();
   private readonly componentSelect: Dropdown;
   private readonly environmentSelect: Dropdown;
+  /** The view shown last at each level (the container or environment chosen there). */
+  private readonly lastAt = new Map<Level, string>();
   private readonly elementSelect: Dropdown;
   private readonly zoomLabel: HTMLElement;
   private readonly issues: HTMLElement;
@@ -220,7 +222,7 @@ export class DiagramsView {
   private selectLevel(level: Level): void {
     const diagrams = this.state?.diagrams ?? [];
     // At levels 3 and 4 keep the container or environment the user chose last, if it still has a view.
-    const saved = uiState().diagram;
+    const saved = this.lastAt.get(level) ?? uiState().diagram;
     const target =
       ((level === 3 || level === 4) && diagrams.find((d) => d.level === level && d.key === saved)) ||
       diagrams.find((d) => d.level === level);
@@ -236,6 +238,7 @@ export class DiagramsView {
   private show(d: PreviewDiagram | undefined): void {
     const changedDiagram = d?.key !== this.current?.key;
     this.current = d;
+    if (d) this.lastAt.set(d.level, d.key);
     for (const [level, b] of this.levelButtons) setPressed(b, d?.level === level);
     const level3 = (this.state?.diagrams ?? []).filter((x) => x.level === 3);
     this.componentSelect.element.hidden = d?.level !== 3 || level3.length === 0;

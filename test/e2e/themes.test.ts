@@ -112,6 +112,8 @@ function themesOn(target: VscodeTarget): void {
 
       /** Chooses a colour theme the way a user does: Preferences: Color Theme, then its name. */
       const pickTheme = async (name: string, workbenchClass: string): Promise<void> => {
+        // The preview (a webview) keeps the keyboard once clicked: give it back to the workbench first.
+        await wb.page.locator('.part.sidebar .composite.title').first().click();
         await wb.runCommand('Preferences: Color Theme');
         const input = wb.quickInput().locator('input');
         await input.waitFor();
