@@ -1,8 +1,8 @@
 /**
  * Every C4 view in VS Code's light, dark and high-contrast themes, in real code-server: the packaged
  * .vsix, a workspace with a finished run (made by the CLI against the fake server), the preview
- * opened from the command palette, the colour theme chosen with Preferences: Color Theme, and every
- * view reached through the panel's level buttons and pickers. Each view in each theme is a screenshot in
+ * opened from the command palette, the colour theme set in the user settings (then the window
+ * reloaded, the panel restored by itself), and every view reached through the panel's level buttons and pickers. Each view in each theme is a screenshot in
  * .test-output/e2e/<version>/themes/, and its text is measured against what it is drawn on (4.5:1)
  * with the theme's own colours. Once per VS Code of the matrix (targets.ts).
  */
@@ -67,6 +67,7 @@ function themesOn(target: VscodeTarget): void {
     () => {
       let root: string;
       let outDir: string;
+      let userDataDir: string;
       let fake: FakeAnthropic;
       let server: RunningCodeServer | undefined;
       let browser: Browser | undefined;
@@ -87,6 +88,7 @@ function themesOn(target: VscodeTarget): void {
         outDir = path.join(workspace, ...OUTPUT_FOLDER.split('/'));
         views = (await listFiles(outDir)).filter((f) => /^diagrams\/c4-.*\.mmd$/.test(f)).sort();
         const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
+        userDataDir = dirs.userDataDir;
         await writeUserSettings(dirs.userDataDir, {
           ...WORKBENCH_SETTINGS,
           'workbench.colorTheme': 'Default Dark Modern',
@@ -110,16 +112,14 @@ function themesOn(target: VscodeTarget): void {
         if (root) await fs.rm(root, { recursive: true, force: true });
       });
 
-      /** Chooses a colour theme the way a user does: Preferences: Color Theme, then its name. */
-      const pickTheme = async (name: string, workbenchClass: string): Promise<void> => {
-        // The preview (a webview) keeps the keyboard once clicked: give it back to the workbench first.
-        await wb.page.locator('.part.sidebar .composite.title').first().click();
-        await wb.runCommand('Preferences: Color Theme');
-        const input = wb.quickInput().locator('input');
-        await input.waitFor();
-        await input.fill(name);
-        await wb.quickInput().getByRole('option', { name, exact: false }).first().waitFor({ timeout: 15_000 });
-        await input.press('Enter');
+      /**
+       * Sets the colour theme in the user settings and reloads the window (the panel comes back by
+       * itself); the settings file alone is not always noticed within the test's patience.
+       */
+      const setTheme = async (name: string, workbenchClass: string): Promise<void> => {
+        await writeUserSettings(userDataDir, { 'workbench.colorTheme': name });
+        await wb.page.reload();
+        await wb.waitReady();
         await wb.page.locator(`.monaco-workbench.${workbenchClass}`).waitFor({ timeout: 30_000 });
       };
 
@@ -161,10 +161,13 @@ function themesOn(target: VscodeTarget): void {
           views.some((v) => /^diagrams\/c4-deployment-.+\.mmd$/.test(v)),
           `a deployment view per environment: ${views.join(', ')}`,
         );
-        await wb.runCommand('Archflow: Open Preview');
         for (const theme of THEMES) {
-          await pickTheme(theme.colorTheme, theme.workbenchClass);
-          const frame = await wb.previewFrame('#canvas svg');
+          await setTheme(theme.colorTheme, theme.workbenchClass);
+          // The panel open before the reload comes back; the first time it is opened.
+          const frame = await wb.previewFrame('#canvas svg', 20_000).catch(async () => {
+            await wb.runCommand('Archflow: Open Preview');
+            return wb.previewFrame('#canvas svg');
+          });
           await eachView(frame, async (key) => {
             await frame.locator('#zoom-fit').click();
             await frame.waitForTimeout(300);
