@@ -145,10 +145,13 @@ function themesOn(target: VscodeTarget): void {
           await visit(key);
           const picker = level === 3 ? '#component-select' : level === 4 ? '#environment-select' : undefined;
           if (!picker) continue;
-          const labels = await frame.locator(`${picker} vscode-option`).allTextContents();
-          for (const label of labels.slice(1)) {
+          // Each other option of the picker (the one shown is the one chosen last, even across a reload).
+          const values = await frame
+            .locator(`${picker} vscode-option`)
+            .evaluateAll((os) => os.map((o) => o.getAttribute('value') ?? ''));
+          for (const value of values.filter((v) => v !== key)) {
             await frame.locator(picker).click();
-            await frame.locator(`${picker} vscode-option`, { hasText: label }).first().click();
+            await frame.locator(`${picker} vscode-option[value="${value}"]`).click();
             key = await drawnAfter(frame, key);
             await visit(key);
           }
