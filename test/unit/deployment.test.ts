@@ -11,6 +11,7 @@ import {
 } from '../../src/core/c4/deploymentView';
 import { parseMermaidC4 } from '../../src/core/c4/mermaidParse';
 import type { C4Deployment, C4Model } from '../../src/core/model';
+import { refreshC4Blocks } from '../../src/core/assemble';
 import { parseStepOutput, renderStepDocument } from '../../src/core/stepOutput';
 import { ADDITIONS_SECTION, stepById } from '../../src/core/steps';
 
@@ -324,4 +325,16 @@ test('a re-run of the service design keeps the deployment view until the infrast
   const r = parseStepOutput(3, `# Service Architecture\n\n${sections}\n`, { c4: before });
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.parsed!.c4!.deployment, deployment());
+});
+
+test('a document with the one deployment block of before gets a block per environment when refreshed', () => {
+  const m = model(deployment());
+  const old = 'Intro.\n\n```mermaid\nC4Deployment\n  title Deployment View — Web Shop\n```\n\nAfter.\n';
+  const once = refreshC4Blocks(old, m);
+  const titles = [...once.matchAll(/^ {2}title (.+)$/gm)].map((x) => x[1]);
+  assert.deepEqual(titles, ['Deployment View — Web Shop — Production', 'Deployment View — Web Shop — Staging']);
+  assert.match(once, /```\n\n\*\*Staging\*\*\n\n```mermaid\nC4Deployment\n/);
+  assert.ok(once.startsWith('Intro.\n\n') && once.endsWith('\n\nAfter.\n'));
+  // Refreshing again changes nothing: each block draws its own environment.
+  assert.equal(refreshC4Blocks(once, m), once);
 });
