@@ -2,7 +2,7 @@
 import { adrNumberText } from './adr/slug';
 import { closeOpenFence } from './answerText';
 import type { Bundle } from './bundle';
-import { deploymentMermaid, deploymentViews } from './c4/deploymentView';
+import { deploymentHeading, deploymentMermaid, deploymentViews } from './c4/deploymentView';
 import { blockDrawsView, renderC4Views } from './c4/mermaid';
 import { demoteHeadings, escapeHtml, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { C4Model } from './model';
@@ -46,7 +46,7 @@ export function refreshC4Blocks(text: string, model: C4Model | undefined): strin
       if (data) drawn = deploymentMermaid(data);
       if (deployment === deploymentBlocks) {
         for (const rest of deployments.slice(deployment)) {
-          more += `\n\n**${rest.environmentName}**\n\n\`\`\`mermaid\n${deploymentMermaid(rest).trim()}\n\`\`\``;
+          more += `\n\n${deploymentHeading(rest)}\n\n\`\`\`mermaid\n${deploymentMermaid(rest).trim()}\n\`\`\``;
         }
       }
     }

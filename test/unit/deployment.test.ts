@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { checkDeployment, parseDeploymentJson } from '../../src/core/c4/deployment';
 import {
   deploymentFile,
+  deploymentHeading,
   deploymentMermaid,
   deploymentTables,
   deploymentViews,
@@ -337,4 +338,8 @@ test('a document with the one deployment block of before gets a block per enviro
   assert.ok(once.startsWith('Intro.\n\n') && once.endsWith('\n\nAfter.\n'));
   // Refreshing again changes nothing: each block draws its own environment.
   assert.equal(refreshC4Blocks(once, m), once);
+});
+
+test("an environment's name above its diagram is inert Markdown", () => {
+  assert.equal(deploymentHeading({ environmentName: 'Prod *EU* [1]' }), '**Prod \\*EU\\* \\[1\\]**');
 });

@@ -89,6 +89,11 @@ export function infrastructureTechnology(kind: InfrastructureKind, technology: s
   return `${name}: ${technology}`;
 }
 
+/** The line above an environment's diagram in a document: its name in bold, Markdown made inert. */
+export function deploymentHeading(view: Pick<DeploymentViewData, 'environmentName'>): string {
+  return `**${view.environmentName.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`)}**`;
+}
+
 /** The view file of an environment: `diagrams/c4-deployment-<kebab id>.mmd`. */
 export function deploymentFile(environmentId: string): string {
   return `${LAYOUT.c4DeploymentPrefix}${kebabId(environmentId)}.mmd`;
