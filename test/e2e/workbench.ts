@@ -275,6 +275,35 @@ export class Workbench {
       .catch(() => undefined);
   }
 
+  /**
+   * Runs a palette command by typing its whole label and pressing Enter once the first entry shows
+   * it (for commands whose entry's accessible name carries a keybinding).
+   */
+  async runCommandTyped(label: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    await this.quickInput().locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
+  }
+
+  /** Moves the active editor's cursor to `line` (1-based) through Quick Open's ":line". */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
+    await this.page.waitForTimeout(200);
+    await input.press('Enter');
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
+  }
+
   /** Whether the command palette offers `label` ("Archflow: Clear API Key") for what it is typed as. */
   async paletteOffers(label: string): Promise<boolean> {
     await this.page.keyboard.press('Control+Shift+P');
