@@ -70,6 +70,8 @@ export function resolvedText(r: ResolveResult): { verdict: string; resolved: str
         : `the security review still fails after ${rounds}`,
     resolved: list(r.resolved),
     open: list(r.open),
-    tokens: `${r.usage.inputTokens.toLocaleString('en-US')} input and ${r.usage.outputTokens.toLocaleString('en-US')} output tokens`,
+    tokens: r.usageUnknown
+      ? "tokens unknown (VS Code's language models do not report them)"
+      : `${r.usage.inputTokens.toLocaleString('en-US')} input and ${r.usage.outputTokens.toLocaleString('en-US')} output tokens`,
   };
 }

@@ -195,14 +195,32 @@ export class Workbench {
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.press('Backspace');
     await this.page.keyboard.type(text, { delay: 10 });
-    const suggestions = this.chatView().locator('.suggest-widget.visible');
-    if (await suggestions.isVisible()) {
-      await this.page.keyboard.press('Escape');
-      await suggestions.waitFor({ state: 'hidden', timeout: 5_000 });
+    // The completion list is drawn outside the Chat view; while it shows, Enter picks an entry.
+    const suggestions = this.page.locator('.suggest-widget.visible');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await suggestions.first().isVisible()) {
+        await this.page.keyboard.press('Escape');
+        await suggestions.first().waitFor({ state: 'hidden', timeout: 5_000 });
+      }
+      await this.page.keyboard.press('Enter');
+      // Sent: the input no longer holds the text (a sticky participant may stay in it).
+      const sent = await this.waitUntil(
+        async () => !(await input.innerText()).replace(/\u00a0/g, ' ').includes(text),
+        3_000,
+      );
+      if (sent) return;
     }
-    await this.page.keyboard.press('Enter');
-    // The request is shown as the chat's first item once it is sent.
-    await this.chatView().locator('.interactive-request').first().waitFor({ timeout: 15_000 });
+    throw new Error(`the Chat view did not send "${text}"`);
+  }
+
+  /** Polls `ok` until it holds (true) or `timeoutMs` passes (false). */
+  async waitUntil(ok: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await ok().catch(() => false)) return true;
+      if (Date.now() > deadline) return false;
+      await this.page.waitForTimeout(100);
+    }
   }
 
   /**

@@ -170,4 +170,15 @@ describe('the end of Resolve Security Findings in words (notification and @archi
     assert.equal(t.resolved, 'none');
     assert.equal(t.open, 'SEC-9, SEC-10');
   });
+  it('says the tokens are unknown where the provider does not report them', () => {
+    const t = resolvedText({
+      verdict: 'pass',
+      rounds: [{ round: 1, revised: [3, 6], findingsBefore: ['SEC-9'], findingsAfter: [] }],
+      resolved: ['SEC-9'],
+      open: [],
+      usage: { inputTokens: 0, outputTokens: 0 },
+      usageUnknown: true,
+    });
+    assert.equal(t.tokens, "tokens unknown (VS Code's language models do not report them)");
+  });
 });

@@ -13,15 +13,7 @@ import type { EngineEvent } from '../../core/events';
 import { criteriaTool } from '../../core/tools/criteria';
 import { callTool } from '../../core/tools/index';
 import { statusTool } from '../../core/tools/status';
-import {
-  LAYOUT,
-  STEP_IDS,
-  type StepId,
-  parseStepId,
-  stepById,
-  stepTitle,
-  stepWithBlock,
-} from '../../core/steps';
+import { LAYOUT, STEP_IDS, type StepId, parseStepId, stepById, stepTitle, stepWithBlock } from '../../core/steps';
 import { describeUsage, type UsageTotals } from '../../core/llm/types';
 import { type OutputFolder, outputFolderOf, readResolveRounds } from '../config';
 import { type ExtensionLog, errorMessage } from '../log';
@@ -171,11 +163,10 @@ function targetOf(
   return { prd, output: outputFolderOf(folder) };
 }
 
-/** What the progress lines of a run saw: the files written, whether the provider reports usage. */
+/** What the progress lines of a run saw: the files written, the last step's usage. */
 interface Progress {
   written: Set<string>;
   usage?: UsageTotals;
-  usageUnknown: boolean;
   onEvent: (e: EngineEvent) => void;
 }
 
@@ -183,7 +174,6 @@ interface Progress {
 function progressLines(stream: Stream, extra?: (e: EngineEvent) => void): Progress {
   const p: Progress = {
     written: new Set<string>(),
-    usageUnknown: false,
     onEvent: (e) => {
       extra?.(e);
       if (e.type === 'step-started') {
@@ -191,7 +181,6 @@ function progressLines(stream: Stream, extra?: (e: EngineEvent) => void): Progre
         stream.markdown(`- ${mdText(stepTitle(e.step))} started\n`);
       } else if (e.type === 'step-done') {
         p.usage = e.usage;
-        if (e.usage.unknown) p.usageUnknown = true;
         stream.markdown(
           `- ✔ ${mdText(stepTitle(e.step))} — ${e.files.length} file(s), tokens ${describeUsage(e.usage)}\n`,
         );
@@ -447,7 +436,7 @@ async function resolve(
   for (const f of failures) {
     stream.markdown(`\n✖ ${f.step ? `${mdText(stepTitle(f.step))}: ` : ''}${mdText(f.message)}\n`);
   }
-  if (resolved) stream.markdown(`\n${resolvedLine(resolved, progress.usageUnknown)}\n`);
+  if (resolved) stream.markdown(`\n${resolvedLine(resolved)}\n`);
   filesWritten(stream, progress.written, output);
   if (typeof stream.button === 'function') {
     const findings = stepWithBlock('findings').document;
@@ -469,13 +458,12 @@ async function resolve(
 }
 
 /** The end of a resolve loop in one line. */
-export function resolvedLine(r: ResolveResult, usageUnknown: boolean): string {
+export function resolvedLine(r: ResolveResult): string {
   if (r.rounds.length === 0 && r.resolved.length === 0 && r.open.length === 0) {
     return `**No open critical or high finding**: there is nothing to resolve (verdict: ${r.verdict}).`;
   }
   const t = resolvedText(r);
-  const tokens = usageUnknown ? "tokens unknown (VS Code's language models do not report them)" : t.tokens;
-  return `**${t.verdict.charAt(0).toUpperCase()}${t.verdict.slice(1)}.** Resolved: ${mdText(t.resolved)}. Still open: ${mdText(t.open)}. Used ${tokens}.`;
+  return `**${t.verdict.charAt(0).toUpperCase()}${t.verdict.slice(1)}.** Resolved: ${mdText(t.resolved)}. Still open: ${mdText(t.open)}. Used ${t.tokens}.`;
 }
 
 /** What to ask next: what is unmet, or the failed steps again. */
