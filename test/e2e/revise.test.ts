@@ -61,6 +61,7 @@ function reviseOn(target: VscodeTarget): void {
       let wb: Workbench;
       let findingIds: string[] = [];
       let resolved = false;
+      let commented = false;
 
       const read = (file: string): Promise<string> => fs.readFile(path.join(out, file), 'utf8');
       const shot = (name: string): Promise<Buffer> =>
@@ -196,7 +197,12 @@ function reviseOn(target: VscodeTarget): void {
           const widget = wb.page.locator('.review-widget').first();
           await widget.waitFor({ timeout: 15_000 });
           await wb.page.keyboard.type(COMMENT, { delay: 5 });
-          await widget.getByRole('button', { name: 'Add Comment', exact: true }).click();
+          // The form's button is not inside the zone widget's element in every VS Code.
+          await wb.page
+            .getByRole('button', { name: 'Add Comment', exact: true })
+            .or(wb.page.locator('.monaco-button', { hasText: /^Add Comment$/ }))
+            .first()
+            .click();
           const opened = await waitForThreads(out, (t) => t.length === 1 && t[0].status === 'open');
           assert.equal(opened[0].file, SERVICES);
           assert.equal(opened[0].line, line);
@@ -226,11 +232,15 @@ function reviseOn(target: VscodeTarget): void {
           const text = await read(SERVICES);
           assert.match(text, new RegExp(`Revised for ${opened[0].id}: ${COMMENT.replace(/\./g, '\\.')}`));
           assert.match(text, /Control for SEC-9:/, 'the earlier revision is kept');
+          // A resolved thread is drawn collapsed on its line: expanded, its title says by what.
+          await wb.closeTab(/current ↔ proposed revision/);
+          await wb.runCommandTyped('Comments: Expand All Comments');
           await wb.page
-            .getByText(new RegExp(`^${opened[0].id} · resolved`))
+            .getByText(new RegExp(`^${opened[0].id} · resolved by revision of step 3`))
             .first()
             .waitFor({ timeout: 15_000 });
           await shot('7-thread-resolved');
+          commented = true;
           await wb.clearNotifications();
         }));
 
@@ -256,7 +266,7 @@ function reviseOn(target: VscodeTarget): void {
           const after = await read(SERVICES);
           assert.ok(after.includes(HAND_EDIT), 'the hand edit is kept');
           assert.ok(after.includes(`- Revised: ${CHANGE}`), 'the change was made');
-          assert.match(after, /Revised for C-1:/, 'the answered comment is kept');
+          if (commented) assert.match(after, /Revised for C-1:/, 'the answered comment is kept');
           assert.match(after, /Control for SEC-9:/, 'the control is kept');
           await shot('9-hand-edit-kept');
         }));
