@@ -136,3 +136,86 @@ export async function measureRevision(
     await fs.rm(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * What a real model's revision answer would cost for the same one-line edit, estimated on the
+ * real-model corpus (`../shared/corpus/<name>/`), in the revision format (docs/adr/0012): step 1
+ * sends back the section holding its inventory, later steps each `##` section that cites the
+ * requirement the edit belongs to: the section's prose whole, and of each structured block only
+ * the items that cite it (a `changed-items` block). An upper bound (every citing section is sent,
+ * though the prompt asks for the changed ones only), in characters of the recorded answers over the
+ * characters of the whole answers; `wholeBlocks` is the same with every block sent whole.
+ */
+export async function corpusRevisionEstimate(corpusDir: string): Promise<
+  | {
+      requirement: string;
+      ratio: number;
+      wholeBlocks: number;
+      perStep: { step: number; sections: number; chars: number; wholeBlockChars: number; of: number }[];
+    }
+  | undefined
+> {
+  const { fencedBlocks, splitSections } = await import('../src/core/markdown');
+  const read = (f: string): Promise<string | undefined> =>
+    fs.readFile(path.join(corpusDir, f), 'utf8').catch(() => undefined);
+  const prd = await read('PRD.md');
+  const answers: string[] = [];
+  for (let n = 1; n <= 8; n++) {
+    const a = await read(`answers/step-${n}.md`);
+    if (a === undefined) return undefined;
+    answers.push(a);
+  }
+  if (prd === undefined) return undefined;
+  const before = prd.split('\n');
+  const after = oneLineEdit(prd).split('\n');
+  const edited = before.find((l, i) => l !== after[i]) ?? '';
+  const words = (t: string): Set<string> => new Set(t.toLowerCase().match(/[a-z0-9]{4,}/g) ?? []);
+  const want = words(edited);
+  // The requirement the edited line belongs to: the FR whose title and source share most words with it.
+  let best = { id: 'FR-1', score: -1 };
+  for (const m of answers[0].matchAll(/"id":\s*"(FR-\d+)"[\s\S]*?"title":\s*"([^"]*)"[\s\S]*?"source":\s*"([^"]*)"/g)) {
+    const score = [...words(`${m[2]} ${m[3]}`)].filter((w) => want.has(w)).length;
+    if (score > best.score) best = { id: m[1], score };
+  }
+  const cites = new RegExp(`\\b${best.id}\\b`);
+  /** A section as a `changed-items` answer sends it: prose whole, of each block the citing items. */
+  const partialChars = (body: string): number => {
+    const blocks = fencedBlocks(body).filter((b) => b.info.startsWith('archflow-'));
+    let prose = body.length;
+    let items = 0;
+    for (const b of blocks) {
+      prose -= b.end - b.start;
+      try {
+        const v = JSON.parse(b.body) as Record<string, unknown>;
+        for (const list of Object.values(v)) {
+          if (!Array.isArray(list)) continue;
+          for (const item of list) if (cites.test(JSON.stringify(item))) items += JSON.stringify(item, null, 2).length;
+        }
+      } catch {
+        items += b.end - b.start;
+      }
+    }
+    return prose + items;
+  };
+  const perStep = answers.map((a, i) => {
+    const sections = splitSections(a).sections;
+    const sent =
+      i === 0
+        ? sections.filter((s) => /```archflow-requirements/.test(s.body))
+        : sections.filter((s) => cites.test(s.body));
+    return {
+      step: i + 1,
+      sections: sent.length,
+      chars: sent.reduce((n, s) => n + s.title.length + 4 + partialChars(s.body), 0),
+      wholeBlockChars: sent.reduce((n, s) => n + s.title.length + 4 + s.body.length, 0),
+      of: a.length,
+    };
+  });
+  const sum = (k: 'chars' | 'wholeBlockChars' | 'of'): number => perStep.reduce((n, s) => n + s[k], 0);
+  return {
+    requirement: best.id,
+    ratio: +(sum('chars') / sum('of')).toFixed(3),
+    wholeBlocks: +(sum('wholeBlockChars') / sum('of')).toFixed(3),
+    perStep,
+  };
+}

@@ -6,6 +6,7 @@
  * folder, or that is malformed, is dropped and named in `problems`, never followed.
  */
 import { SerialQueue } from './serialQueue';
+import { hashText } from './hash';
 import { type ArtifactStore, checkRelativePath } from './store';
 import { STEPS, type StepId } from './steps';
 
@@ -28,8 +29,11 @@ export interface CommentThread {
   quote: string;
   status: 'open' | 'resolved';
   comments: ReviewComment[];
-  /** How it was resolved: by a revision (its proposal file when one was written beside) or by hand. */
-  resolved?: { at: string; by: string; proposal?: string };
+  /**
+   * How it was resolved: by a revision (its proposal file when one was written beside, or the
+   * document's previous version when the revision replaced it, to show the change) or by hand.
+   */
+  resolved?: { at: string; by: string; proposal?: string; previous?: string };
 }
 
 /** A thread as a note for the step that owns its document (structurally a RevisionNote). */
@@ -43,6 +47,22 @@ export interface CommentNote {
 }
 
 const MAX_THREADS = 2000;
+
+/** Where the version of a document that a revision replaced is kept, so its resolved threads show the change. */
+export const PREVIOUS_DIR = '.archflow/revisions';
+
+/**
+ * Keeps `text`, the version of `file` a revision replaced, in the output folder (by content: the
+ * same text is kept once) and returns its path, relative to the folder.
+ */
+export async function keepPreviousVersion(store: ArtifactStore, file: string, text: string): Promise<string> {
+  const stem = checkRelativePath(file)
+    .replace(/\.md$/i, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '-');
+  const rel = `${PREVIOUS_DIR}/${stem}-${hashText(text).slice('sha256:'.length, 'sha256:'.length + 12)}.md`;
+  if ((await store.read(rel)) !== text) await store.write(rel, text);
+  return rel;
+}
 const MAX_COMMENTS = 200;
 const MAX_BODY = 20_000;
 const MAX_QUOTE = 500;
@@ -163,15 +183,23 @@ function clean(t: CommentThread): CommentThread {
   };
   const r = (t as { resolved?: unknown }).resolved;
   if (isRecord(r) && typeof r.at === 'string' && typeof r.by === 'string') {
-    let proposal: string | undefined;
-    if (typeof r.proposal === 'string') {
+    const inside = (v: unknown): string | undefined => {
+      if (typeof v !== 'string') return undefined;
       try {
-        proposal = checkRelativePath(r.proposal);
+        return checkRelativePath(v);
       } catch {
-        proposal = undefined;
+        return undefined;
       }
-    }
-    out.resolved = { at: r.at.slice(0, 40), by: r.by.slice(0, 200), ...(proposal ? { proposal } : {}) };
+    };
+    const proposal = inside(r.proposal);
+    // Only a kept previous version: a thread's record never points at another file to diff.
+    const previous = inside(r.previous);
+    out.resolved = {
+      at: r.at.slice(0, 40),
+      by: r.by.slice(0, 200),
+      ...(proposal ? { proposal } : {}),
+      ...(previous?.startsWith(`${PREVIOUS_DIR}/`) ? { previous } : {}),
+    };
   }
   return out;
 }
@@ -240,13 +268,22 @@ export class CommentStore {
   }
 
   /** Marks threads resolved (those that exist and are open); returns the ones it changed. */
-  async resolve(ids: readonly string[], how: { by: string; proposal?: string }): Promise<CommentThread[]> {
+  async resolve(
+    ids: readonly string[],
+    how: { by: string; proposal?: string; previous?: string },
+  ): Promise<CommentThread[]> {
     const proposal = how.proposal === undefined ? undefined : checkRelativePath(how.proposal);
+    const previous = how.previous === undefined ? undefined : checkRelativePath(how.previous);
     return this.change((threads) => {
       const changed = threads.filter((t) => ids.includes(t.id) && t.status === 'open');
       for (const t of changed) {
         t.status = 'resolved';
-        t.resolved = { at: this.now().toISOString(), by: how.by, ...(proposal ? { proposal } : {}) };
+        t.resolved = {
+          at: this.now().toISOString(),
+          by: how.by,
+          ...(proposal ? { proposal } : {}),
+          ...(previous ? { previous } : {}),
+        };
       }
       return changed;
     });

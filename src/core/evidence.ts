@@ -11,6 +11,7 @@ import { renderC4Views } from './c4/mermaid';
 import type { CriterionId, ExitReport } from './exitCriteria';
 import { PERFORMANCE_CATEGORIES } from './model';
 import { quote } from './tools/text';
+import type { TraceRef } from './traceability';
 
 /** Evidence lines per criterion (empty where there is nothing to show yet). */
 export function criterionEvidence(
@@ -54,10 +55,7 @@ function performanceEvidence(report: Pick<ExitReport, 'trace'>): string[] {
   return report.trace
     .filter((row) => row.requirement.kind === 'NFR' && row.requirement.category !== undefined)
     .filter((row) => PERFORMANCE_CATEGORIES.includes(row.requirement.category!) && row.refs.length > 0)
-    .map(
-      (row) =>
-        `${row.requirement.id} (${row.requirement.category}) is traced by ${row.refs.map((r) => r.label).join('; ')}`,
-    );
+    .map((row) => `${row.requirement.id} (${row.requirement.category}) is traced by ${compactRefs(row.refs)}`);
 }
 
 function approvalEvidence(bundle: Bundle, required: readonly string[]): string[] {
@@ -73,4 +71,31 @@ function approvalEvidence(bundle: Bundle, required: readonly string[]): string[]
     );
   }
   return lines;
+}
+
+/**
+ * "02-high-level-architecture.md § Pattern Selection, Major Components; ADR 0001, 0003": one entry
+ * per document, its sections together; a document's Summary is left out when another of its
+ * sections traces the requirement too (the summary only repeats it).
+ */
+function compactRefs(refs: readonly TraceRef[]): string {
+  const byFile = new Map<string, { name: string; sections: string[] }>();
+  const adrs: string[] = [];
+  for (const ref of refs) {
+    if (ref.kind === 'adr') {
+      adrs.push(ref.label.replace(/^ADR /, ''));
+      continue;
+    }
+    const [name, section] = ref.label.split(' § ');
+    const entry = byFile.get(ref.file) ?? { name, sections: [] };
+    if (section && !entry.sections.includes(section)) entry.sections.push(section);
+    byFile.set(ref.file, entry);
+  }
+  const parts = [...byFile.values()].map((e) => {
+    const specific = e.sections.filter((x) => !/^summary$/i.test(x));
+    const sections = specific.length > 0 ? specific : e.sections;
+    return sections.length ? `${e.name} § ${sections.join(', ')}` : e.name;
+  });
+  if (adrs.length) parts.push(`ADR ${adrs.join(', ')}`);
+  return parts.join('; ');
 }

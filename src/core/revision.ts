@@ -183,8 +183,14 @@ export function mergeRevision(base: string, answer: string, def: StepDef): Merge
   const required = def.sections.map((s) => s.toLowerCase());
   const parts = [...b.parts];
   const changed: string[] = [];
-  for (const p of a.parts) {
-    const at = parts.findIndex((x) => x.key === p.key);
+  for (const answered of a.parts) {
+    const at = parts.findIndex((x) => x.key === answered.key);
+    let p = answered;
+    if (at >= 0 || hasPartialBlock(p.body)) {
+      const merged = mergeChangedItems(p.body, at >= 0 ? parts[at].body : '', p.heading);
+      errors.push(...merged.errors);
+      p = { ...p, body: merged.body };
+    }
     if (at >= 0) {
       if (parts[at].body !== p.body) changed.push(parts[at].heading);
       parts[at] = { ...p, heading: parts[at].heading };
@@ -205,6 +211,81 @@ export function mergeRevision(base: string, answer: string, def: StepDef): Merge
   const title = a.title ?? b.title;
   if (a.title !== undefined && a.title !== b.title) changed.unshift('title');
   return { text: joinParts(title, b.preamble, parts), changed, unchanged: changed.length === 0, errors };
+}
+
+/** The word after a block's kind that says it holds only the changed and new items. */
+export const CHANGED_ITEMS = 'changed-items';
+
+function hasPartialBlock(body: string): boolean {
+  return fencedBlocks(body).some((b) => b.info.split(/\s+/).includes(CHANGED_ITEMS));
+}
+
+type Json = Record<string, unknown>;
+
+function itemId(v: unknown): string | undefined {
+  if (!v || typeof v !== 'object') return undefined;
+  const o = v as Json;
+  const id = o.id ?? o.key;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+}
+
+/**
+ * A `changed-items` block merged into the base section's block of the same kind: each array of
+ * items with ids or keys gets the answer's items in place of those with the same id, new ones at
+ * the end, the others kept; any other field the answer sends replaces the base's. Code validates
+ * the merged block as it validates a whole one.
+ */
+function mergeChangedItems(answer: string, base: string, heading: string): { body: string; errors: string[] } {
+  const errors: string[] = [];
+  const blocks = fencedBlocks(answer).filter((b) => b.info.split(/\s+/).includes(CHANGED_ITEMS));
+  if (blocks.length === 0) return { body: answer, errors };
+  let out = '';
+  let from = 0;
+  for (const b of blocks) {
+    const kind = b.info.split(/\s+/)[0];
+    const whole = fencedBlocks(base).find((x) => x.info.split(/\s+/)[0] === kind);
+    const fail = (why: string): void => {
+      errors.push(
+        `Section "## ${heading}": the \`${kind} ${CHANGED_ITEMS}\` block ${why}; send the section with the whole \`${kind}\` block instead.`,
+      );
+    };
+    let merged: Json | undefined;
+    if (!whole) fail('has no block of that kind in the current section to merge into');
+    else {
+      try {
+        const partial = JSON.parse(b.body) as unknown;
+        const current = JSON.parse(whole.body) as unknown;
+        if (
+          !partial ||
+          typeof partial !== 'object' ||
+          Array.isArray(partial) ||
+          !current ||
+          typeof current !== 'object'
+        )
+          throw new Error('not an object');
+        merged = { ...(current as Json) };
+        for (const [k, v] of Object.entries(partial as Json)) {
+          const before = merged[k];
+          if (Array.isArray(v) && Array.isArray(before) && v.every((i) => itemId(i) !== undefined)) {
+            const list = [...before];
+            for (const item of v) {
+              const i = list.findIndex((x) => itemId(x) === itemId(item));
+              if (i >= 0) list[i] = item;
+              else list.push(item);
+            }
+            merged[k] = list;
+          } else merged[k] = v;
+        }
+      } catch {
+        fail('is not a JSON object, or the current block is not');
+      }
+    }
+    const fence = '```';
+    out += answer.slice(from, b.start);
+    out += merged ? `${fence}${kind}\n${JSON.stringify(merged, null, 2)}\n${fence}` : answer.slice(b.start, b.end);
+    from = b.end;
+  }
+  return { body: out + answer.slice(from), errors };
 }
 
 /** Lines of context around each change in a diff. */

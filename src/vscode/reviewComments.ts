@@ -6,7 +6,15 @@
  */
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { COMMENTS_FILE, type CommentThread, CommentStore, notesOf, reanchor, stepOfDocument } from '../core/comments';
+import {
+  COMMENTS_FILE,
+  type CommentThread,
+  CommentStore,
+  PREVIOUS_DIR,
+  notesOf,
+  reanchor,
+  stepOfDocument,
+} from '../core/comments';
 import { ArtifactStore } from '../core/store';
 import type { StepId } from '../core/steps';
 import { type OutputFolder, outputFolderOf } from './config';
@@ -19,6 +27,9 @@ interface Shown {
   output: OutputFolder;
   id: string;
   file: string;
+  /** The version the resolving revision replaced (inside the output folder's `.archflow/revisions/`). */
+  previous?: string;
+  resolvedBy?: string;
 }
 
 export class ReviewComments implements vscode.Disposable {
@@ -124,17 +135,39 @@ export class ReviewComments implements vscode.Disposable {
     await this.reload();
   }
 
-  /** Marks the threads a revision addressed as resolved, linking the proposal when one was written beside. */
+  /**
+   * Marks the threads a revision addressed as resolved, linking the proposal when one was written
+   * beside, or the version the revision replaced (Show the Change opens the diff).
+   */
   async markAddressed(
     output: OutputFolder,
     ids: readonly string[],
     by: string,
-    proposal?: string,
+    link: { proposal?: string; previous?: string } = {},
   ): Promise<CommentThread[]> {
     if (ids.length === 0) return [];
-    const changed = await this.store(output).resolve(ids, { by, ...(proposal ? { proposal } : {}) });
+    const changed = await this.store(output).resolve(ids, { by, ...link });
     await this.reload();
     return changed;
+  }
+
+  /** "Show the Change": the diff of the revision that resolved the thread (the version it replaced → now). */
+  async showChange(thread: vscode.CommentThread): Promise<void> {
+    const known = this.shown.get(thread);
+    if (!known?.previous || !known.previous.startsWith(`${PREVIOUS_DIR}/`)) {
+      await vscode.window.showInformationMessage(
+        'Archflow: this thread was not resolved by a revision that Archflow kept the previous version of.',
+      );
+      return;
+    }
+    const before = vscode.Uri.joinPath(known.output.uri, ...known.previous.split('/'));
+    const after = vscode.Uri.joinPath(known.output.uri, ...known.file.split('/'));
+    await vscode.commands.executeCommand(
+      'vscode.diff',
+      before,
+      after,
+      `${known.file}: ${known.id} resolved by ${known.resolvedBy ?? 'a revision'} (before ↔ now)`,
+    );
   }
 
   /** Re-reads every output folder's comments.json and redraws its threads. */
@@ -184,7 +217,8 @@ export class ReviewComments implements vscode.Disposable {
       );
       shown.label =
         thread.status === 'resolved' ? `${thread.id} · resolved${resolvedBy(thread)}` : `${thread.id} · open`;
-      shown.contextValue = `archflow.thread.${thread.status}`;
+      const previous = thread.status === 'resolved' ? thread.resolved?.previous : undefined;
+      shown.contextValue = `archflow.thread.${thread.status}${previous ? '.change' : ''}`;
       shown.canReply = true;
       shown.state =
         thread.status === 'resolved' ? vscode.CommentThreadState.Resolved : vscode.CommentThreadState.Unresolved;
@@ -192,7 +226,12 @@ export class ReviewComments implements vscode.Disposable {
         thread.status === 'resolved'
           ? vscode.CommentThreadCollapsibleState.Collapsed
           : vscode.CommentThreadCollapsibleState.Expanded;
-      this.shown.set(shown, { output, id: thread.id, file: thread.file });
+      this.shown.set(shown, {
+        output,
+        id: thread.id,
+        file: thread.file,
+        ...(previous ? { previous, resolvedBy: thread.resolved?.by } : {}),
+      });
     }
   }
 

@@ -18,6 +18,7 @@ import type { EngineEvent } from '../core/events';
 import { type ModelConnection, createWorkflow } from '../core/factory';
 import { LlmError } from '../core/llm/types';
 import { readPrd } from '../core/prd';
+import { readSnapshot } from '../core/snapshot';
 import { LAYOUT, type StepId, stepById, stepTitle, stepWithBlock } from '../core/steps';
 import {
   type OutputFolder,
@@ -186,7 +187,13 @@ export class Runner {
       const answer = await request.confirm(plan);
       if (!answer) return undefined;
       withPrerequisites = answer.withPrerequisites;
-    } else if (request.steps === 'all' && plan.run.length === 0 && !request.resolve) {
+    } else if (
+      request.steps === 'all' &&
+      plan.run.length === 0 &&
+      !request.resolve &&
+      // A deleted ARCHITECTURE.md, ADR index or `.mmd` is written again by the run, with no model call.
+      ((await readSnapshot(output.dir).catch(() => undefined))?.missingDerived ?? []).length === 0
+    ) {
       if (!interactive) {
         return {
           output,
@@ -450,10 +457,13 @@ export class Runner {
       : vscode.Uri.joinPath(output.uri, LAYOUT.architecture);
     const openLabel = single ? `Open ${stepById(single).document}` : OPEN_ARCHITECTURE;
     const exists = await fileExists(target);
+    const regenerated = summary.regenerated ?? [];
     const text =
       single && summary.done.length === 1
         ? `Archflow: ${stepTitle(single)} is done.`
-        : `Archflow: ${summary.done.length} step${summary.done.length === 1 ? '' : 's'} done${exists && !single ? `; ${LAYOUT.architecture} is in ${output.relative}` : ''}.`;
+        : summary.done.length === 0 && regenerated.length > 0
+          ? `Archflow: every step is up to date; wrote the missing files again without a model call: ${regenerated.join(', ')}.`
+          : `Archflow: ${summary.done.length} step${summary.done.length === 1 ? '' : 's'} done${exists && !single ? `; ${LAYOUT.architecture} is in ${output.relative}` : ''}.`;
     const choice = await vscode.window.showInformationMessage(text, ...(exists ? [openLabel] : []), SHOW_LOG);
     if (choice === openLabel) await vscode.commands.executeCommand('vscode.open', target);
     else if (choice === SHOW_LOG) this.deps.log.show();

@@ -404,6 +404,30 @@ function endToEndOn(target: VscodeTarget): void {
           await shots.take(wb.page, 'single-step-done');
         }));
 
+      test('"Design Architecture" writes a deleted ARCHITECTURE.md and diagram file again, with no model call', () =>
+        stage('regenerate', async () => {
+          assert.ok(ranAll, 'needs the full run');
+          await wb.clearNotifications();
+          const arch = path.join(outDir, 'ARCHITECTURE.md');
+          const container = path.join(outDir, 'diagrams', 'c4-container.mmd');
+          const before = { arch: await fs.readFile(arch, 'utf8'), container: await fs.readFile(container, 'utf8') };
+          await fs.rm(arch);
+          await fs.rm(container);
+          const requestsBefore = fake.requests.length;
+          await wb.showExplorer();
+          await wb.explorerContextMenu(PRD_NAME, 'Design Architecture');
+          await wb.expectNotification(/wrote the missing files again without a model call: .*ARCHITECTURE\.md/, 60_000);
+          await shots.take(wb.page, 'regenerated-missing-files');
+          await wb.clearNotifications();
+          assert.equal(fake.requests.length, requestsBefore, 'no model call');
+          assert.equal(await fs.readFile(arch, 'utf8'), before.arch, 'ARCHITECTURE.md is written as it was');
+          assert.equal(
+            await fs.readFile(container, 'utf8'),
+            before.container,
+            'the container view is written as it was',
+          );
+        }));
+
       test('cancelling part-way leaves no partial file and the earlier steps intact', () =>
         stage('cancel', async () => {
           assert.ok(ranAll, 'needs the full run');

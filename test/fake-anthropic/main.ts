@@ -2,11 +2,12 @@
  * Command line for the fake Anthropic server:
  *   node out/test/fake-anthropic/main.js --port 4010 [--chunk-delay-ms 20] [--chunk-size 80]
  *     [--latency-ms 300] [--faults faults.json] [--valid-keys k1,k2] [--min-cache-tokens 1024]
- *     [--replay answers-dir] [--verbose]
+ *     [--replay answers-dir] [--verbose]  (recorded answers are brought up to today's output contract)
  * Runs until SIGINT or SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { loadReplay, parseFaultRules, startFakeAnthropic, type FakeAnthropicOptions } from './server';
+import { upgradeRecordedAnswers } from './upgrade';
 
 const USAGE =
   'Usage: fake-anthropic --port <p> [--chunk-delay-ms N] [--chunk-size N] [--latency-ms N] [--faults <json-file>] [--valid-keys k1,k2] [--min-cache-tokens N] [--replay <dir of step-N.md>] [--verbose]';
@@ -89,7 +90,8 @@ async function main(): Promise<void> {
   const { replayDir, ...options } = parseArgs(process.argv.slice(2));
   if (replayDir) {
     try {
-      options.replay = await loadReplay(replayDir);
+      // Recorded answers brought up to today's output contract, as the tests replay them (upgrade.ts).
+      options.replay = upgradeRecordedAnswers(await loadReplay(replayDir));
     } catch (err) {
       fail(`Cannot replay ${replayDir}: ${(err as Error).message}`);
     }

@@ -157,6 +157,15 @@ describe('revise and design', () => {
     assert.match(first, /PRD diff/);
     assert.match(first, /\+ The product must also export a monthly CSV report\./);
     assert.deepEqual(await ids(ws.out), before);
+    // Step 1 sent only the requirement the edit changed (a `changed-items` block), merged by id.
+    const inventory = stepWithBlock('requirements').document;
+    const kept = JSON.parse(
+      await fs.readFile(path.join(ws.out, '.archflow', 'answers', inventory.replace(/\.md$/, '.json')), 'utf8'),
+    ) as { answer: string };
+    assert.doesNotMatch(kept.answer, /changed-items/);
+    const rows = parseRequirementsTable(await fs.readFile(path.join(ws.out, inventory), 'utf8'));
+    const changed = rows.filter((r) => /also the product must also export a monthly csv report/.test(r.title));
+    assert.equal(changed.length, 1, JSON.stringify(rows.map((r) => r.title)));
     const revisionOutput = fakes.server.requests.reduce((n, x) => n + (x.usage?.output_tokens ?? 0), 0);
     assert.ok(revisionOutput < fullOutput, `${revisionOutput} < ${fullOutput}`);
   });

@@ -3,7 +3,16 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { COMMENTS_FILE, CommentStore, notesOf, parseComments, reanchor, stepOfDocument } from '../../src/core/comments';
+import {
+  COMMENTS_FILE,
+  CommentStore,
+  PREVIOUS_DIR,
+  keepPreviousVersion,
+  notesOf,
+  parseComments,
+  reanchor,
+  stepOfDocument,
+} from '../../src/core/comments';
 import { ArtifactStore } from '../../src/core/store';
 import { STEPS } from '../../src/core/steps';
 
@@ -77,6 +86,27 @@ test('resolve marks open threads with the proposal; a reply opens it again; ids 
   assert.equal(c.id, 'C-2', 'the highest id left is C-1');
   await assert.rejects(comments.reply('C-7', { author: 'a', body: 'x' }), /no comment thread C-7/);
   await assert.rejects(comments.add({ file: DOC, line: 1, lineText: 'x', author: 'a', body: '   ' }), /empty/);
+});
+
+test('a revision keeps the version it replaced; a resolved thread links it, and only inside .archflow/revisions', async () => {
+  const { root, store, comments } = await tempComments();
+  await comments.add({ file: DOC, line: 1, lineText: 'x', author: 'a', body: 'one' });
+  const previous = await keepPreviousVersion(store, DOC, '# Before\n');
+  assert.match(previous, new RegExp(`^${PREVIOUS_DIR.replace('.', '\\.')}/03-service-architecture-[0-9a-f]{12}\\.md$`));
+  assert.equal(await fs.readFile(path.join(root, previous), 'utf8'), '# Before\n');
+  // The same text is kept once; another text gets its own file.
+  assert.equal(await keepPreviousVersion(store, DOC, '# Before\n'), previous);
+  assert.notEqual(await keepPreviousVersion(store, DOC, '# Other\n'), previous);
+  await comments.resolve(['C-1'], { by: 'revision of step 3', previous });
+  assert.equal((await comments.load()).threads[0]!.resolved?.previous, previous);
+  // A hand-written comments.json cannot make Show the Change open another file of the folder, or one outside it.
+  const raw = JSON.parse(await fs.readFile(path.join(root, COMMENTS_FILE), 'utf8'));
+  for (const bad of [DOC, '../../etc/passwd', `${PREVIOUS_DIR}/../../x.md`]) {
+    raw.threads[0].resolved.previous = bad;
+    const parsed = parseComments(JSON.stringify(raw));
+    assert.equal(parsed.threads[0]!.resolved?.previous, undefined, bad);
+    assert.equal(parsed.threads[0]!.status, 'resolved');
+  }
 });
 
 test('notes carry the thread, its replies and its anchor', async () => {

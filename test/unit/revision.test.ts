@@ -40,6 +40,55 @@ test('NO CHANGES keeps the base; an unknown section is an error for the repair r
   assert.match(mergeRevision(BASE, 'Sure, here is the revision.', services).errors.join(' '), /NO CHANGES/);
 });
 
+test('a changed-items block replaces the items it names by id or key, adds new ones and keeps the rest', () => {
+  const [first, second] = services.sections;
+  const block = (info: string, v: unknown): string => '```' + info + '\n' + JSON.stringify(v) + '\n```';
+  const whole = {
+    verdict: 'fail',
+    findings: [
+      { id: 'SEC-1', status: 'open' },
+      { id: 'SEC-2', status: 'open' },
+    ],
+  };
+  const base = doc([
+    [first, 'One.'],
+    [second, `Intro.\n\n${block('archflow-findings', whole)}\n\nAfter.`],
+  ]);
+  const answer = `## ${second}\n\nIntro, revised.\n\n${block('archflow-findings changed-items', {
+    verdict: 'pass',
+    findings: [
+      { id: 'SEC-2', status: 'mitigated' },
+      { id: 'SEC-3', status: 'mitigated' },
+    ],
+  })}\n\nAfter.\n`;
+  const merged = mergeRevision(base, answer, services);
+  assert.deepEqual(merged.errors, []);
+  assert.deepEqual(merged.changed, [second]);
+  const json = JSON.parse(/```archflow-findings\n([\s\S]*?)\n```/.exec(merged.text)![1]) as typeof whole;
+  assert.equal(json.verdict, 'pass');
+  assert.deepEqual(json.findings, [
+    { id: 'SEC-1', status: 'open' },
+    { id: 'SEC-2', status: 'mitigated' },
+    { id: 'SEC-3', status: 'mitigated' },
+  ]);
+  assert.doesNotMatch(merged.text, /changed-items/);
+  assert.match(merged.text, /Intro, revised\./);
+  assert.match(merged.text, new RegExp(`## ${first}\n\nOne\.`));
+  // Nothing to merge into, or not JSON: an error the repair round can act on.
+  const nothing = mergeRevision(
+    base,
+    `## ${first}\n\n${block('archflow-findings changed-items', { findings: [] })}\n`,
+    services,
+  );
+  assert.match(nothing.errors.join(' '), /no block of that kind.*send the section with the whole/);
+  const broken = mergeRevision(
+    base,
+    `## ${second}\n\n${'```'}archflow-findings changed-items\n{ nope\n${'```'}\n`,
+    services,
+  );
+  assert.match(broken.errors.join(' '), /not a JSON object/);
+});
+
 test('a required section the base lacks is put in its place', () => {
   const [a, b, c] = services.sections;
   const partial = doc([

@@ -42,6 +42,7 @@ export const COMMAND_IDS = [
   'archflow.comment.resolve',
   'archflow.comment.reopen',
   'archflow.comment.delete',
+  'archflow.comment.showChange',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

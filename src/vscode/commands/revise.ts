@@ -6,6 +6,8 @@
  */
 import * as vscode from 'vscode';
 import type { RevisionNote } from '../../core/engine';
+import { keepPreviousVersion } from '../../core/comments';
+import { ArtifactStore } from '../../core/store';
 import { STEPS, type StepId, stepById, stepTitle } from '../../core/steps';
 import { type OutputFolder, outputFolderOf, readResolveRounds } from '../config';
 import { pickPrd, uriArgument } from '../prdPicker';
@@ -71,6 +73,9 @@ async function revise(
   if (!prd) return undefined;
   const { step } = target;
   const document = stepById(step).document;
+  // The document as it is before the revision: kept when the revision replaces it, for Show the Change.
+  const store = new ArtifactStore(target.output.dir);
+  const before = await store.read(document).catch(() => undefined);
   return services.runner.run(prd, {
     title,
     steps: [step],
@@ -78,8 +83,17 @@ async function revise(
     confirm: (plan) => askForPrerequisites(step, plan),
     onFinished: async (outcome) => {
       const ids = outcome.summary.addressed.filter((id) => notes.some((n) => n.id === id));
+      if (ids.length === 0) return;
       const proposal = outcome.kept.find((k) => k.file === document)?.besideFile;
-      const resolved = await comments.markAddressed(outcome.output, ids, `revision of step ${step}`, proposal);
+      const now = await store.read(document).catch(() => undefined);
+      const previous =
+        !proposal && before !== undefined && now !== undefined && now !== before
+          ? await keepPreviousVersion(store, document, before)
+          : undefined;
+      const resolved = await comments.markAddressed(outcome.output, ids, `revision of step ${step}`, {
+        ...(proposal ? { proposal } : {}),
+        ...(previous ? { previous } : {}),
+      });
       if (resolved.length > 0)
         services.log.info(`Resolved ${resolved.map((t) => t.id).join(', ')} (revision of step ${step})`);
     },

@@ -70,6 +70,7 @@ export function buildCommandTable(services: Services): CommandTable {
     'archflow.comment.resolve': { needs: RUN_NEEDS, run: onThread((t) => comments.setResolved(t, true)) },
     'archflow.comment.reopen': { needs: RUN_NEEDS, run: onThread((t) => comments.setResolved(t, false)) },
     'archflow.comment.delete': { needs: RUN_NEEDS, run: onThread((t) => comments.remove(t)) },
+    'archflow.comment.showChange': { needs: ['workspace'], run: onThread((t) => comments.showChange(t)) },
     'archflow.getStarted': {
       run: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
     },

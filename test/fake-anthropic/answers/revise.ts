@@ -8,8 +8,8 @@
  * keeps its findings' ids and marks an open one mitigated when a document it reads holds the
  * control. Deterministic, like the rest of the fake.
  */
-import { NO_CHANGES } from '../../../src/core/revision';
-import { headingKey, splitSections } from '../../../src/core/markdown';
+import { CHANGED_ITEMS, NO_CHANGES } from '../../../src/core/revision';
+import { type Section, fencedBlocks, headingKey, splitSections } from '../../../src/core/markdown';
 import type { StepId } from '../../../src/core/steps';
 import { stepById } from '../../../src/core/steps';
 import type { RequestContext } from '../request';
@@ -20,6 +20,8 @@ export interface RevisionRequest {
   base: string;
   edited: string[];
   notes: { id?: string; text: string }[];
+  /** The PRD diff the request carries (unified lines), when it has one. */
+  prdDiff?: string;
 }
 
 /** The revision part of a request, when it has one. */
@@ -31,7 +33,117 @@ export function readRevision(userText: string): RevisionRequest | undefined {
   const notes = [...userText.matchAll(/<note(?: id="([^"]*)")?>\n([\s\S]*?)\n<\/note>/g)].map((n) =>
     n[1] ? { id: n[1], text: n[2] } : { text: n[2] },
   );
-  return { document: m[1], base: m[3], edited: m[2] ? m[2].split('; ') : [], notes };
+  const changes = /<changes>\n([\s\S]*?)\n<\/changes>/.exec(userText)?.[1] ?? '';
+  const diff = /## PRD diff\n\n```diff\n([\s\S]*?)\n```/.exec(changes)?.[1];
+  return {
+    document: m[1],
+    base: m[3],
+    edited: m[2] ? m[2].split('; ') : [],
+    notes,
+    ...(diff ? { prdDiff: diff } : {}),
+  };
+}
+
+/** The line step 1 adds to its inventory section for a PRD edit; later steps read it back. */
+const COVERS_RE = /^- (N?FR-\d+) also covers: (.+)$/gm;
+
+/**
+ * What a PRD edit adds, line by line: the text of each `+` line that its `-` line did not have
+ * (an appended sentence), or the whole line when nothing was removed.
+ */
+export function addedByDiff(diff: string): { added: string; replaced?: string }[] {
+  const lines = diff.split('\n');
+  const out: { added: string; replaced?: string }[] = [];
+  const removed = lines.filter((l) => l.startsWith('- ')).map((l) => l.slice(2));
+  for (const l of lines) {
+    if (!l.startsWith('+ ')) continue;
+    const now = l.slice(2);
+    const was = removed.find((r) => r.length > 0 && now.startsWith(r.trimEnd()));
+    const added = (was ? now.slice(was.trimEnd().length) : now).replace(/^[\s*#>-]+/, '').trim();
+    if (added) out.push(was ? { added, replaced: was } : { added });
+  }
+  return out;
+}
+
+const words = (t: string): Set<string> => new Set(t.toLowerCase().match(/[a-z0-9]{4,}/g) ?? []);
+
+/** The requirement of the inventory an edited PRD line is about: most words shared with its title. */
+function requirementFor(base: string, line: string): string | undefined {
+  const ids = [
+    ...base.matchAll(/\|\s*(FR-\d+)\s*\|[^|]*\|\s*([^|]+)\|/g),
+    ...base.matchAll(/"id":\s*"(FR-\d+)"[^}]*?"title":\s*"([^"]+)"/g),
+  ];
+  const want = words(line);
+  let best: { id: string; score: number } | undefined;
+  for (const [, id, title] of ids) {
+    const score = [...words(title)].filter((w) => want.has(w)).length;
+    if (!best || score > best.score) best = { id, score };
+  }
+  return best?.id;
+}
+
+/**
+ * How the fake answers a PRD edit, as our revision prompt asks a model to: step 1 adds the edit to
+ * the requirement it belongs to (the inventory section is sent back whole, block and all); a later
+ * step adds a line to the first prose section that cites a requirement the edit changed. Every
+ * other section is left out of the answer.
+ */
+function prdEditSections(
+  step: StepId,
+  generated: Section[],
+  base: Section[],
+  rev: RevisionRequest,
+  ctx: RequestContext,
+  out: Map<string, { title: string; body: string }>,
+): void {
+  // A section the user edited is theirs: the fake leaves it out, as the prompt asks.
+  const edited = new Set(rev.edited.map(headingKey));
+  base = base.filter((b) => !edited.has(headingKey(b.title)));
+  generated = generated.filter((g) => !edited.has(headingKey(g.title)));
+  if (step === 1 && rev.prdDiff) {
+    const inventory = generated.find((s) => /```archflow-requirements/.test(s.body));
+    if (!inventory) return;
+    const key = headingKey(inventory.title);
+    const mine = base.find((b) => headingKey(b.title) === key);
+    const kept = mine ? [...mine.body.matchAll(COVERS_RE)].map((m) => m[0]) : [];
+    const edits = addedByDiff(rev.prdDiff).map((a) => ({
+      id: requirementFor(rev.base, a.replaced ?? a.added) ?? 'FR-1',
+      added: a.added,
+    }));
+    const lines = edits.map((e) => `- ${e.id} also covers: ${e.added}`).filter((l) => !kept.includes(l));
+    if (lines.length === 0) return;
+    // The inventory's block as the base holds it (JSON): only the requirements the edit changes
+    // are sent, in a `changed-items` block. A base without it (blocks rendered) gets the whole block.
+    const block = mine ? fencedBlocks(mine.body).find((b) => b.info === 'archflow-requirements') : undefined;
+    let body: string;
+    try {
+      const all = (JSON.parse(block!.body) as { requirements: { id: string; title: string }[] }).requirements;
+      const items = edits.flatMap((e) => {
+        const r = all.find((x) => x.id === e.id);
+        return r ? [{ ...r, title: `${r.title}; also ${e.added.replace(/\.$/, '').toLowerCase()}` }] : [];
+      });
+      const partial =
+        '```archflow-requirements ' + CHANGED_ITEMS + '\n' + JSON.stringify({ requirements: items }, null, 2) + '\n```';
+      body = mine!.body.slice(0, block!.start) + partial + mine!.body.slice(block!.end);
+    } catch {
+      body = out.get(key)?.body ?? inventory.body;
+    }
+    body = [body.trimEnd(), ...kept.filter((l) => !body.includes(l)), ...lines].join('\n');
+    out.set(key, { title: mine?.title ?? inventory.title, body });
+    return;
+  }
+  const inventory = ctx.documents.find((d) => d.step === 1);
+  if (!inventory) return;
+  for (const [, id, text] of inventory.text.matchAll(COVERS_RE)) {
+    const line = `- Also for ${id}: ${text}`;
+    if (rev.base.includes(line)) continue;
+    const prose = (s: Section): boolean => !/```archflow-|^\|/m.test(s.body);
+    const at = base.find((b) => prose(b) && new RegExp(`\\b${id}\\b`).test(b.body));
+    if (!at) continue;
+    const key = headingKey(at.title);
+    const current = out.get(key)?.body ?? at.body;
+    out.set(key, { title: at.title, body: `${current.trimEnd()}\n\n${line}` });
+  }
 }
 
 /** The line a fix writes: the security review looks for it. */
@@ -128,6 +240,7 @@ export function reviseDocument(step: StepId, generated: string, rev: RevisionReq
     const body = keepRevisionLines(s.body, mine.body);
     if (mine.body !== body) out.set(key, { title: mine.title, body });
   }
+  prdEditSections(step, splitSections(target).sections, base, rev, ctx, out);
   if (fixes.length > 0) {
     // The step's last section without a structured block holds the controls.
     const sections = stepById(step).sections;
