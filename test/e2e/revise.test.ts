@@ -240,6 +240,16 @@ function reviseOn(target: VscodeTarget): void {
             .first()
             .waitFor({ timeout: 15_000 });
           await shot('7-thread-resolved');
+          // The resolved thread links the change that resolved it.
+          await wb.page.getByRole('button', { name: 'Show the Change', exact: true }).first().click();
+          await wb.page
+            .locator('.tabs-container .tab', {
+              hasText: new RegExp(`${opened[0].id} resolved by .*\\(before ↔ now\\)`),
+            })
+            .first()
+            .waitFor({ timeout: 15_000 });
+          await shot('7b-show-the-change');
+          await wb.closeTab(/before ↔ now/);
           commented = true;
           await wb.clearNotifications();
         }));
