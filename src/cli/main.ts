@@ -173,6 +173,9 @@ function progress(e: EngineEvent): void {
         `⚠ ${stepTitle(e.step)}: output failed validation, asking the agent to repair it (${e.errors.length} problem(s))`,
       );
       break;
+    case 'step-progress':
+      out(`… ${stepTitle(e.step)}: ${e.text}`);
+      break;
     case 'step-done':
       out(
         `✔ ${stepTitle(e.step)}: ${e.files.join(', ')} (tokens in ${e.usage.input}, out ${e.usage.output}, cache read ${e.usage.cacheRead}, cache write ${e.usage.cacheWrite})`,

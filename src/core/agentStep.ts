@@ -8,7 +8,7 @@ import { LlmError, type LlmClient, type LlmRequest, type UsageTotals, addUsage }
 import type { Logger } from './log';
 import { type PromptSource, buildStepRequest, repairTurnText } from './prompts';
 import { mergeRevision } from './revision';
-import { type ParsedStep, parseStepOutput } from './stepOutput';
+import { type ParsedStep, type StepContext, parseStepOutput } from './stepOutput';
 import type { StepInputs } from './stepInputs';
 import { StepError } from './stepError';
 import { type StepDef, stepTitle } from './steps';
@@ -50,6 +50,34 @@ export interface AgentStepResult {
 /** At most this many validation errors are named in a failure message. */
 const ERRORS_SHOWN = 8;
 
+/** The step's request, as the single call sends it and the parts of a step share it. */
+export function stepRequest(
+  def: StepDef,
+  inputs: StepInputs,
+  request: AgentStepRequest,
+  prompts: PromptSource,
+): Promise<LlmRequest> {
+  return buildStepRequest(prompts, {
+    step: def.id,
+    prdName: request.prd.name,
+    prdText: request.prd.text,
+    upstream: inputs.upstream,
+    existingDecisions: inputs.existingDecisions,
+    model: request.model,
+    maxTokens: request.maxTokens,
+    revision: request.revision?.text,
+  });
+}
+
+/** What the step's answer is checked against. */
+export function stepContext(inputs: StepInputs): StepContext {
+  return {
+    c4: inputs.c4,
+    requirementIds: inputs.requirementIds,
+    documents: new Map(inputs.upstream.map((d) => [d.name, d.text])),
+  };
+}
+
 /**
  * Runs the step's agent: one call, and one repair round when its answer does not validate. Throws
  * an LlmError when a call fails and a `malformed` StepError when the repaired answer fails too.
@@ -61,21 +89,8 @@ export async function runAgentStep(
   deps: AgentStepDeps,
   tally: CallTally,
 ): Promise<AgentStepResult> {
-  const first = await buildStepRequest(deps.prompts, {
-    step: def.id,
-    prdName: request.prd.name,
-    prdText: request.prd.text,
-    upstream: inputs.upstream,
-    existingDecisions: inputs.existingDecisions,
-    model: request.model,
-    maxTokens: request.maxTokens,
-    revision: request.revision?.text,
-  });
-  const ctx = {
-    c4: inputs.c4,
-    requirementIds: inputs.requirementIds,
-    documents: new Map(inputs.upstream.map((d) => [d.name, d.text])),
-  };
+  const first = await stepRequest(def, inputs, request, deps.prompts);
+  const ctx = stepContext(inputs);
   const revision = request.revision;
   // A revision answer sends only the sections it changes: merged into the base, then checked whole.
   // The repair answer is merged into the first answer's merge, so it need only resend what failed.
@@ -90,45 +105,80 @@ export async function runAgentStep(
     changedBefore = changed;
     return { ...parseStepOutput(def.id, merged.text, ctx), changed };
   };
-  let answer = await call(def, first, deps, tally);
+  const { result, model } = await callChecked(def, first, check, deps, tally, { revision: revision !== undefined });
+  for (const w of result.parsed.warnings) deps.log.warn(`${stepTitle(def.id)}: ${w}`);
+  return { parsed: result.parsed, model, changed: result.changed };
+}
+
+/** How a checked call is made: streamed or not, and what its repair turn and failure call it. */
+export interface CheckedCallOptions {
+  revision?: boolean;
+  /** Stream its text to listeners (default true). */
+  stream?: boolean;
+  /** A part of the step: named in the warning and the failure ("the decision list"). */
+  label?: string;
+  /** The repair turn's last sentence, for an answer that is not the whole document. */
+  again?: string;
+  /** Told the text so far as it streams (an attempt's restart starts it again). */
+  onText?: (soFar: string) => void;
+}
+
+/**
+ * One call whose answer `check` validates, and one repair round (the same conversation, with the
+ * errors) when it does not. Throws a `malformed` StepError when the repaired answer fails too.
+ */
+export async function callChecked<R extends { errors: string[]; parsed?: unknown }>(
+  def: StepDef,
+  request: LlmRequest,
+  check: (text: string) => R,
+  deps: AgentStepDeps,
+  tally: CallTally,
+  options: CheckedCallOptions = {},
+): Promise<{ result: R & { parsed: NonNullable<R['parsed']> }; model: string }> {
+  const what = options.label ? `${stepTitle(def.id)} (${options.label})` : stepTitle(def.id);
+  const stream = options.stream ?? true;
+  let answer = await call(def, request, deps, tally, stream, options.onText);
   let result = check(answer.text);
-  if (!result.parsed) {
-    deps.log.warn(`${stepTitle(def.id)}: output did not validate; asking for a repair: ${result.errors.join(' | ')}`);
-    deps.emit({ type: 'step-repair', step: def.id, errors: result.errors });
+  if (result.parsed === undefined) {
+    deps.log.warn(`${what}: output did not validate; asking for a repair: ${result.errors.join(' | ')}`);
+    const shown = options.label ? result.errors.map((e) => `${options.label}: ${e}`) : result.errors;
+    deps.emit({ type: 'step-repair', step: def.id, errors: shown });
     const repair: LlmRequest = {
-      ...first,
+      ...request,
       turns: [
-        ...first.turns,
+        ...request.turns,
         { role: 'assistant', content: [{ text: answer.text }] },
-        { role: 'user', content: [{ text: repairTurnText(result.errors, revision !== undefined) }] },
+        { role: 'user', content: [{ text: repairTurnText(result.errors, options.revision, options.again) }] },
       ],
     };
-    answer = await call(def, repair, deps, tally);
+    answer = await call(def, repair, deps, tally, stream, options.onText);
     result = check(answer.text);
   }
-  if (!result.parsed) {
+  if (result.parsed === undefined) {
     const errors = result.errors;
     const more = errors.length > ERRORS_SHOWN ? ` (and ${errors.length - ERRORS_SHOWN} more)` : '';
     throw new StepError(
       def.id,
       'malformed',
-      `The agent's answer for ${stepTitle(def.id)} did not follow the required format, even after one repair round: ${errors.slice(0, ERRORS_SHOWN).join(' ')}${more} Run the step again.`,
+      `The agent's answer for ${what} did not follow the required format, even after one repair round: ${errors.slice(0, ERRORS_SHOWN).join(' ')}${more} Run the step again.`,
       { errors },
     );
   }
-  for (const w of result.parsed.warnings) deps.log.warn(`${stepTitle(def.id)}: ${w}`);
-  return { parsed: result.parsed, model: answer.model, changed: result.changed };
+  return { result: result as R & { parsed: NonNullable<R['parsed']> }, model: answer.model };
 }
 
 /**
- * One model call: its text streamed to listeners as it arrives. A restart (the client retrying)
- * voids the text so far. An answer cut off at the output limit fails: it cannot be used.
+ * One model call: its text streamed to listeners as it arrives (unless `stream` is false: a part
+ * running beside others). A restart (the client retrying) voids the text so far. An answer cut off
+ * at the output limit fails: it cannot be used.
  */
-async function call(
+export async function call(
   def: StepDef,
   request: LlmRequest,
   deps: AgentStepDeps,
   tally: CallTally,
+  stream = true,
+  onText?: (soFar: string) => void,
 ): Promise<{ text: string; model: string }> {
   let text = '';
   try {
@@ -145,7 +195,8 @@ async function call(
               { limit: MAX_ANSWER_CHARS },
             );
           }
-          deps.emit({ type: 'step-text', step: def.id, text: chunk.text });
+          if (stream) deps.emit({ type: 'step-text', step: def.id, text: chunk.text });
+          onText?.(text);
           break;
         case 'restart':
           text = '';

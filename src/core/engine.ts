@@ -4,6 +4,7 @@
  * writing files (writer.ts) and building derived files (derived/) are the jobs of other units.
  */
 import * as path from 'node:path';
+import { DEFAULT_PART_CONCURRENCY, runAdrParts } from './agentParts';
 import { type CallTally, runAgentStep } from './agentStep';
 import { HAND_EDIT_VOIDING, approvalsOf, architectureHash, voidStaleApprovals } from './approval';
 import { loadBundle } from './bundle';
@@ -66,6 +67,12 @@ export interface EngineSettings {
   agentModels?: Partial<Record<AgentId, string>>;
   maxTokens: number;
   concurrency: number;
+  /**
+   * Calls of a step written in parts that run at once (the decision step: its list, then the
+   * summary and each ADR). 0 writes it in one call. Default DEFAULT_PART_CONCURRENCY, and 0 when
+   * `concurrency` is 1: one call at a time is what that setting asks for.
+   */
+  partConcurrency?: number;
 }
 
 export interface EngineOptions {
@@ -427,13 +434,14 @@ export class WorkflowEngine {
           `${stepTitle(id)}: revising ${def.document}${base.edited.length ? ` (your edits of ${base.edited.join(', ')} are the base)` : ''}.`,
         );
       }
-      const answer = await runAgentStep(
-        def,
-        inputs,
-        { prd: run.prd, model, maxTokens: settings.maxTokens, revision },
-        { llm: this.options.llm, prompts: this.options.prompts, log, emit: run.emit, signal: run.signal },
-        tally,
-      );
+      const request = { prd: run.prd, model, maxTokens: settings.maxTokens, revision };
+      const deps = { llm: this.options.llm, prompts: this.options.prompts, log, emit: run.emit, signal: run.signal };
+      const parts = settings.partConcurrency ?? (settings.concurrency <= 1 ? 0 : DEFAULT_PART_CONCURRENCY);
+      // A revision answers only the sections it changes: it stays one call.
+      const answer =
+        def.blocks.includes('adrs') && revision === undefined && parts > 0
+          ? await runAdrParts(def, inputs, request, deps, tally, parts)
+          : await runAgentStep(def, inputs, request, deps, tally);
       if (run.signal.aborted) throw new LlmError('cancelled', { provider: this.options.llm.provider });
       const today = this.now().toISOString().slice(0, 10);
       const out = await stepFiles(answer.parsed, run.state.current.adrs, today, (rel) => run.files.read(rel));

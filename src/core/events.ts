@@ -18,6 +18,8 @@ export interface StepView {
   model?: string;
   usage?: UsageTotals;
   durationMs?: number;
+  /** A running step written in parts: how far its parts are ("5/14 ADRs"). */
+  progress?: string;
   finishedAt?: string;
 }
 
@@ -37,6 +39,8 @@ export type EngineEvent =
   | { type: 'step-text'; step: StepId; text: string }
   | { type: 'step-retry'; step: StepId; attempt: number; delayMs: number; reason: string }
   | { type: 'step-repair'; step: StepId; errors: string[] }
+  /** A step written in parts says how far its parts are ("listing the decisions", "5/14 ADRs"). */
+  | { type: 'step-progress'; step: StepId; text: string }
   | { type: 'step-done'; step: StepId; usage: UsageTotals; files: string[] }
   /** `message` is the cause in host-neutral words; a host words the remedy from `error` (an LlmError, a StepError, …). */
   | { type: 'step-failed'; step: StepId; message: string; error: Error }

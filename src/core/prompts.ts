@@ -128,15 +128,19 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
   return { model: input.model, maxTokens: input.maxTokens, system, turns: [{ role: 'user', content: blocks }] };
 }
 
-/** The follow-up turn of the one automatic repair round (`revision`: the answer was a revision). */
-export function repairTurnText(errors: string[], revision = false): string {
+/**
+ * The follow-up turn of the one automatic repair round (`revision`: the answer was a revision;
+ * `again`: what a part of a step answers again, in place of the whole document).
+ */
+export function repairTurnText(errors: string[], revision = false, again?: string): string {
   return [
     'Your answer could not be used: code found these problems.',
     '',
     ...errors.map((e) => `- ${e}`),
     '',
-    revision
-      ? 'Answer again as a revision: the corrected `## ` sections, each complete with its structured blocks, in the required format, and nothing else.'
-      : 'Answer again with the complete corrected document (all sections and structured blocks), in the required format, and nothing else.',
+    again ??
+      (revision
+        ? 'Answer again as a revision: the corrected `## ` sections, each complete with its structured blocks, in the required format, and nothing else.'
+        : 'Answer again with the complete corrected document (all sections and structured blocks), in the required format, and nothing else.'),
   ].join('\n');
 }

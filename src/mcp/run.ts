@@ -65,6 +65,8 @@ function eventLine(e: EngineEvent): string | undefined {
       return `✖ ${stepTitle(e.step)}: ${e.message}`;
     case 'file-kept':
       return `kept your edit of ${e.file}${e.besideFile ? `; Archflow's version is in ${e.besideFile}` : ''}`;
+    case 'step-progress':
+      return `… ${stepTitle(e.step)}: ${e.text}`;
     case 'step-text':
     case 'file-written':
     case 'run-finished':

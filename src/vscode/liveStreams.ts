@@ -19,6 +19,8 @@ interface Segment {
 interface StepStream {
   segments: Segment[];
   state: StreamState;
+  /** A step written in parts: how far they are ("5/14 ADRs"); only its summary streams here. */
+  progress?: string;
 }
 
 const STATE_TEXT: Record<StreamState, string> = {
@@ -77,6 +79,12 @@ export class LiveStreams {
       case 'step-text':
         this.model(event.step).text += event.text;
         return this.followed === event.step;
+      case 'step-progress': {
+        const stream = this.streams.get(event.step);
+        if (!stream) return false;
+        stream.progress = event.text;
+        return this.followed === event.step;
+      }
       case 'step-retry':
         this.note(
           event.step,
@@ -127,7 +135,10 @@ export class LiveStreams {
       .filter(([id, s]) => id !== step && s.state === 'streaming')
       .map(([id]) => stepTitle(id));
     const header = [
-      `> **Archflow live output** · ${stepTitle(step)} · ${STATE_TEXT[stream.state]}`,
+      `> **Archflow live output** · ${stepTitle(step)} · ${STATE_TEXT[stream.state]}${stream.progress && stream.state === 'streaming' ? ` · ${stream.progress}` : ''}`,
+      ...(stream.progress && stream.state === 'streaming'
+        ? ['> Written in parts: the summary streams here; the ADRs are written beside it.']
+        : []),
       ...(others.length
         ? [`> Also running: ${others.join(', ')}. Open Output on a running step in the Workflow view follows it here.`]
         : []),

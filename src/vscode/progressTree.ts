@@ -248,7 +248,8 @@ export class ProgressTree implements vscode.TreeDataProvider<WorkflowNode>, vsco
       step.files.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
     );
     item.id = `step:${step.id}`;
-    item.description = def.agent;
+    // A step written in parts says how far they are ("architect-review · 5/14 ADRs").
+    item.description = step.status === 'running' && step.progress ? `${def.agent} · ${step.progress}` : def.agent;
     item.iconPath = statusIcon(step.status);
     item.contextValue = CONTEXT_VALUE[step.status];
     item.tooltip = stepTooltip(step);

@@ -17,10 +17,10 @@ function firstSentence(text: string): string {
 
 /** What the notification says while steps run: "Step 4 — … · Step 5 — … (3/8 done)". */
 function runningText(run: SessionRun): string {
-  const { planned, finished, running } = run.progress;
+  const { planned, finished, running, parts } = run.progress;
   const count = planned > 0 ? ` (${finished}/${planned} done)` : '';
   if (running.size === 0) return `Finishing…${count}`;
-  return `${[...running].map((s) => stepTitle(s)).join(' · ')}${count}`;
+  return `${[...running].map((s) => (parts.has(s) ? `${stepTitle(s)}: ${parts.get(s)}` : stepTitle(s))).join(' · ')}${count}`;
 }
 
 export class RunNotification implements vscode.Disposable {
@@ -43,6 +43,7 @@ export class RunNotification implements vscode.Disposable {
         this.report(`${planned} step${planned === 1 ? '' : 's'} to run`);
         break;
       case 'step-started':
+      case 'step-progress':
         this.report(runningText(this.run));
         break;
       case 'step-failed':

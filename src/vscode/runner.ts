@@ -294,7 +294,12 @@ export class Runner {
         builtinDir: vscode.Uri.joinPath(extensionUri, 'prompts').fsPath,
         overrideDir: vscode.Uri.joinPath(output.folder.uri, '.archflow', 'prompts').fsPath,
       },
-      settings: readEngineSettings(output.folder),
+      // VS Code's models cache nothing and may count requests against a plan: the decision step
+      // stays one call there (docs/adr/0014-parallel-calls-inside-steps.md).
+      settings: {
+        ...readEngineSettings(output.folder),
+        ...(connection.provider === 'client' ? { partConcurrency: 0 } : {}),
+      },
       resolveConflict: conflicts.resolverFor(output),
       log,
       // Every revision of an existing document is reviewed as a diff before it replaces it.

@@ -1,4 +1,5 @@
 /** Injected faults: the rules a test sets, checked when they arrive as JSON, and used up request by request. */
+import type { AdrPart } from '../../src/core/adr/parts';
 
 /** Kinds of injected faults. */
 export type FaultKind = 'status' | 'drop' | 'stall' | 'cut' | 'max-tokens' | 'malformed' | 'sse-error' | 'open-finding';
@@ -24,6 +25,12 @@ export interface FaultRule {
   kind: FaultKind;
   /** Only requests of this step (1-8); any request when omitted. */
   step?: number;
+  /**
+   * Only requests of this part of a step written in parts: 'decisions', 'summary', 'adrs' (any
+   * group of ADRs) or 'adr:<key>' (the group with that ADR); a rule without it matches every
+   * request of its step, parts included.
+   */
+  part?: string;
   /** How many matching requests the rule applies to; every one when omitted. */
   times?: number;
   /** `status`: the HTTP status (429, 500, 529, …). */
@@ -71,7 +78,7 @@ export function parseFaultRules(input: unknown): FaultRule[] {
         throw new Error(`Fault rule ${i}: a status fault needs "status" between 400 and 599.`);
       }
     }
-    for (const k of ['errorType', 'message'] as const) {
+    for (const k of ['errorType', 'message', 'part'] as const) {
       if (r[k] !== undefined && typeof r[k] !== 'string') throw new Error(`Fault rule ${i}: ${k} must be a string.`);
     }
     return { ...(r as unknown as FaultRule) };
@@ -91,9 +98,17 @@ export class FaultBook {
     this.rules = [];
   }
 
-  /** The first rule for `step` with uses left, one use consumed; undefined when none applies. */
-  take(step: number | null): FaultRule | undefined {
-    const hit = this.rules.find((r) => r.remaining > 0 && (r.rule.step === undefined || r.rule.step === step));
+  /** The first rule for `step` (and `part`) with uses left, one use consumed; undefined when none applies. */
+  take(step: number | null, part?: AdrPart): FaultRule | undefined {
+    const partMatches = (want: string | undefined): boolean => {
+      if (want === undefined) return true;
+      if (!part) return false;
+      if (part.kind !== 'adrs') return want === part.kind;
+      return want === 'adrs' || (want.startsWith('adr:') && part.keys.includes(want.slice(4)));
+    };
+    const hit = this.rules.find(
+      (r) => r.remaining > 0 && (r.rule.step === undefined || r.rule.step === step) && partMatches(r.rule.part),
+    );
     if (hit) hit.remaining--;
     return hit?.rule;
   }
@@ -102,4 +117,9 @@ export class FaultBook {
   list(): FaultRuleState[] {
     return this.rules.map((r) => ({ ...r.rule, remaining: Number.isFinite(r.remaining) ? r.remaining : null }));
   }
+}
+
+/** How the request log names a part: 'decisions', 'summary', 'adrs:<key>,<key>…'. */
+export function partName(part: AdrPart): string {
+  return part.kind === 'adrs' ? `adrs:${part.keys.join(',')}` : part.kind;
 }

@@ -7,6 +7,8 @@ import type * as http from 'node:http';
 import { generateAnswer } from './answers/generate';
 import { malformedAnswer } from './answers/malformed';
 import { withOpenFinding } from './answers/revise';
+import { partAnswer } from './answers/parts';
+import { partName } from './faults';
 import { errorMessageFor, errorTypeFor } from './errors';
 import { apiKeyOf, readBody } from './incoming';
 import { jsonAnswer, sendError, sendJson } from './json';
@@ -95,8 +97,9 @@ export async function handleMessages(
   const answer = generateAnswer(body);
   record.step = answer.step;
   record.repair = answer.repair;
+  if (answer.part) record.part = partName(answer.part);
 
-  const taken = state.faults.take(answer.step);
+  const taken = state.faults.take(answer.step, answer.part);
   const fault =
     taken && echo && (taken.kind === 'status' || taken.kind === 'sse-error')
       ? {
@@ -123,7 +126,10 @@ export async function handleMessages(
   }
 
   // The answer (a recorded one when replaying), shaped by the fault and by max_tokens.
-  const answerText = (answer.step !== null ? settings.replay?.[answer.step] : undefined) ?? answer.text;
+  const recorded = answer.step !== null ? settings.replay?.[answer.step] : undefined;
+  // A part of a step in parts is cut out of the recorded answer of the whole step.
+  const answerText =
+    recorded !== undefined ? (answer.part ? partAnswer(recorded, answer.part) : recorded) : answer.text;
   let output =
     fault?.kind === 'malformed'
       ? malformedAnswer(answerText, answer.step)

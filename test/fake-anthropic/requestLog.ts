@@ -22,6 +22,8 @@ export interface RecordedRequest {
   step: number | null;
   /** The request was a repair turn. */
   repair: boolean;
+  /** A part of a step in parts: 'decisions', 'summary' or 'adrs:<key>,<key>…'. */
+  part?: string;
   model: string | null;
   stream: boolean;
   /** Whether an API key header (x-api-key or Authorization) was present. */
@@ -68,5 +70,5 @@ export function logLine(record: RecordedRequest): string {
   const usage = record.usage
     ? ` in=${record.usage.input_tokens} cw=${record.usage.cache_creation_input_tokens} cr=${record.usage.cache_read_input_tokens} out=${record.usage.output_tokens}`
     : '';
-  return `${record.time} ${record.id} step=${record.step ?? '-'}${record.repair ? ' repair' : ''} ${record.status || 'drop'} ${record.outcome}${record.fault ? ` fault=${record.fault}` : ''}${usage}`;
+  return `${record.time} ${record.id} step=${record.step ?? '-'}${record.part ? ` part=${record.part}` : ''}${record.repair ? ' repair' : ''} ${record.status || 'drop'} ${record.outcome}${record.fault ? ` fault=${record.fault}` : ''}${usage}`;
 }

@@ -61,7 +61,18 @@ describe("a real model's answers, replayed (../shared/corpus)", () => {
   test('every answer parses on the first try and the run writes every file', { skip: corpus.skip }, async () => {
     const r = await runCli(['design', prd, '--out', out], env);
     assert.equal(r.code, 0, r.stderr);
-    assert.deepEqual(fake!.requests.map((q) => q.step).sort(), [...STEP_IDS], 'one request a step');
+    const whole = fake!.requests.filter((q) => q.part === undefined);
+    assert.deepEqual(whole.map((q) => q.step).sort(), [...STEP_IDS.filter((s) => s !== 8)], 'one request a step');
+    // The decision step is written in parts (docs/adr/0014): its list, its summary, the ADRs in groups.
+    const parts = fake!.requests.filter((q) => q.part !== undefined);
+    assert.ok(parts.every((q) => q.step === 8));
+    assert.deepEqual(
+      parts.slice(0, 1).map((q) => q.part),
+      ['decisions'],
+    );
+    const groups = parts.filter((q) => q.part?.startsWith('adrs:'));
+    assert.equal(groups.flatMap((q) => q.part!.slice(5).split(',')).length, 14, 'every ADR in one group');
+    assert.equal(parts.filter((q) => q.part === 'summary').length, 1);
     assert.deepEqual(
       fake!.requests.filter((q) => q.repair),
       [],

@@ -101,18 +101,19 @@ void describe('re-runs', () => {
     assert.ok(before.length >= 2);
     const files = await h.store.list(LAYOUT.adrDir);
 
-    // The same decisions, listed in reverse and one added: numbers follow keys, not positions.
+    // The same decisions, listed in reverse and one added: numbers follow keys, not positions. The
+    // step's first call settles its decision list (docs/adr/0014-parallel-calls-inside-steps.md).
     h.llm.on(decisions.id, {
       text: (g) =>
-        g.replace(/(```archflow-adrs\n)([\s\S]*?)(\n```)/, (_m, open: string, json: string, close: string) => {
-          const block = JSON.parse(json) as { adrs: { key: string; title: string }[] };
-          const added = { ...block.adrs[0], key: 'export-format', title: 'Export reports as CSV' };
-          return `${open}${JSON.stringify({ adrs: [...block.adrs.reverse(), added] })}${close}`;
+        g.replace(/(```archflow-decisions\n)([\s\S]*?)(\n```)/, (_m, open: string, json: string, close: string) => {
+          const block = JSON.parse(json) as { decisions: { key: string; title: string }[] };
+          const added = { ...block.decisions[0], key: 'export-format', title: 'Export reports as CSV' };
+          return `${open}${JSON.stringify({ decisions: [...block.decisions.reverse(), added] })}${close}`;
         }),
     });
     assert.deepEqual((await h.run([decisions.id], { fresh: true })).done, [decisions.id]);
     const request = h.llm.callsFor(decisions.id).at(-1)!.request;
-    const task = request.turns[0].content.at(-1)!.text;
+    const task = request.turns[0].content.find((b) => b.text.startsWith('# Task:'))!.text;
     for (const a of before) assert.ok(task.includes(`\`${a.key}\` — ADR ${String(a.number).padStart(4, '0')}`), a.key);
 
     const after = (await h.state()).adrs;

@@ -47,11 +47,15 @@ export class LiveOverlay {
   }
 
   /** Every step of the table: the disk's view, what events reported, and the running steps on top. */
-  steps(view: WorkflowView | undefined, running: ReadonlySet<StepId>): StepView[] {
+  steps(
+    view: WorkflowView | undefined,
+    running: ReadonlySet<StepId>,
+    parts: ReadonlyMap<StepId, string> = new Map(),
+  ): StepView[] {
     const disk = new Map((view?.steps ?? []).map((s) => [s.id, s]));
     return STEPS.map((def) => {
       const base: StepView = disk.get(def.id) ?? { id: def.id, status: 'not-started', files: [] };
-      if (running.has(def.id)) return { ...base, status: 'running', reason: undefined };
+      if (running.has(def.id)) return { ...base, status: 'running', reason: undefined, progress: parts.get(def.id) };
       const reported = this.reported.get(def.id);
       return reported ? { ...base, ...reported, id: def.id, files: reported.files ?? base.files } : base;
     });

@@ -8,12 +8,18 @@ import type { StepId } from '../../core/steps';
 
 export class RunProgress {
   private readonly runningSteps = new Set<StepId>();
+  private readonly partsOf = new Map<StepId, string>();
   private plannedSteps = 0;
   private finishedSteps = 0;
 
   /** The steps running now, in the order they started. */
   get running(): ReadonlySet<StepId> {
     return this.runningSteps;
+  }
+
+  /** How far the parts of the running steps written in parts are ("5/14 ADRs"). */
+  get parts(): ReadonlyMap<StepId, string> {
+    return this.partsOf;
   }
 
   /** How many steps the run will run (0 until the engine has planned). */
@@ -34,10 +40,15 @@ export class RunProgress {
         break;
       case 'step-started':
         this.runningSteps.add(event.step);
+        this.partsOf.delete(event.step);
+        break;
+      case 'step-progress':
+        if (this.runningSteps.has(event.step)) this.partsOf.set(event.step, event.text);
         break;
       case 'step-done':
       case 'step-failed':
         this.runningSteps.delete(event.step);
+        this.partsOf.delete(event.step);
         if (!(cancelled && event.type === 'step-failed')) this.finishedSteps++;
         break;
       case 'step-text':
@@ -53,5 +64,6 @@ export class RunProgress {
   /** The run ended: nothing of it runs any more. */
   end(): void {
     this.runningSteps.clear();
+    this.partsOf.clear();
   }
 }

@@ -128,7 +128,8 @@ export class HostSession implements vscode.Disposable {
 
   /** Every step of the shown folder: the disk's view with what this session's runs reported. */
   steps(): StepView[] {
-    return this.overlay.steps(this.current?.view, this.shownRun()?.progress.running ?? NOTHING_RUNNING);
+    const progress = this.shownRun()?.progress;
+    return this.overlay.steps(this.current?.view, progress?.running ?? NOTHING_RUNNING, progress?.parts);
   }
 
   /** Whether there is a run to show: one in progress, one reported, or one on disk. */
@@ -219,6 +220,7 @@ export class HostSession implements vscode.Disposable {
     if (!shown) return;
     switch (event.type) {
       case 'step-started':
+      case 'step-progress':
         this.fire('live');
         return;
       case 'step-done':

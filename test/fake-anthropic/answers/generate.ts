@@ -7,6 +7,8 @@ import type { StepId } from '../../../src/core/steps';
 import { readContext, type MessagesBody, type RequestContext } from '../request';
 import { buildDesign, type Design } from './design';
 import { readRevision, reviseDocument } from './revise';
+import { partAnswer } from './parts';
+import type { AdrPart } from '../../../src/core/adr/parts';
 import { stepById } from '../../../src/core/steps';
 import { step1 } from './step1';
 import { step2 } from './step2';
@@ -23,6 +25,8 @@ export interface GeneratedAnswer {
   step: number | null;
   /** The request was the repair turn of a step. */
   repair: boolean;
+  /** A part of a step written in parts: `text` is that part's answer (see parts.ts). */
+  part?: AdrPart;
   text: string;
 }
 
@@ -31,6 +35,9 @@ export function generateAnswer(body: MessagesBody): GeneratedAnswer {
   const ctx = readContext(body);
   if (ctx.step === null) return { step: null, repair: ctx.repair, text: genericAnswer(ctx) };
   const step = ctx.step as StepId;
+  if (ctx.part) {
+    return { step, repair: ctx.repair, part: ctx.part, text: partAnswer(generateStepDocument(step, ctx), ctx.part) };
+  }
   const rev = ctx.repair ? undefined : readRevision(ctx.userText);
   if (!rev) return { step, repair: ctx.repair, text: generateStepDocument(step, ctx) };
   // A revision: the step's current document stands in for its previous one, as a full run reads it.
