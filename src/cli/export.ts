@@ -3,9 +3,8 @@
  * file, drawn by the same renderer as the preview (layout, shapes, legend, light palette). PNG needs a
  * rasteriser, which the CLI does not ship (docs/adr/0005): the preview and its command export PNG.
  */
-import { deploymentViewData } from '../core/c4/deploymentView';
+import { deploymentViews } from '../core/c4/deploymentView';
 import { renderC4Views } from '../core/c4/mermaid';
-import { LAYOUT } from '../core/steps';
 import { readSnapshot } from '../core/snapshot';
 import { ArtifactStore } from '../core/store';
 import { layoutView } from '../shared/diagram/layout';
@@ -27,8 +26,7 @@ export async function exportSvgViews(dir: string): Promise<ExportedView[]> {
   }
   const store = new ArtifactStore(dir);
   const out: ExportedView[] = [];
-  const deployment = deploymentViewData(bundle.c4);
-  const views = [...renderC4Views(bundle.c4), ...(deployment ? [{ ...deployment, file: LAYOUT.c4Deployment }] : [])];
+  const views = [...renderC4Views(bundle.c4), ...deploymentViews(bundle.c4)];
   for (const view of views) {
     if (view.elements.length === 0) continue;
     const started = performance.now();

@@ -2,7 +2,7 @@
 import { adrNumberText } from './adr/slug';
 import { closeOpenFence } from './answerText';
 import type { Bundle } from './bundle';
-import { deploymentMermaid, deploymentViewData } from './c4/deploymentView';
+import { deploymentHeading, deploymentMermaid, deploymentViews } from './c4/deploymentView';
 import { blockDrawsView, renderC4Views } from './c4/mermaid';
 import { demoteHeadings, escapeHtml, fencedBlocks, headingKey, renderTable, splitSections } from './markdown';
 import type { C4Model } from './model';
@@ -30,17 +30,28 @@ export { ARCHITECTURE_SECTIONS } from './architectureOutline';
 export function refreshC4Blocks(text: string, model: C4Model | undefined): string {
   if (!model) return text;
   const views = renderC4Views(model);
+  // Deployment blocks draw the environments in the model's order: the n-th block the n-th view. A
+  // document written when one block drew every environment gets the other environments after it.
+  const deployments = deploymentViews(model);
+  const blocks = fencedBlocks(text).filter((b) => b.info === 'mermaid');
+  const deploymentBlocks = blocks.filter((b) => b.body.trimStart().startsWith('C4Deployment')).length;
+  let deployment = 0;
   let out = '';
   let last = 0;
-  for (const b of fencedBlocks(text)) {
-    if (b.info !== 'mermaid') continue;
+  for (const b of blocks) {
     let drawn = views.find((v) => blockDrawsView(b.body, v))?.text;
+    let more = '';
     if (drawn === undefined && b.body.trimStart().startsWith('C4Deployment')) {
-      const data = deploymentViewData(model);
+      const data = deployments[deployment++];
       if (data) drawn = deploymentMermaid(data);
+      if (deployment === deploymentBlocks) {
+        for (const rest of deployments.slice(deployment)) {
+          more += `\n\n${deploymentHeading(rest)}\n\n\`\`\`mermaid\n${deploymentMermaid(rest).trim()}\n\`\`\``;
+        }
+      }
     }
     if (drawn === undefined) continue;
-    out += text.slice(last, b.start) + '```mermaid\n' + drawn.trim() + '\n```';
+    out += text.slice(last, b.start) + '```mermaid\n' + drawn.trim() + '\n```' + more;
     last = b.end;
   }
   return out + text.slice(last);

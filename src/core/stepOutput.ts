@@ -4,7 +4,7 @@ import { escapeInline } from './adr/render';
 import { unclosedFenceLine, unwrapDocument, withoutControlChars } from './answerText';
 import { checkC4 } from './c4/consistency';
 import { checkDeployment, parseDeploymentJson } from './c4/deployment';
-import { deploymentMermaid, deploymentTables, deploymentViewData } from './c4/deploymentView';
+import { deploymentHeading, deploymentMermaid, deploymentTables, deploymentViews } from './c4/deploymentView';
 import { mergeLevel1, mergeLevel23 } from './c4/merge';
 import { componentView, componentViewIds, containerView, contextView, stripInitDirectives } from './c4/mermaid';
 import { parseC4Json } from './c4/parse';
@@ -338,8 +338,10 @@ export function renderStepDocument(parsed: ParsedStep, adrLinks?: string): strin
     } else if (info.includes('archflow-findings') && parsed.review) {
       out += renderFindings(parsed.review);
     } else if (info.includes('archflow-deployment') && parsed.c4?.deployment) {
-      const view = deploymentViewData(parsed.c4);
-      out += view ? `${mermaidBlock(deploymentMermaid(view))}\n\n${deploymentTables(parsed.c4)}` : '';
+      const views = deploymentViews(parsed.c4);
+      // One diagram per environment, each under its name; then what runs where, as tables.
+      const diagrams = views.map((v) => `${deploymentHeading(v)}\n\n${mermaidBlock(deploymentMermaid(v))}`);
+      out += views.length ? `${diagrams.join('\n\n')}\n\n${deploymentTables(parsed.c4)}` : '';
     } else if (info.includes('archflow-additions') && parsed.additions) {
       out += renderAdditions(parsed.additions);
     } else if (info.includes('archflow-adrs')) {

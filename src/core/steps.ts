@@ -377,7 +377,12 @@ export const LAYOUT = {
   c4Context: 'diagrams/c4-context.mmd',
   c4Container: 'diagrams/c4-container.mmd',
   c4ComponentPrefix: 'diagrams/c4-component-',
-  c4Deployment: 'diagrams/c4-deployment.mmd',
+  /** The deployment views, one per environment: `c4-deployment-<environment>.mmd`. */
+  c4DeploymentPrefix: 'diagrams/c4-deployment-',
+  /** How the prompts name the deployment views' files. */
+  c4Deployment: 'diagrams/c4-deployment-<environment>.mmd',
+  /** The single deployment view's file before there was one per environment (removed when seen). */
+  c4DeploymentLegacy: 'diagrams/c4-deployment.mmd',
   adrDir: 'adr',
   adrIndex: 'adr/README.md',
 } as const;

@@ -41,12 +41,15 @@ export interface PreviewStep {
 
 /** One C4 view: what it draws (the panel lays it out and draws it), with its portable Mermaid text. */
 export interface PreviewDiagram {
-  /** Stable key: "context", "container", "component:<containerId>" or "deployment". */
+  /** Stable key: "context", "container", "component:<containerId>" or "deployment:<environmentId>". */
   key: string;
-  /** 4: the deployment view. */
+  /** 4: a deployment view (one per environment). */
   level: 1 | 2 | 3 | 4;
   /** Level 3: the container the view details. */
   containerId?: string;
+  /** Level 4: the environment the view shows, its id and its name. */
+  environment?: string;
+  environmentName?: string;
   title: string;
   /** The `.mmd` file the view is written to, relative to the output folder. */
   file: string;

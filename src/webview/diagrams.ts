@@ -46,6 +46,9 @@ export class DiagramsView {
   readonly element: HTMLElement;
   private readonly levelButtons = new Map<Level, HTMLElement>();
   private readonly componentSelect: Dropdown;
+  private readonly environmentSelect: Dropdown;
+  /** The view shown last at each level (the container or environment chosen there). */
+  private readonly lastAt = new Map<Level, string>();
   private readonly elementSelect: Dropdown;
   private readonly zoomLabel: HTMLElement;
   private readonly issues: HTMLElement;
@@ -79,6 +82,8 @@ export class DiagramsView {
     }
     this.componentSelect = dropdown('Container shown at level 3', (key) => this.select(key), 'component-select');
     this.componentSelect.element.classList.add('component-select');
+    this.environmentSelect = dropdown('Environment shown', (key) => this.select(key), 'environment-select');
+    this.environmentSelect.element.classList.add('environment-select');
     this.elementSelect = dropdown(
       'Select an element of this diagram',
       (id) => this.selectElement(id || undefined, true),
@@ -147,6 +152,7 @@ export class DiagramsView {
       { className: 'toolbar', attrs: { role: 'toolbar', 'aria-label': 'Diagram controls' } },
       levelSwitch,
       this.componentSelect.element,
+      this.environmentSelect.element,
       this.elementSelect.element,
       zoom,
       exports,
@@ -215,10 +221,10 @@ export class DiagramsView {
 
   private selectLevel(level: Level): void {
     const diagrams = this.state?.diagrams ?? [];
-    // At level 3 keep the container the user chose last, if it still has a view.
-    const saved = uiState().diagram;
+    // At levels 3 and 4 keep the container or environment the user chose last, if it still has a view.
+    const saved = this.lastAt.get(level) ?? uiState().diagram;
     const target =
-      (level === 3 && diagrams.find((d) => d.level === 3 && d.key === saved)) ||
+      ((level === 3 || level === 4) && diagrams.find((d) => d.level === level && d.key === saved)) ||
       diagrams.find((d) => d.level === level);
     if (target) this.select(target.key);
   }
@@ -232,12 +238,19 @@ export class DiagramsView {
   private show(d: PreviewDiagram | undefined): void {
     const changedDiagram = d?.key !== this.current?.key;
     this.current = d;
+    if (d) this.lastAt.set(d.level, d.key);
     for (const [level, b] of this.levelButtons) setPressed(b, d?.level === level);
     const level3 = (this.state?.diagrams ?? []).filter((x) => x.level === 3);
     this.componentSelect.element.hidden = d?.level !== 3 || level3.length === 0;
     this.componentSelect.setOptions(
       level3.map((x) => ({ value: x.key, label: x.title.replace(/^Component View — /, '') })),
       d?.level === 3 ? d.key : undefined,
+    );
+    const level4 = (this.state?.diagrams ?? []).filter((x) => x.level === 4);
+    this.environmentSelect.element.hidden = d?.level !== 4 || level4.length === 0;
+    this.environmentSelect.setOptions(
+      level4.map((x) => ({ value: x.key, label: x.environmentName ?? x.title })),
+      d?.level === 4 ? d.key : undefined,
     );
     this.showIssues(d);
     if (!d) {

@@ -205,6 +205,16 @@ export function largeModel(): C4Model {
   return model;
 }
 
+/**
+ * The large model with all its components in one container (the order service): a component view of
+ * 100+ elements, bigger than a view should be, to show how the panel copes (legible at 100 %, with pan).
+ */
+export function hugeViewModel(): C4Model {
+  const model = largeModel();
+  model.components = model.components.map((c) => ({ ...c, container: 'orderService' }));
+  return model;
+}
+
 /** The number of elements of a model. */
 export function elementCount(model: C4Model): number {
   return model.people.length + model.systems.length + model.containers.length + model.components.length;

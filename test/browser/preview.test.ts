@@ -186,6 +186,61 @@ describe('preview panel in headless Chromium', { skip, timeout: 600_000 }, () =>
     },
   );
 
+  test(
+    'one deployment view per environment, chosen in the environment picker; infrastructure named for people',
+    { timeout: TEST_TIMEOUT },
+    async () => {
+      const state = cliState.state;
+      const deployments = state.diagrams.filter((d) => d.level === 4);
+      assert.deepEqual(
+        deployments.map((d) => [d.key, d.file, d.environmentName]),
+        [
+          ['deployment:production', 'diagrams/c4-deployment-production.mmd', 'Production'],
+          ['deployment:staging', 'diagrams/c4-deployment-staging.mmd', 'Staging'],
+        ],
+      );
+      const panel = await openPanel(browser, server, 'light');
+      const page = panel.page;
+      try {
+        await panel.send(cliState);
+        await page.waitForSelector('#canvas svg');
+        await page.click('vscode-button[data-level="3"]');
+        assert.equal(await page.isVisible('#environment-select'), false, 'no environment picker at level 3');
+        await page.click('vscode-button[data-level="4"]');
+        await page.waitForSelector('#canvas svg[data-diagram="deployment:production"]');
+        assert.equal(await page.isVisible('#component-select'), false, 'no container picker at level 4');
+        assert.deepEqual(await page.locator('#environment-select vscode-option').allTextContents(), [
+          'Production',
+          'Staging',
+        ]);
+        await page.click('#environment-select');
+        await page.locator('#environment-select vscode-option', { hasText: 'Staging' }).click();
+        await page.waitForSelector('#canvas svg[data-diagram="deployment:staging"]', { timeout: 30_000 });
+        const texts = await page.$$eval('#canvas svg text', (ts) => ts.map((t) => t.textContent ?? ''));
+        assert.ok(!texts.some((t) => /production/i.test(t)), 'the staging view draws staging only');
+        assert.ok(
+          texts.some((t) => t.startsWith('[Load balancer: ')),
+          texts.join(' | '),
+        );
+        assert.ok(
+          texts.some((t) => t.startsWith('[WAF: ')),
+          texts.join(' | '),
+        );
+        assert.ok(!texts.some((t) => /loadBalancer|\[Infrastructure/.test(t)), texts.join(' | '));
+        // A proposed technology is still dashed, and the legend says so.
+        assert.ok((await page.locator('#canvas svg g.af-proposed').count()) > 0, 'a proposal is marked');
+        // Back at level 4 from elsewhere, the environment chosen last is shown again.
+        await page.click('vscode-button[data-level="1"]');
+        await page.click('vscode-button[data-level="4"]');
+        await page.waitForSelector('#canvas svg[data-diagram="deployment:staging"]', { timeout: 30_000 });
+        await screenshot(page, 'deployment-staging');
+        await assertClean(panel, server);
+      } finally {
+        await panel.close();
+      }
+    },
+  );
+
   test('renders a model of 100+ elements at every level', { timeout: TEST_TIMEOUT }, async (t) => {
     const model = largeModel();
     assert.ok(elementCount(model) >= 100, `the model has ${elementCount(model)} elements`);

@@ -15,7 +15,8 @@ import type { HostToWebview, PreviewState } from '../../src/shared/protocol';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { FAST_RETRY_ENV } from '../helpers/cli';
 import { samplePrd } from '../helpers/paths';
-import { CORPUS, corpusModel, largeModel, stateFor, stateOf, writeModelOnly } from './fixtures';
+import { CORPUS, corpusModel, hugeViewModel, largeModel, stateFor, stateOf, writeModelOnly } from './fixtures';
+import { WHOLE_VIEW_ELEMENTS } from '../../src/shared/diagram/layout';
 import {
   CHROMIUM_PATH,
   type PageServer,
@@ -48,6 +49,8 @@ interface Measure {
   whollyVisible: boolean;
   renderMs: number;
   viewport: string;
+  /** Views too big to be seen whole: the smallest text at 100 %, and whether the view then overflows the viewport (pan). */
+  actual?: { minTextPx: number; pans: boolean };
 }
 
 /**
@@ -128,10 +131,11 @@ const MEASURE = `() => {
   };
 }`;
 
-/** The bundles measured: name and the state message the extension would send. */
+/** The bundles measured: name and the state message the extension would send (only some views, when given). */
 interface Subject {
   name: string;
   message: HostToWebview & { type: 'state' };
+  only?: (key: string) => boolean;
 }
 
 async function showView(page: Page, file: string, key: string): Promise<void> {
@@ -174,6 +178,10 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
     const large = path.join(work, 'large');
     await writeModelOnly(large, largeModel());
     subjects.push({ name: 'large', message: await stateFor(large) });
+    // A view of 100 elements: more than a view should hold, read at 100 % with pan.
+    const huge = path.join(work, 'huge');
+    await writeModelOnly(huge, hugeViewModel());
+    subjects.push({ name: 'huge', message: await stateFor(huge), only: (key) => key === 'component:orderService' });
     browser = await launchChromium();
     await fs.mkdir(path.join(SCREENSHOT_DIR, 'views'), { recursive: true });
     for (const theme of ['light', 'dark', 'high-contrast'] as const) {
@@ -185,8 +193,15 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
           await panel.send(subject.message);
           await waitInPage(panel.page, '() => document.querySelector("#canvas svg")');
           for (const d of stateOf(subject.message).diagrams) {
+            if (subject.only && !subject.only(d.key)) continue;
             await showView(panel.page, d.file, d.key);
             const m = await inPage<Measure>(panel.page, MEASURE);
+            if (m.elements > WHOLE_VIEW_ELEMENTS) {
+              await panel.page.click('#zoom-actual');
+              const at100 = await inPage<Measure>(panel.page, MEASURE);
+              m.actual = { minTextPx: at100.minTextPx, pans: !at100.whollyVisible };
+              await panel.page.click('#zoom-fit');
+            }
             results.push({ subject: subject.name, theme, key: d.key, file: d.file, m });
             const name = `${subject.name}-${d.key.replace(/[^a-z0-9]+/gi, '-')}-${theme}`;
             await panel.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'views', `${name}.png`) });
@@ -224,7 +239,8 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
       t.diagnostic(
         `${r.subject} ${r.key}: ${m.elements} elements, fit ${Math.round(m.scale * 100)}%, min text ${m.minTextPx} px, ` +
           `label overlaps ${m.labelOverlaps.length}, labels on boxes ${m.labelOnBox.length}, edges through boxes ${m.edgeThroughBox.length}, ` +
-          `whole view visible ${m.whollyVisible ? 'yes' : 'no'}, layout+draw ${m.renderMs} ms (viewport ${m.viewport})`,
+          `whole view visible ${m.whollyVisible ? 'yes' : 'no'}, layout+draw ${m.renderMs} ms (viewport ${m.viewport})` +
+          (m.actual ? `; at 100 %: min text ${m.actual.minTextPx} px, pans ${m.actual.pans ? 'yes' : 'no'}` : ''),
       );
     }
   });
@@ -249,18 +265,42 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
     for (const r of results) assert.deepEqual(r.m.lowContrast, [], `${r.subject} ${r.key} (${r.theme})`);
   });
 
+  /**
+   * Views that do not fit a 1280 px editor whole at 11 px yet: the generated model's container view
+   * (21 elements, 49 relationships around three hubs) and the fake server's deployment views (a long
+   * chain of nested nodes). Every other view of 30 elements or fewer must fit, and so must these.
+   */
+  const NOT_WHOLE_YET = new Set(['large container', 'fake deployment:production', 'fake deployment:staging']);
+
+  const notWhole = (): string[] =>
+    results
+      .filter((r) => r.m.elements <= WHOLE_VIEW_ELEMENTS && !r.m.whollyVisible)
+      .map((r) => `${r.subject} ${r.key}`);
+
+  test(`views of up to ${WHOLE_VIEW_ELEMENTS} elements are visible whole at the fit zoom`, () => {
+    assert.deepEqual(
+      [...new Set(notWhole())].filter((v) => !NOT_WHOLE_YET.has(v)),
+      [],
+    );
+  });
+
   test(
-    'views of up to 30 elements are visible whole at the fit zoom',
-    {
-      todo: 'the densest views (12+ elements with 19+ labelled relationships) and the deployment view of two environments (20 elements in a long chain) do not fit a 1280 px editor whole at 11 px yet',
-    },
+    `the densest views of up to ${WHOLE_VIEW_ELEMENTS} elements are visible whole too`,
+    { todo: `not yet: ${[...NOT_WHOLE_YET].join(', ')}` },
     () => {
-      const failing = results
-        .filter((r) => r.theme === 'light' && r.m.elements <= 30 && !r.m.whollyVisible)
-        .map((r) => `${r.subject} ${r.key} (${Math.round(r.m.scale * 100)}%)`);
-      assert.deepEqual(failing, []);
+      assert.deepEqual([...new Set(notWhole())], []);
     },
   );
+
+  test(`views of more than ${WHOLE_VIEW_ELEMENTS} elements are legible at 100 % and panned`, () => {
+    const big = results.filter((r) => r.m.elements > WHOLE_VIEW_ELEMENTS);
+    assert.ok(big.length > 0, 'a view of 100 elements is measured');
+    for (const r of big) {
+      assert.ok(r.m.actual, `${r.subject} ${r.key}: measured at 100 %`);
+      assert.ok(r.m.actual.minTextPx >= 13, `${r.subject} ${r.key}: ${r.m.actual.minTextPx} px at 100 %`);
+      assert.ok(r.m.actual.pans, `${r.subject} ${r.key}: bigger than the editor, so it pans`);
+    }
+  });
 
   test('the same model gives the same picture', async () => {
     const subject = subjects[0];

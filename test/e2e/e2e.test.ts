@@ -288,9 +288,10 @@ function endToEndOn(target: VscodeTarget): void {
       test('Export Diagrams writes every view as SVG and as PNG beside its .mmd file', () =>
         stage('export', async () => {
           assert.ok(ranAll, 'needs the full run');
-          // Every view, the deployment view (diagrams/c4-deployment.mmd) among them.
+          // Every view, the deployment views (diagrams/c4-deployment-<environment>.mmd) among them.
           const views = (await listFiles(outDir)).filter((f) => /^diagrams\/c4-.*\.mmd$/.test(f));
-          assert.ok(views.includes('diagrams/c4-deployment.mmd'), views.join(', '));
+          assert.ok(views.includes('diagrams/c4-deployment-production.mmd'), views.join(', '));
+          assert.ok(!views.includes('diagrams/c4-deployment.mmd'), views.join(', '));
           assert.ok(views.length >= 4);
           for (const format of ['SVG', 'PNG'] as const) {
             // The preview (a webview) may hold the keyboard focus after the first export, and then

@@ -15,7 +15,6 @@ export async function assertFullBundle(out: string): Promise<void> {
     'adr/README.md',
     'diagrams/c4-context.mmd',
     'diagrams/c4-container.mmd',
-    'diagrams/c4-deployment.mmd',
     'ARCHITECTURE.md',
     'archflow.json',
   ]) {
@@ -38,12 +37,18 @@ export async function assertFullBundle(out: string): Promise<void> {
   assert.match(arch, /```mermaid\nC4Context/);
   assert.match(arch, /```mermaid\nC4Container/);
   assert.match(arch, /```mermaid\nC4Component/);
-  // Section 9 embeds the deployment view (step 5's Deployment Architecture).
+  // One deployment view per environment, each embedded in section 9 (step 5's Deployment Architecture).
+  const deployments = files.filter((f) => /^diagrams\/c4-deployment-[a-z0-9-]+\.mmd$/.test(f));
+  assert.ok(deployments.length >= 1, `no deployment view; have ${files.join(', ')}`);
+  assert.ok(!files.includes('diagrams/c4-deployment.mmd'), 'the one deployment view of before is gone');
   const nine = arch.slice(arch.indexOf('## 9. Deployment Architecture'), arch.indexOf('## 10. '));
-  assert.match(nine, /```mermaid\nC4Deployment\n/);
-  const deployment = await fs.readFile(path.join(out, 'diagrams/c4-deployment.mmd'), 'utf8');
-  assert.match(deployment, /^C4Deployment\n {2}title Deployment View/);
-  assert.match(deployment, /Deployment_Node\(/);
+  assert.equal((nine.match(/```mermaid\nC4Deployment\n/g) ?? []).length, deployments.length);
+  for (const file of deployments) {
+    const deployment = await fs.readFile(path.join(out, file), 'utf8');
+    assert.match(deployment, /^C4Deployment\n {2}title Deployment View — .+ — .+\n/);
+    assert.match(deployment, /Deployment_Node\(/);
+    assert.ok(nine.includes(deployment.trim()), `section 9 embeds ${file}`);
+  }
   assert.doesNotMatch(arch, /Not produced yet/);
 
   const context = await fs.readFile(path.join(out, 'diagrams/c4-context.mmd'), 'utf8');

@@ -2,9 +2,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkDeployment, parseDeploymentJson } from '../../src/core/c4/deployment';
-import { deploymentMermaid, deploymentTables, deploymentViewData, instanceId } from '../../src/core/c4/deploymentView';
+import {
+  deploymentFile,
+  deploymentHeading,
+  deploymentMermaid,
+  deploymentTables,
+  deploymentViews,
+  instanceId,
+} from '../../src/core/c4/deploymentView';
 import { parseMermaidC4 } from '../../src/core/c4/mermaidParse';
 import type { C4Deployment, C4Model } from '../../src/core/model';
+import { refreshC4Blocks } from '../../src/core/assemble';
 import { parseStepOutput, renderStepDocument } from '../../src/core/stepOutput';
 import { ADDITIONS_SECTION, stepById } from '../../src/core/steps';
 
@@ -160,13 +168,27 @@ test('the block is parsed field by field, with errors that name the entry', () =
   ]);
 });
 
-test('the view nests environments and nodes, places instances and infrastructure, and lifts flows to instances', () => {
-  const view = deploymentViewData(model(deployment()))!;
-  assert.equal(view.title, 'Deployment View — Web Shop');
+test('one view per environment: its nodes nest, instances and infrastructure are placed, flows lifted to instances', () => {
+  const views = deploymentViews(model(deployment()));
+  assert.deepEqual(
+    views.map((v) => [v.key, v.file, v.title, v.environmentName]),
+    [
+      [
+        'deployment:production',
+        'diagrams/c4-deployment-production.mmd',
+        'Deployment View — Web Shop — Production',
+        'Production',
+      ],
+      ['deployment:staging', 'diagrams/c4-deployment-staging.mmd', 'Deployment View — Web Shop — Staging', 'Staging'],
+    ],
+  );
+  const view = views[0];
   const boundary = (id: string) => view.boundaries.find((b) => b.id === id);
-  assert.equal(boundary('production')?.kind, 'environment');
+  // The environment is the view (its title), so its top nodes are the view's top boundaries.
+  assert.equal(boundary('production'), undefined);
+  assert.equal(boundary('productionRegion')?.parent, undefined);
   assert.equal(boundary('productionCluster')?.parent, 'productionRegion');
-  assert.equal(boundary('productionRegion')?.parent, 'production');
+  assert.ok(!view.boundaries.some((b) => b.id.startsWith('staging')));
   const api = instanceId({ container: 'shopApi', node: 'productionCluster' });
   assert.deepEqual(
     view.elements.find((e) => e.id === api),
@@ -182,27 +204,33 @@ test('the view nests environments and nodes, places instances and infrastructure
       instanceOf: 'shopApi',
     },
   );
+  // Infrastructure says what it is in words for people, before its technology.
+  assert.equal(view.elements.find((e) => e.id === 'productionLb')?.technology, 'Load balancer: ALB');
   const flows = view.relationships.map((r) => `${r.from}>${r.to}:${r.label}`);
   assert.ok(flows.includes(`productionLb>${api}:Routes`), flows.join('\n'));
-  // The component's flow becomes its container's, per environment, never across environments.
-  assert.ok(flows.includes('shopApi__stagingCluster>shopDb__stagingCluster:Writes orders'));
-  assert.ok(!flows.some((f) => f.includes('production') && f.includes('staging')));
-  assert.equal(deploymentViewData(model()), undefined);
+  assert.ok(!flows.some((f) => f.includes('staging')), flows.join('\n'));
+  // The component's flow becomes its container's, in each environment's own view.
+  const staging = views[1].relationships.map((r) => `${r.from}>${r.to}:${r.label}`);
+  assert.ok(staging.includes('shopApi__stagingCluster>shopDb__stagingCluster:Writes orders'));
+  assert.ok(!staging.some((f) => f.includes('production')));
+  assert.deepEqual(deploymentViews(model()), []);
+  assert.equal(deploymentFile('euWestProduction'), 'diagrams/c4-deployment-eu-west-production.mmd');
 });
 
 test('the Mermaid text is a C4Deployment with nested Deployment_Nodes, instances and flows, labels made safe', () => {
   const d = deployment();
   d.nodes[1].name = 'Cluster "A" {x}; %%{init}%%';
-  const text = deploymentMermaid(deploymentViewData(model(d))!);
+  const text = deploymentMermaid(deploymentViews(model(d))[0]);
   const lines = text.split('\n');
   assert.equal(lines[0], 'C4Deployment');
-  assert.match(text, /^ {2}Deployment_Node\(production, "Production", "Environment"\) \{$/m);
-  assert.match(text, /^ {4}Deployment_Node\(productionRegion, "AWS eu-central-1", "AWS region"\) \{$/m);
+  assert.equal(lines[1], '  title Deployment View — Web Shop — Production');
+  assert.doesNotMatch(text, /staging/);
+  assert.match(text, /^ {2}Deployment_Node\(productionRegion, "AWS eu-central-1", "AWS region"\) \{$/m);
   assert.match(
     text,
-    /^ {6}Container\(productionLb, "Load balancer", "ALB", "loadBalancer", \$tags="infrastructure"\)$/m,
+    /^ {4}Container\(productionLb, "Load balancer", "Load balancer: ALB", \$tags="infrastructure"\)$/m,
   );
-  assert.match(text, /^ {8}ContainerDb\(shopDb__productionCluster, "Shop DB", "PostgreSQL 16", "1 × 20 GB"\)$/m);
+  assert.match(text, /^ {6}ContainerDb\(shopDb__productionCluster, "Shop DB", "PostgreSQL 16", "1 × 20 GB"\)$/m);
   assert.match(text, /^ {2}Rel\(productionLb, shopApi__productionCluster, "Routes", "HTTPS"\)$/m);
   assert.doesNotMatch(text, /%%|\{x\}|"A"/);
   const opens = lines.filter((l) => l.endsWith('{')).length;
@@ -214,7 +242,7 @@ test('the Mermaid text is a C4Deployment with nested Deployment_Nodes, instances
 });
 
 test('the Mermaid text reads back as the same view (what the Markdown preview and the panel draw)', () => {
-  const view = deploymentViewData(model(deployment()))!;
+  const view = deploymentViews(model(deployment()))[1];
   const back = parseMermaidC4(deploymentMermaid(view));
   assert.ok(back, 'the C4Deployment text is ours to draw');
   assert.equal(back.kind, 'deployment');
@@ -258,7 +286,12 @@ test('the infrastructure step writes the view into the model, checked against it
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.parsed!.c4, { ...base, deployment: deployment() });
   const doc = renderStepDocument(r.parsed!);
-  assert.match(doc, /## Deployment Architecture\n\n```mermaid\nC4Deployment/);
+  // One diagram per environment, each under the environment's name.
+  assert.match(
+    doc,
+    /## Deployment Architecture\n\n\*\*Production\*\*\n\n```mermaid\nC4Deployment\n {2}title Deployment View — Web Shop — Production\n/,
+  );
+  assert.match(doc, /\*\*Staging\*\*\n\n```mermaid\nC4Deployment\n {2}title Deployment View — Web Shop — Staging\n/);
   assert.doesNotMatch(doc, /archflow-deployment/);
   const missing = deployment();
   missing.deployments = missing.deployments.filter((x) => x.container !== 'webApp');
@@ -293,4 +326,20 @@ test('a re-run of the service design keeps the deployment view until the infrast
   const r = parseStepOutput(3, `# Service Architecture\n\n${sections}\n`, { c4: before });
   assert.deepEqual(r.errors, []);
   assert.deepEqual(r.parsed!.c4!.deployment, deployment());
+});
+
+test('a document with the one deployment block of before gets a block per environment when refreshed', () => {
+  const m = model(deployment());
+  const old = 'Intro.\n\n```mermaid\nC4Deployment\n  title Deployment View — Web Shop\n```\n\nAfter.\n';
+  const once = refreshC4Blocks(old, m);
+  const titles = [...once.matchAll(/^ {2}title (.+)$/gm)].map((x) => x[1]);
+  assert.deepEqual(titles, ['Deployment View — Web Shop — Production', 'Deployment View — Web Shop — Staging']);
+  assert.match(once, /```\n\n\*\*Staging\*\*\n\n```mermaid\nC4Deployment\n/);
+  assert.ok(once.startsWith('Intro.\n\n') && once.endsWith('\n\nAfter.\n'));
+  // Refreshing again changes nothing: each block draws its own environment.
+  assert.equal(refreshC4Blocks(once, m), once);
+});
+
+test("an environment's name above its diagram is inert Markdown", () => {
+  assert.equal(deploymentHeading({ environmentName: 'Prod *EU* [1]' }), '**Prod \\*EU\\* \\[1\\]**');
 });

@@ -189,8 +189,8 @@ void describe('deployment view and proposed technology', () => {
         kind: 'infrastructure',
         shape: 'box',
         name: 'Load balancer',
-        technology: 'Managed LB',
-        description: 'loadBalancer',
+        technology: 'Load balancer: Managed LB',
+        description: 'Terminates TLS',
         external: false,
         boundary: 'region',
         assumption: 'A-501',
@@ -238,7 +238,8 @@ void describe('deployment view and proposed technology', () => {
       ['Production', '[Environment]'],
     );
     const lb = layout.elements.find((e) => e.element.id === 'lb')!;
-    assert.ok(lb.lines.some((l) => l.text === '[Infrastructure: Managed LB]'));
+    // The kind in words for people ("Load balancer"), not the schema's "infrastructure" or "loadBalancer".
+    assert.ok(lb.lines.some((l) => l.text === '[Load balancer: Managed LB]'));
     assert.ok(lb.lines.some((l) => l.text === 'proposed technology (A-501)'));
     const api = layout.elements.find((e) => e.element.id === 'api__cluster')!;
     assert.ok(!api.lines.some((l) => l.text.includes('proposed')), 'only a proposal is marked');

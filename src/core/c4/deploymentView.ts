@@ -1,12 +1,13 @@
 /**
- * The deployment view as data (environments and nested nodes as boundaries, container instances
- * and infrastructure as elements, flows lifted to the instances) and as Mermaid `C4Deployment`
- * text for diagrams/c4-deployment.mmd and section 9 of ARCHITECTURE.md. The shape follows the
- * other views' data (elements, boundaries with parents, relationships), so one renderer draws all.
+ * The deployment views as data, one per environment (nested nodes as boundaries, container instances
+ * and infrastructure as elements, flows lifted to the instances), and as Mermaid `C4Deployment` text
+ * for diagrams/c4-deployment-<environment>.mmd and section 9 of ARCHITECTURE.md. The shape follows
+ * the other views' data (elements, boundaries with parents, relationships), so one renderer draws all.
  */
-import type { C4ContainerInstance, C4Model, C4Relationship, ContainerKind } from '../model';
+import type { C4ContainerInstance, C4Model, C4Relationship, ContainerKind, InfrastructureKind } from '../model';
 import { renderTable } from '../markdown';
-import { mermaidId, mermaidText } from './mermaid';
+import { LAYOUT } from '../steps';
+import { kebabId, mermaidId, mermaidText } from './mermaid';
 import { INFRASTRUCTURE_TAG } from './mermaidParse';
 
 /** Length caps per kind of text, as the other views use. */
@@ -29,10 +30,10 @@ export interface DeploymentViewElement {
   assumption?: string;
 }
 
-/** An environment (top level) or a deployment node (nested through `parent`). */
+/** A deployment node (nested through `parent`; the environment's top nodes have none). */
 export interface DeploymentViewBoundary {
   id: string;
-  kind: 'environment' | 'node';
+  kind: 'node';
   name: string;
   technology: string;
   external: false;
@@ -49,14 +50,53 @@ export interface DeploymentViewRelationship {
   technology: string;
 }
 
-/** Everything the deployment view draws. */
+/** Everything the deployment view of one environment draws. */
 export interface DeploymentViewData {
-  key: 'deployment';
+  /** `deployment:<environment id>`. */
+  key: string;
   kind: 'deployment';
   title: string;
+  /** The environment's id. */
+  environment: string;
+  /** The environment's name ("Production"). */
+  environmentName: string;
+  /** Its view file, relative to the output folder: diagrams/c4-deployment-<kebab id>.mmd. */
+  file: string;
   elements: DeploymentViewElement[];
   boundaries: DeploymentViewBoundary[];
   relationships: DeploymentViewRelationship[];
+}
+
+/** What each kind of infrastructure is called in a diagram, for people rather than for the schema. */
+export const INFRASTRUCTURE_NAMES: Record<InfrastructureKind, string> = {
+  cdn: 'CDN',
+  dns: 'DNS',
+  waf: 'WAF',
+  loadBalancer: 'Load balancer',
+  apiGateway: 'API gateway',
+  firewall: 'Firewall',
+  nat: 'NAT gateway',
+  queueService: 'Queue',
+  collector: 'Telemetry collector',
+  secretStore: 'Secret store',
+  other: 'Infrastructure',
+};
+
+/** The kind line of an infrastructure element: "Load balancer: AWS ALB", or the kind alone. */
+export function infrastructureTechnology(kind: InfrastructureKind, technology: string): string {
+  const name = INFRASTRUCTURE_NAMES[kind] ?? INFRASTRUCTURE_NAMES.other;
+  if (!technology || technology.toLowerCase() === name.toLowerCase()) return name;
+  return `${name}: ${technology}`;
+}
+
+/** The line above an environment's diagram in a document: its name in bold, Markdown made inert. */
+export function deploymentHeading(view: Pick<DeploymentViewData, 'environmentName'>): string {
+  return `**${view.environmentName.replace(/[\\`*_[\]<>#|~]/g, (c) => `\\${c}`)}**`;
+}
+
+/** The view file of an environment: `diagrams/c4-deployment-<kebab id>.mmd`. */
+export function deploymentFile(environmentId: string): string {
+  return `${LAYOUT.c4DeploymentPrefix}${kebabId(environmentId)}.mmd`;
 }
 
 /** The element id of a container's instance on a node (a Mermaid alias: letters, digits, underscores). */
@@ -74,68 +114,76 @@ function sizing(x: C4ContainerInstance): string {
   return [x.instances, x.size].filter(Boolean).join(' × ');
 }
 
-/** The title of the deployment view, e.g. "Deployment View — Web Shop". */
-export function deploymentTitle(model: C4Model): string {
+/** The title of an environment's deployment view, e.g. "Deployment View — Web Shop — Production". */
+export function deploymentTitle(model: C4Model, environmentName: string): string {
   const scope = model.systems
     .filter((s) => !s.external)
     .map((s) => s.name)
     .join(', ');
-  const text = mermaidText(scope.replace(/#/g, ' '), MAX.title);
+  const text = mermaidText([scope, environmentName].filter(Boolean).join(' — ').replace(/#/g, ' '), MAX.title);
   return text ? `Deployment View — ${text}` : 'Deployment View';
 }
 
 /**
- * The deployment view of the model; undefined when it has none. Flows: each relationship of the
- * model lifted to containers (a component's end becomes its container) joins the instances of its
- * ends in each environment; each infrastructure flow joins the infrastructure element and the
- * instances of a container end in that element's environment. Ends that are not drawn are dropped.
+ * The deployment views of the model, one per environment in the model's order; none when it has no
+ * deployment section. An environment's top nodes are the view's top boundaries (the title names the
+ * environment). Flows: each relationship of the model lifted to containers (a component's end becomes
+ * its container) joins the instances of its ends in the environment; each infrastructure flow joins
+ * the infrastructure element and the instances of a container end in that element's environment.
+ * Ends that are not drawn are dropped. Two environment ids with the same kebab form get a suffix.
  */
-export function deploymentViewData(model: C4Model): DeploymentViewData | undefined {
+export function deploymentViews(model: C4Model): DeploymentViewData[] {
   const d = model.deployment;
-  if (!d) return undefined;
-  const containers = new Map(model.containers.map((c) => [c.id, c]));
-  const nodes = new Map(d.nodes.map((n) => [n.id, n]));
-  const environments = new Set(d.environments.map((e) => e.id));
-  const envOfNode = (id: string): string | undefined => nodes.get(id)?.environment;
+  if (!d) return [];
+  const taken = new Set<string>();
+  return d.environments.map((env) => {
+    let file = deploymentFile(env.id);
+    for (let n = 2; taken.has(file.toLowerCase()); n++) file = deploymentFile(env.id).replace(/\.mmd$/, `-${n}.mmd`);
+    taken.add(file.toLowerCase());
+    return environmentView(model, env.id, env.name, file);
+  });
+}
 
-  const boundaries: DeploymentViewBoundary[] = d.environments.map((e) => ({
-    id: e.id,
-    kind: 'environment',
-    name: mermaidText(e.name, MAX.name),
-    technology: 'Environment',
-    external: false,
-  }));
-  for (const n of d.nodes) {
-    if (!environments.has(n.environment)) continue;
-    const parent = n.parent !== null && nodes.get(n.parent)?.environment === n.environment ? n.parent : n.environment;
+function environmentView(
+  model: C4Model,
+  environment: string,
+  environmentName: string,
+  file: string,
+): DeploymentViewData {
+  const d = model.deployment!;
+  const containers = new Map(model.containers.map((c) => [c.id, c]));
+  const nodes = new Map(d.nodes.filter((n) => n.environment === environment).map((n) => [n.id, n]));
+
+  const boundaries: DeploymentViewBoundary[] = [];
+  for (const n of nodes.values()) {
+    const parent = n.parent !== null && nodes.has(n.parent) ? n.parent : undefined;
     boundaries.push({
       id: n.id,
       kind: 'node',
       name: mermaidText(n.name, MAX.name),
       technology: mermaidText(n.technology, MAX.technology),
       external: false,
-      parent,
+      ...(parent !== undefined ? { parent } : {}),
       ...(n.assumption ? { assumption: n.assumption } : {}),
     });
   }
-  const drawn = new Set(boundaries.map((b) => b.id));
 
   const elements: DeploymentViewElement[] = [];
-  for (const i of d.infrastructure) {
-    if (!drawn.has(i.node)) continue;
+  const infrastructure = new Map(d.infrastructure.filter((i) => nodes.has(i.node)).map((i) => [i.id, i]));
+  for (const i of infrastructure.values()) {
     elements.push({
       id: i.id,
       kind: 'infrastructure',
       shape: i.kind === 'queueService' ? 'queue' : 'box',
       name: mermaidText(i.name, MAX.name),
-      technology: mermaidText(i.technology, MAX.technology),
-      description: mermaidText([i.kind, i.description].filter(Boolean).join(': '), MAX.description),
+      technology: mermaidText(infrastructureTechnology(i.kind, i.technology), MAX.technology),
+      description: mermaidText(i.description, MAX.description),
       external: false,
       boundary: i.node,
       ...(i.assumption ? { assumption: i.assumption } : {}),
     });
   }
-  const instances = d.deployments.filter((x) => containers.has(x.container) && drawn.has(x.node));
+  const instances = d.deployments.filter((x) => containers.has(x.container) && nodes.has(x.node));
   for (const x of instances) {
     const c = containers.get(x.container)!;
     elements.push({
@@ -152,8 +200,8 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
     });
   }
 
-  const instancesIn = (container: string, env: string | undefined): string[] =>
-    instances.filter((x) => x.container === container && envOfNode(x.node) === env).map(instanceId);
+  const instancesOf = (container: string): string[] =>
+    instances.filter((x) => x.container === container).map(instanceId);
   const relationships: DeploymentViewRelationship[] = [];
   const seen = new Set<string>();
   const link = (from: string, to: string, r: C4Relationship): void => {
@@ -167,12 +215,9 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
       technology: mermaidText(r.technology ?? '', MAX.technology),
     });
   };
-  const infrastructure = new Map(d.infrastructure.filter((i) => drawn.has(i.node)).map((i) => [i.id, i]));
   for (const r of d.relationships) {
-    const anchor = infrastructure.get(r.from) ?? infrastructure.get(r.to);
-    if (!anchor) continue;
-    const env = envOfNode(anchor.node);
-    const endsOf = (id: string): string[] => (infrastructure.has(id) ? [id] : instancesIn(id, env));
+    if (!infrastructure.has(r.from) && !infrastructure.has(r.to)) continue;
+    const endsOf = (id: string): string[] => (infrastructure.has(id) ? [id] : instancesOf(id));
     for (const from of endsOf(r.from)) for (const to of endsOf(r.to)) link(from, to, r);
   }
   // The model's flows at container level: a component's end is its container's.
@@ -182,11 +227,19 @@ export function deploymentViewData(model: C4Model): DeploymentViewData | undefin
     const from = lift(r.from);
     const to = lift(r.to);
     if (from === undefined || to === undefined || from === to) continue;
-    for (const env of environments) {
-      for (const a of instancesIn(from, env)) for (const b of instancesIn(to, env)) link(a, b, r);
-    }
+    for (const a of instancesOf(from)) for (const b of instancesOf(to)) link(a, b, r);
   }
-  return { key: 'deployment', kind: 'deployment', title: deploymentTitle(model), elements, boundaries, relationships };
+  return {
+    key: `deployment:${environment}`,
+    kind: 'deployment',
+    title: deploymentTitle(model, mermaidText(environmentName, MAX.name)),
+    environment,
+    environmentName: mermaidText(environmentName, MAX.name),
+    file,
+    elements,
+    boundaries,
+    relationships,
+  };
 }
 
 function elementLine(e: DeploymentViewElement): string {

@@ -5,7 +5,7 @@
 import { fencedBlocks } from '../markdown';
 import type { C4Model } from '../model';
 import { LAYOUT } from '../steps';
-import { deploymentMermaid, deploymentViewData } from './deploymentView';
+import { deploymentMermaid, deploymentViews } from './deploymentView';
 import { blockDrawsView, renderC4Views } from './mermaid';
 import { readMermaidC4 } from './mermaidParse';
 
@@ -27,8 +27,7 @@ export function expectedViewFiles(model: C4Model): Map<string, string> {
     if (v.level === 2 && model.containers.length === 0) continue;
     files.set(v.file, v.text + '\n');
   }
-  const deployment = deploymentViewData(model);
-  if (deployment) files.set(LAYOUT.c4Deployment, deploymentMermaid(deployment));
+  for (const d of deploymentViews(model)) files.set(d.file, deploymentMermaid(d));
   return files;
 }
 
@@ -80,7 +79,7 @@ export function checkViewFiles(model: C4Model, onDisk: Readonly<Record<string, s
     }
     const line = firstDifference(actual, text);
     if (line === undefined) continue;
-    const problems = file === LAYOUT.c4Deployment ? [] : diagramProblems(file, actual, 0);
+    const problems = file.startsWith(LAYOUT.c4DeploymentPrefix) ? [] : diagramProblems(file, actual, 0);
     issues.push(
       ...(problems.length > 0
         ? problems

@@ -9,8 +9,8 @@ import { LEGIBLE_SCALE, LINE, STYLE } from './style';
 import { textWidth, wrapText } from './text';
 import type { DiagramBoundary, DiagramElement, DiagramRelationship, DiagramView } from './types';
 
-const PAD_X = 14;
-const PAD_Y = 10;
+const PAD_X = 10;
+const PAD_Y = 8;
 const MIN_TEXT = 150;
 const MAX_TEXT = 230;
 const LABEL_MAX = 150;
@@ -19,8 +19,10 @@ const PERSON_HEAD = 28;
 const DB_CAP = 10;
 const QUEUE_CAP = 12;
 /** Room above a boundary's contents for its one-line label (name, then kind). */
-export const BOUNDARY_TOP = 38;
-const BOUNDARY_PAD = 16;
+export const BOUNDARY_TOP = 32;
+const BOUNDARY_PAD = 12;
+/** Where a boundary's label starts, from its left edge. */
+export const LABEL_INSET = 16;
 /** Room around the drawing. */
 export const MARGIN = 10;
 
@@ -47,6 +49,10 @@ export interface PlacedElement extends Box {
 export interface PlacedBoundary extends Box {
   boundary: DiagramBoundary;
   lines: TextLine[];
+  /** The label's name and kind on rows of their own (a long kind), else side by side. */
+  stacked: boolean;
+  /** The whole label, for its tooltip. */
+  tooltip: string;
   depth: number;
 }
 
@@ -70,6 +76,8 @@ export interface DiagramLayout {
 
 /** The kind line under an element's name, e.g. "[Container: PostgreSQL 16]". */
 export function metaText(e: DiagramElement): string {
+  // Infrastructure says what it is in its technology ("Load balancer: AWS ALB"), worded for people.
+  if (e.kind === 'infrastructure') return e.technology ? `[${e.technology}]` : '[Infrastructure]';
   const kind =
     e.kind === 'person'
       ? 'Person'
@@ -77,9 +85,7 @@ export function metaText(e: DiagramElement): string {
         ? 'Software System'
         : e.kind === 'container'
           ? 'Container'
-          : e.kind === 'infrastructure'
-            ? 'Infrastructure'
-            : 'Component';
+          : 'Component';
   const what = e.external ? `External ${kind}` : kind;
   return e.technology ? `[${what}: ${e.technology}]` : `[${what}]`;
 }
@@ -138,6 +144,16 @@ function sizeElement(
   };
 }
 
+/**
+ * A boundary label wider than this is stacked: its name, then its kind on a row of its own, cut to
+ * the boundary's width (the whole text is its tooltip), so a long kind never widens a boundary.
+ */
+const BOUNDARY_LABEL_MAX = 260;
+
+function stackedLabel(lines: readonly TextLine[]): boolean {
+  return boundaryLabelWidth(lines) > BOUNDARY_LABEL_MAX;
+}
+
 function boundaryLines(b: DiagramBoundary): TextLine[] {
   if (b.kind === 'environment' || b.kind === 'node') {
     const what = b.kind === 'environment' ? 'Environment' : 'Deployment Node';
@@ -158,14 +174,21 @@ function boundaryLines(b: DiagramBoundary): TextLine[] {
 /**
  * A relationship's label: its text, then its technology in brackets, wrapped to `max` px. Top-down
  * layouts put labels between rows, where height is scarce, so they try wide and short labels too.
+ * At the leanest detail a label takes two lines at most: a label that needs both leaves its
+ * technology to the tooltip (the label's own words say more than "[HTTPS]").
  */
 function labelLines(r: DiagramRelationship, max: number, detail: number): TextLine[] {
   const technology = r.technology ? `[${r.technology}]` : '';
   // A short label and its technology share one line when they fit.
   const one = technology ? `${r.label} ${technology}` : r.label;
   if (r.label && textWidth(one, STYLE.label) <= max) return [{ text: one, style: 'label' }];
+  const label = wrapText(r.label, max, STYLE.label, detail >= 3 ? 3 : 2).map((text) => ({
+    text,
+    style: 'label' as const,
+  }));
+  if (detail === 0 && label.length > 1) return label;
   return [
-    ...wrapText(r.label, max, STYLE.label, detail >= 3 ? 3 : 2).map((text) => ({ text, style: 'label' as const })),
+    ...label,
     ...(technology
       ? wrapText(technology, max, STYLE.technology, detail >= 3 ? 2 : 1).map((text) => ({
           text,
@@ -180,6 +203,26 @@ export function boundaryLabelWidth(lines: readonly TextLine[]): number {
   return Math.ceil(lines.reduce((w, l) => w + textWidth(l.text, STYLE[l.style]), 0) + 8 * (lines.length - 1));
 }
 
+/** A boundary's label as drawn in a boundary of `width` px: a stacked one cut to fit. */
+function placedLabel(
+  lines: readonly TextLine[],
+  width: number,
+): { lines: TextLine[]; stacked: boolean; tooltip: string } {
+  const tooltip = lines.map((l) => l.text).join(' ');
+  if (!stackedLabel(lines)) return { lines: [...lines], stacked: false, tooltip };
+  const max = Math.max(40, width);
+  return {
+    lines: lines.map((l) => ({ ...l, text: wrapText(l.text, max, STYLE[l.style], 1)[0] ?? '' })),
+    stacked: true,
+    tooltip,
+  };
+}
+
+/** The room a boundary's label takes above its contents. */
+function boundaryTop(lines: readonly TextLine[]): number {
+  return stackedLabel(lines) ? BOUNDARY_TOP + lineHeight('boundaryMeta') + 4 : BOUNDARY_TOP;
+}
+
 function linesWidth(lines: readonly TextLine[]): number {
   return Math.ceil(Math.max(0, ...lines.map((l) => textWidth(l.text, STYLE[l.style]))));
 }
@@ -189,12 +232,12 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
   'elk.edgeRouting': 'ORTHOGONAL',
   'elk.randomSeed': '1',
-  'elk.layered.spacing.nodeNodeBetweenLayers': '20',
-  'elk.spacing.nodeNode': '28',
-  'elk.spacing.edgeNode': '18',
-  'elk.spacing.edgeEdge': '16',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '12',
-  'elk.layered.spacing.edgeEdgeBetweenLayers': '10',
+  'elk.layered.spacing.nodeNodeBetweenLayers': '12',
+  'elk.spacing.nodeNode': '20',
+  'elk.spacing.edgeNode': '12',
+  'elk.spacing.edgeEdge': '10',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '8',
+  'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
   'elk.spacing.edgeLabel': '4',
   'elk.spacing.labelNode': '8',
   'elk.edgeLabels.placement': 'CENTER',
@@ -211,6 +254,48 @@ interface Prepared {
   boundaryText: Map<string, TextLine[]>;
   labels: TextLine[][];
   relationships: DiagramRelationship[];
+  /** Relationships that share one label: the index of their bundle, by relationship index. */
+  bundleOf: Map<number, number>;
+  bundles: Bundle[];
+}
+
+/**
+ * Relationships with the same label and technology into one element (fan-in) or out of one element
+ * (fan-out): "Reads and writes [SQL]" from eight services to one database. They are drawn as one
+ * labelled trunk: ELK places the label as a node between the shared end and the others, so the
+ * label is written once and every line still runs from its source to its target.
+ */
+interface Bundle {
+  /** The shared end, and whether it is the target (fan-in) or the source (fan-out). */
+  hub: string;
+  fanIn: boolean;
+  /** The relationship indexes of the bundle. */
+  members: number[];
+}
+
+const MIN_BUNDLE = 2;
+
+function bundlesOf(relationships: readonly DiagramRelationship[]): {
+  bundles: Bundle[];
+  bundleOf: Map<number, number>;
+} {
+  const bundles: Bundle[] = [];
+  const bundleOf = new Map<number, number>();
+  for (const fanIn of [true, false]) {
+    const groups = new Map<string, number[]>();
+    relationships.forEach((r, i) => {
+      if (bundleOf.has(i) || !r.label) return;
+      const key = `${fanIn ? r.to : r.from}\u0000${r.label}\u0000${r.technology}`;
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    });
+    for (const members of groups.values()) {
+      if (members.length < MIN_BUNDLE) continue;
+      const r = relationships[members[0]];
+      for (const i of members) bundleOf.set(i, bundles.length);
+      bundles.push({ hub: fanIn ? r.to : r.from, fanIn, members });
+    }
+  }
+  return { bundles, bundleOf };
 }
 
 /**
@@ -242,6 +327,7 @@ function prepare(view: DiagramView, labelWidth: number, detail: number): Prepare
     boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
     labels: relationships.map((r) => labelLines(r, labelWidth, detail)),
     relationships,
+    ...bundlesOf(relationships),
   };
 }
 
@@ -250,18 +336,30 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
   const known = new Set(view.boundaries.map((b) => b.id));
   const nodes = new Map<string, ElkNode>();
   for (const b of view.boundaries) {
-    const title = boundaryLabelWidth(p.boundaryText.get(b.id) ?? []) + 2 * BOUNDARY_PAD;
+    const lines = p.boundaryText.get(b.id) ?? [];
+    const title =
+      (stackedLabel(lines) ? Math.min(BOUNDARY_LABEL_MAX, linesWidth(lines.slice(0, 1))) : boundaryLabelWidth(lines)) +
+      2 * BOUNDARY_PAD;
     nodes.set(`b:${b.id}`, {
       id: `b:${b.id}`,
       children: [],
       layoutOptions: {
-        'elk.padding': `[top=${BOUNDARY_TOP},left=${BOUNDARY_PAD},bottom=${BOUNDARY_PAD},right=${BOUNDARY_PAD}]`,
+        'elk.padding': `[top=${boundaryTop(lines)},left=${BOUNDARY_PAD},bottom=${BOUNDARY_PAD},right=${BOUNDARY_PAD}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
         'elk.nodeSize.minimum': `(${title}, 80)`,
       },
     });
   }
-  const root: ElkNode = { id: 'root', layoutOptions: { ...ROOT_OPTIONS, 'elk.direction': direction }, children: [] };
+  const root: ElkNode = {
+    id: 'root',
+    // Crossing minimisation is most of ELK's time: big views (read with pan) get a quicker pass.
+    layoutOptions: {
+      ...ROOT_OPTIONS,
+      'elk.direction': direction,
+      ...(big(view) ? { 'elk.layered.thoroughness': '1', 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF' } : {}),
+    },
+    children: [],
+  };
   const parentOf = (boundary: string | undefined): ElkNode =>
     boundary !== undefined && known.has(boundary) ? nodes.get(`b:${boundary}`)! : root;
   for (const b of view.boundaries) {
@@ -273,23 +371,66 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
     const size = p.sizes.get(e.id)!;
     parentOf(e.boundary).children!.push({ id: `e:${e.id}`, width: size.width, height: size.height });
   }
-  root.edges = p.relationships.map((r, i): ElkEdge => {
+  const labelOf = (i: number): ElkEdge['labels'] => {
     const lines = p.labels[i];
-    return {
-      id: `r:${i}`,
-      sources: [`e:${r.from}`],
-      targets: [`e:${r.to}`],
-      labels: lines.length
-        ? [
-            {
-              text: String(i),
-              width: linesWidth(lines) + 8,
-              height: blockHeight(lines) + 4,
-              layoutOptions: { 'elk.edgeLabels.inline': 'true' },
-            },
-          ]
-        : [],
-    };
+    return lines.length
+      ? [
+          {
+            text: String(i),
+            width: linesWidth(lines) + 8,
+            height: blockHeight(lines) + 4,
+            layoutOptions: { 'elk.edgeLabels.inline': 'true' },
+          },
+        ]
+      : [];
+  };
+  root.edges = [];
+  p.relationships.forEach((r, i) => {
+    if (p.bundleOf.has(i)) return;
+    root.edges!.push({ id: `r:${i}`, sources: [`e:${r.from}`], targets: [`e:${r.to}`], labels: labelOf(i) });
+  });
+  // A bundle's label is a node in the innermost boundary holding all its ends; lines meet there.
+  const boundaryOf = new Map(view.elements.map((e) => [e.id, e.boundary] as const));
+  const parentOfBoundary = new Map(view.boundaries.map((b) => [b.id, b.parent] as const));
+  const chain = (element: string): (string | undefined)[] => {
+    const out: (string | undefined)[] = [];
+    for (
+      let b = boundaryOf.get(element);
+      b !== undefined && known.has(b) && out.length <= view.boundaries.length;
+      b = parentOfBoundary.get(b)
+    )
+      out.unshift(b);
+    return [undefined, ...out];
+  };
+  p.bundles.forEach((bundle, n) => {
+    const ends = [
+      bundle.hub,
+      ...bundle.members.map((i) => (bundle.fanIn ? p.relationships[i].from : p.relationships[i].to)),
+    ];
+    const chains = ends.map(chain);
+    let common: string | undefined;
+    for (let d = 0; chains.every((c) => d < c.length && c[d] === chains[0][d]); d++) common = chains[0][d];
+    const lines = p.labels[bundle.members[0]];
+    const junction = `j:${n}`;
+    (common !== undefined && !inCycle(view.boundaries, common) ? parentOf(common) : root).children!.push({
+      id: junction,
+      width: linesWidth(lines) + 8,
+      height: blockHeight(lines) + 4,
+    });
+    const hub = `e:${bundle.hub}`;
+    root.edges!.push(
+      bundle.fanIn
+        ? { id: `t:${n}`, sources: [junction], targets: [hub] }
+        : { id: `t:${n}`, sources: [hub], targets: [junction] },
+    );
+    for (const i of bundle.members) {
+      const r = p.relationships[i];
+      root.edges!.push(
+        bundle.fanIn
+          ? { id: `r:${i}`, sources: [`e:${r.from}`], targets: [junction] }
+          : { id: `r:${i}`, sources: [junction], targets: [`e:${r.to}`] },
+      );
+    }
   });
   return root;
 }
@@ -336,12 +477,14 @@ function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
   const boundaries = view.boundaries.map((boundary): PlacedBoundary => ({
     ...box(placed.get(`b:${boundary.id}`)),
     boundary,
-    lines: p.boundaryText.get(boundary.id) ?? [],
+    ...placedLabel(
+      p.boundaryText.get(boundary.id) ?? [],
+      (placed.get(`b:${boundary.id}`)?.width ?? 0) - BOUNDARY_PAD - LABEL_INSET,
+    ),
     depth: depthOf(view.boundaries, boundary),
   }));
   const byId = new Map((result.edges ?? []).map((e) => [e.id, e] as const));
-  const edges = p.relationships.map((relationship, i): PlacedEdge => {
-    const e = byId.get(`r:${i}`);
+  const pointsOf = (e: ElkEdge | undefined): ElkPoint[] => {
     const points: ElkPoint[] = [];
     for (const s of e?.sections ?? []) {
       const last = points[points.length - 1];
@@ -356,8 +499,39 @@ function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
       }
       points.push(start, ...(s.bendPoints ?? []), s.endPoint);
     }
-    const shifted = points.map((pt) => ({ x: pt.x + MARGIN, y: pt.y + MARGIN }));
-    const edge: PlacedEdge = { relationship, points: shifted };
+    return points.map((pt) => ({ x: pt.x + MARGIN, y: pt.y + MARGIN }));
+  };
+  /** Joins two polylines that end and start on the border of a bundle's label (hidden under it). */
+  const join = (a: ElkPoint[], b: ElkPoint[]): ElkPoint[] => {
+    const end = a[a.length - 1];
+    const start = b[0];
+    if (!end || !start) return [...a, ...b];
+    const corner = direction === 'DOWN' ? { x: start.x, y: end.y } : { x: end.x, y: start.y };
+    return [...a, corner, ...b];
+  };
+  const junctions = new Map<number, Box>();
+  p.bundles.forEach((_, n) => {
+    const j = placed.get(`j:${n}`);
+    if (j) junctions.set(n, box(j));
+  });
+  const labelled = new Set<number>();
+  const edges = p.relationships.map((relationship, i): PlacedEdge => {
+    const e = byId.get(`r:${i}`);
+    const n = p.bundleOf.get(i);
+    if (n !== undefined) {
+      const own = pointsOf(e);
+      const trunk = pointsOf(byId.get(`t:${n}`));
+      const points = p.bundles[n].fanIn ? join(own, trunk) : join(trunk, own);
+      const edge: PlacedEdge = { relationship, points };
+      const at = junctions.get(n);
+      // The bundle's label is written once, on its first member.
+      if (at && !labelled.has(n) && p.labels[i].length) {
+        labelled.add(n);
+        edge.label = { ...at, lines: p.labels[i] };
+      }
+      return edge;
+    }
+    const edge: PlacedEdge = { relationship, points: pointsOf(e) };
     const label = e?.labels?.[0];
     if (label && p.labels[i].length) {
       edge.label = {
@@ -379,6 +553,13 @@ function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
     boundaries,
     edges,
   };
+}
+
+/** Views of more elements than this are not meant to be seen whole: they are read at 100 % with pan. */
+export const WHOLE_VIEW_ELEMENTS = 30;
+
+function big(view: DiagramView): boolean {
+  return view.elements.length > WHOLE_VIEW_ELEMENTS;
 }
 
 /** The editor area the layout is made for: a 1280 px wide editor's diagram area, in px. */
@@ -404,8 +585,10 @@ function bestAt(view: DiagramView, detail: number, viewport: Viewport): DiagramL
     ['DOWN', LABEL_MAX],
     ['RIGHT', LABEL_MAX],
   ];
+  // A view too big to be seen whole is read at 100 % with pan: one layout, and quick.
+  const tried = view.elements.length <= 1 ? candidates.slice(0, 1) : big(view) ? candidates.slice(2) : candidates;
   let best: DiagramLayout | undefined;
-  for (const [direction, labelWidth] of view.elements.length <= 1 ? candidates.slice(0, 1) : candidates) {
+  for (const [direction, labelWidth] of tried) {
     const l = layoutIn(view, prepare(view, labelWidth, detail), direction);
     if (!best || fitScale(l, viewport) > fitScale(best, viewport) * 1.02) best = l;
   }

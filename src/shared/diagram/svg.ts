@@ -13,6 +13,7 @@ import {
   type PlacedElement,
   type TextLine,
   blockHeight,
+  LABEL_INSET,
 } from './layout';
 import { type LegendItem, legendItems } from './legend';
 import { LINE, STYLE } from './style';
@@ -77,8 +78,12 @@ function textBlock(lines: readonly TextLine[], cx: number, top: number, left = f
   return out.join('');
 }
 
-/** A boundary's label on one line: its name in bold, then its kind, on the same baseline. */
-function boundaryLabel(lines: readonly TextLine[], x: number, top: number): string {
+/**
+ * A boundary's label on one line: its name in bold, then its kind, on the same baseline; a long one
+ * stacked, its name above its kind.
+ */
+function boundaryLabel(lines: readonly TextLine[], x: number, top: number, stacked: boolean): string {
+  if (stacked) return textBlock(lines, x, top, true).replace(/ font-style="italic"/g, '');
   const baseline = top + STYLE.boundaryName.size;
   let at = x;
   return lines
@@ -245,7 +250,7 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
       .sort((a, b) => a.depth - b.depth)
       .map(
         (b) =>
-          `<g class="af-boundary af-boundary-${b.boundary.kind}" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/>${boundaryLabel(b.lines, b.x + 16, b.y + 8)}</g>`,
+          `<g class="af-boundary af-boundary-${b.boundary.kind}" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/><title>${escapeXml(b.tooltip)}</title>${boundaryLabel(b.lines, b.x + LABEL_INSET, b.y + 8, b.stacked)}</g>`,
       ),
     ...layout.edges.map((e) => edgeSvg(e, marker)),
     ...layout.elements.map(elementSvg),

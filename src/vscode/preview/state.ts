@@ -8,7 +8,7 @@ import { renderC4Views, stripInitDirectives } from '../../core/c4/mermaid';
 import { parseMermaidC4 } from '../../core/c4/mermaidParse';
 import type { C4ViewData } from '../../core/c4/view';
 import { checkC4 } from '../../core/c4/consistency';
-import { deploymentMermaid, deploymentViewData, instanceId } from '../../core/c4/deploymentView';
+import { deploymentMermaid, deploymentViews, instanceId } from '../../core/c4/deploymentView';
 import type { StepView, WorkflowView } from '../../core/events';
 import { type ExitReport, criterionState, evaluateExitCriteria } from '../../core/exitCriteria';
 import { approvalStatus, voidingText } from '../../core/approval';
@@ -139,16 +139,19 @@ function buildDiagrams(model: C4Model): PreviewDiagram[] {
     if (v.containerId !== undefined) diagram.containerId = v.containerId;
     return diagram;
   });
-  const deployment = deploymentViewData(model);
-  if (deployment && deployment.elements.length > 0) {
+  const deploymentIssues = issues.filter((i) => /^deployment\b/i.test(i.message)).map((i) => i.message);
+  for (const d of deploymentViews(model)) {
+    if (d.elements.length === 0) continue;
     diagrams.push({
-      key: deployment.key,
+      key: d.key,
       level: 4,
-      title: deployment.title,
-      file: LAYOUT.c4Deployment,
-      mermaid: deploymentMermaid(deployment),
-      view: diagramViewOf(deployment),
-      issues: issues.filter((i) => /^deployment\b/i.test(i.message)).map((i) => i.message),
+      title: d.title,
+      file: d.file,
+      mermaid: deploymentMermaid(d),
+      view: diagramViewOf(d),
+      issues: deploymentIssues,
+      environment: d.environment,
+      environmentName: d.environmentName,
     });
   }
   return diagrams;
