@@ -167,6 +167,8 @@ export interface ResolveResult {
   open: string[];
   /** All input tokens (cache reads and writes included) and output tokens of the rounds. */
   usage: { inputTokens: number; outputTokens: number };
+  /** A round's provider did not report its usage (VS Code's language models): the counts are not the cost. */
+  usageUnknown?: boolean;
   /** A round's run failed or was cancelled: the loop stopped there. */
   failed?: StepFailure[];
   cancelled?: boolean;
@@ -626,10 +628,12 @@ export class WorkflowEngine {
   }): Promise<ResolveResult> {
     const review = stepWithBlock('findings');
     const usage = { inputTokens: 0, outputTokens: 0 };
+    let usageUnknown = false;
     const onEvent = (e: EngineEvent): void => {
       if (e.type === 'step-done') {
         usage.inputTokens += e.usage.input + e.usage.cacheRead + e.usage.cacheWrite;
         usage.outputTokens += e.usage.output;
+        if (e.usage.unknown) usageUnknown = true;
       }
       opts.onEvent?.(e);
     };
@@ -645,6 +649,7 @@ export class WorkflowEngine {
         resolved: initial.filter((id) => !open.includes(id)),
         open,
         usage,
+        ...(usageUnknown ? { usageUnknown } : {}),
         ...extra,
       };
     };

@@ -2,6 +2,7 @@
  * How the extension words what the core reports: the core's cause, then the remedy in VS Code
  * terms (commands, settings). Pure (no vscode import), so plain Node tests read it.
  */
+import type { ResolveResult } from '../core/engine';
 import type { CriterionResult } from '../core/exitCriteria';
 import type { Approval } from '../core/state';
 import { LAYOUT } from '../core/steps';
@@ -56,4 +57,21 @@ export function approvalVoidQuestion(approval: Approval, reason: string): { mess
 /** Said when the run did not start because the approval was kept. */
 export function approvalKeptText(approval?: Approval): string {
   return `Archflow: the run did not start; the approval of ${LAYOUT.architecture}${approval ? ` by ${approval.name} (${approval.role})` : ''} is kept.`;
+}
+
+/** What "Resolve Security Findings" did, in words: the verdict, its rounds, what is resolved and open, the tokens. */
+export function resolvedText(r: ResolveResult): { verdict: string; resolved: string; open: string; tokens: string } {
+  const list = (ids: string[]): string => (ids.length === 0 ? 'none' : ids.join(', '));
+  const rounds = `${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'}`;
+  return {
+    verdict:
+      r.verdict === 'pass'
+        ? `the security review passes after ${rounds}`
+        : `the security review still fails after ${rounds}`,
+    resolved: list(r.resolved),
+    open: list(r.open),
+    tokens: r.usageUnknown
+      ? "tokens unknown (VS Code's language models do not report them)"
+      : `${r.usage.inputTokens.toLocaleString('en-US')} input and ${r.usage.outputTokens.toLocaleString('en-US')} output tokens`,
+  };
 }

@@ -38,7 +38,7 @@ import type { ApiKeyStore } from './secrets';
 import type { SessionRun } from './session/run';
 import type { HostSession } from './session/session';
 import { explainUntrusted } from './trust';
-import { APPROVAL_VOID_CONTINUE, approvalKeptText, approvalVoidQuestion } from './messages';
+import { APPROVAL_VOID_CONTINUE, approvalKeptText, approvalVoidQuestion, resolvedText } from './messages';
 
 /** The button that runs although the estimate passes archflow.budget. */
 const BUDGET_RUN = 'Run Anyway';
@@ -488,13 +488,11 @@ export class Runner {
 
   /** The end of Resolve Security Findings: the verdict, what was resolved, what is still open, the tokens. */
   private async reportResolved(output: OutputFolder, r: ResolveResult): Promise<void> {
-    const list = (ids: string[]): string => (ids.length === 0 ? 'none' : ids.join(', '));
-    const rounds = `${r.rounds.length} round${r.rounds.length === 1 ? '' : 's'}`;
-    const tokens = `${r.usage.inputTokens.toLocaleString('en-US')} input and ${r.usage.outputTokens.toLocaleString('en-US')} output tokens`;
+    const t = resolvedText(r);
     const text =
       r.verdict === 'pass'
-        ? `Archflow: the security review passes after ${rounds}. Resolved: ${list(r.resolved)}. Still open: ${list(r.open)}. Used ${tokens}.`
-        : `Archflow: the security review still fails after ${rounds}. Resolved: ${list(r.resolved)}. Still open: ${list(r.open)}. Used ${tokens}. Open the findings to fix them by hand, or run Resolve Security Findings again.`;
+        ? `Archflow: ${t.verdict}. Resolved: ${t.resolved}. Still open: ${t.open}. Used ${t.tokens}.`
+        : `Archflow: ${t.verdict}. Resolved: ${t.resolved}. Still open: ${t.open}. Used ${t.tokens}. Open the findings to fix them by hand, or run Resolve Security Findings again.`;
     this.deps.log.info(text);
     const target = vscode.Uri.joinPath(output.uri, stepWithBlock('findings').document);
     const openLabel = `Open ${stepWithBlock('findings').document}`;

@@ -142,27 +142,97 @@ export class Workbench {
     await input.waitFor({ timeout: 15_000 });
   }
 
-  /** Picks the chat model whose name starts with `name` in the Chat view's model picker. */
+  /**
+   * Picks the chat model whose name starts with `name` in the Chat view's model picker. VS Code
+   * 1.139 lists an extension's models there only once it has resolved their vendor, which "Chat:
+   * Manage Language Models" does: when the picker does not offer the model, that view is opened
+   * (as a user adding models would) and the picker asked again.
+   */
   async pickChatModel(name: string): Promise<void> {
-    await this.chatView().locator('.model-picker-split').first().click();
-    await this.page.getByPlaceholder('Search models').fill(name);
+    const picker = this.chatView().locator('.model-picker-split').first();
     const option = this.page.getByRole('option', { name: new RegExp(`^${escapeRegExp(name)}`) }).first();
+    for (let attempt = 0; ; attempt++) {
+      await picker.click();
+      const search = this.page.getByPlaceholder('Search models');
+      const offered = await search.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (offered) {
+        await search.fill(name);
+        if (
+          await option.waitFor({ timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
+      }
+      await this.page.keyboard.press('Escape');
+      if (attempt > 0) throw new Error(`the Chat view's model picker does not offer "${name}"`);
+      await this.runCommand('Chat: Manage Language Models');
+      await this.page.getByText(name, { exact: true }).first().waitFor({ timeout: 15_000 });
+      await this.page.keyboard.press('Escape');
+      await this.page.waitForTimeout(500);
+    }
     await option.click();
     await this.chatView().locator('.model-picker-split', { hasText: name }).first().waitFor({ timeout: 10_000 });
   }
 
   /**
    * Starts a new chat and sends `text` as a user types it ("@participant /command prompt"): the
-   * chat input is a Monaco editor without a textarea, so it is clicked and typed into.
+   * chat input is a Monaco editor without a textarea, so it is clicked and typed into. A sticky
+   * participant stays in the input of a new chat, so the input is emptied first; the completion
+   * list that typing opens would take Enter, so it is closed first.
    */
   async sendChat(text: string): Promise<void> {
     await this.chatView()
       .getByRole('button', { name: /^New Chat/ })
       .first()
       .click();
-    await this.chatView().locator('.interactive-input-editor').first().click();
+    const input = this.chatView().locator('.interactive-input-editor').first();
+    await input.click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Backspace');
     await this.page.keyboard.type(text, { delay: 10 });
-    await this.page.keyboard.press('Enter');
+    // The completion list is drawn outside the Chat view; while it shows, Enter picks an entry.
+    const suggestions = this.page.locator('.suggest-widget.visible');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await suggestions.first().isVisible()) {
+        await this.page.keyboard.press('Escape');
+        await suggestions.first().waitFor({ state: 'hidden', timeout: 5_000 });
+      }
+      await this.page.keyboard.press('Enter');
+      // Sent: the input no longer holds the text (a sticky participant may stay in it).
+      const sent = await this.waitUntil(
+        async () => !(await input.innerText()).replace(/\u00a0/g, ' ').includes(text),
+        3_000,
+      );
+      if (sent) return;
+    }
+    throw new Error(`the Chat view did not send "${text}"`);
+  }
+
+  /** Polls `ok` until it holds (true) or `timeoutMs` passes (false). */
+  async waitUntil(ok: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (await ok().catch(() => false)) return true;
+      if (Date.now() > deadline) return false;
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /**
+   * Expands the parts of a chat response VS Code 1.139 folds under "Completed N steps in T s"
+   * (the progress before the last answer), so its whole text can be read; no-op elsewhere.
+   */
+  async expandChatResponse(response: Locator): Promise<void> {
+    const folded = response.getByText(/^Completed \d+ steps?\b/).first();
+    if (await folded.isVisible()) {
+      await folded.click();
+      await this.page.waitForTimeout(500);
+    }
   }
 
   /** The response in the Chat view that shows `text`. */
@@ -217,6 +287,35 @@ export class Workbench {
     await input.fill(`>${label}`);
     const row = this.quickInput().getByRole('option', { name: label, exact: false }).first();
     await row.waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
+  }
+
+  /**
+   * Runs a palette command by typing its whole label and pressing Enter once the first entry shows
+   * it (for commands whose entry's accessible name carries a keybinding).
+   */
+  async runCommandTyped(label: string): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    await this.quickInput().locator('.monaco-list-row', { hasText: label }).first().waitFor({ timeout: 15_000 });
+    await input.press('Enter');
+    await this.quickInput()
+      .waitFor({ state: 'hidden', timeout: 10_000 })
+      .catch(() => undefined);
+  }
+
+  /** Moves the active editor's cursor to `line` (1-based) through Quick Open's ":line". */
+  async goToLine(line: number): Promise<void> {
+    await this.page.keyboard.press('Control+Shift+P');
+    const input = this.quickInput().locator('input');
+    await input.waitFor();
+    await input.fill(`:${line}`);
+    await this.page.waitForTimeout(200);
     await input.press('Enter');
     await this.quickInput()
       .waitFor({ state: 'hidden', timeout: 10_000 })

@@ -121,7 +121,7 @@ describe('doors in the manifest', () => {
         'Open your PRD',
         'Design the architecture',
         'Preview the diagrams and the exit criteria',
-        'Review the security criterion',
+        'Resolve the security findings',
         'Record the stakeholder approval',
       ],
     );

@@ -10,7 +10,7 @@ import { LlmError } from '../../src/core/llm/types';
 import { PrdError } from '../../src/core/prd';
 import { StateError, parseState } from '../../src/core/state';
 import { StepError } from '../../src/core/stepError';
-import { vscodeCriterionReasons, vscodeErrorText } from '../../src/vscode/messages';
+import { resolvedText, vscodeCriterionReasons, vscodeErrorText } from '../../src/vscode/messages';
 
 const API = { provider: 'the Anthropic API' };
 
@@ -135,5 +135,50 @@ void describe('the CLI', () => {
     assert.equal(cliErrorText('plain text'), 'plain text');
     const overloaded = new LlmError('overloaded', { ...API, status: 529 });
     assert.equal(cliErrorText(overloaded), overloaded.message);
+  });
+});
+
+describe('the end of Resolve Security Findings in words (notification and @architect /resolve)', () => {
+  const round = { round: 1, revised: [3, 4, 6] as const, findingsBefore: ['SEC-9'], findingsAfter: [] };
+  it('names the rounds, what was resolved and what is open, and the tokens', () => {
+    const t = resolvedText({
+      verdict: 'pass',
+      rounds: [{ ...round, revised: [...round.revised] }],
+      resolved: ['SEC-9'],
+      open: [],
+      usage: { inputTokens: 103664, outputTokens: 921 },
+    });
+    assert.deepEqual(t, {
+      verdict: 'the security review passes after 1 round',
+      resolved: 'SEC-9',
+      open: 'none',
+      tokens: '103,664 input and 921 output tokens',
+    });
+  });
+  it('says the review still fails, with the findings still open', () => {
+    const t = resolvedText({
+      verdict: 'fail',
+      rounds: [
+        { ...round, revised: [3], findingsAfter: ['SEC-9'] },
+        { ...round, round: 2, revised: [], findingsAfter: ['SEC-9'] },
+      ],
+      resolved: [],
+      open: ['SEC-9', 'SEC-10'],
+      usage: { inputTokens: 0, outputTokens: 0 },
+    });
+    assert.equal(t.verdict, 'the security review still fails after 2 rounds');
+    assert.equal(t.resolved, 'none');
+    assert.equal(t.open, 'SEC-9, SEC-10');
+  });
+  it('says the tokens are unknown where the provider does not report them', () => {
+    const t = resolvedText({
+      verdict: 'pass',
+      rounds: [{ round: 1, revised: [3, 6], findingsBefore: ['SEC-9'], findingsAfter: [] }],
+      resolved: ['SEC-9'],
+      open: [],
+      usage: { inputTokens: 0, outputTokens: 0 },
+      usageUnknown: true,
+    });
+    assert.equal(t.tokens, "tokens unknown (VS Code's language models do not report them)");
   });
 });

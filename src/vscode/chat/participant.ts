@@ -1,6 +1,6 @@
 /**
- * `@architect` in VS Code's Chat: /design, /step N, /status, /check and /approve on the active or a
- * referenced PRD. Runs go through the extension's Runner (the same engine, files, tree and
+ * `@architect` in VS Code's Chat: /design, /step N, /status, /check, /resolve and /approve on the
+ * active or a referenced PRD. Runs go through the extension's Runner (the same engine, files, tree and
  * preview; the provider of `archflow.provider` or the Anthropic key, VS Code's models when there is
  * no key); progress streams as lines, the files written as a file tree, with buttons to the
  * preview and the documents, and follow-ups for what is unmet. Every chat API call that may be
@@ -8,15 +8,16 @@
  */
 import * as vscode from 'vscode';
 import { ApprovalError, recordApproval } from '../../core/approval';
-import type { RunSummary } from '../../core/engine';
+import type { ResolveResult, RunSummary } from '../../core/engine';
 import type { EngineEvent } from '../../core/events';
 import { criteriaTool } from '../../core/tools/criteria';
 import { callTool } from '../../core/tools/index';
 import { statusTool } from '../../core/tools/status';
-import { LAYOUT, STEPS, STEP_IDS, type StepId, parseStepId, stepById, stepTitle } from '../../core/steps';
+import { LAYOUT, STEP_IDS, type StepId, parseStepId, stepById, stepTitle, stepWithBlock } from '../../core/steps';
 import { describeUsage, type UsageTotals } from '../../core/llm/types';
-import { outputFolderOf } from '../config';
+import { type OutputFolder, outputFolderOf, readResolveRounds } from '../config';
 import { type ExtensionLog, errorMessage } from '../log';
+import { resolvedText } from '../messages';
 import type { Runner } from '../runner';
 import type { HostSession } from '../session/session';
 import type { ToolHost } from '../tools/host';
@@ -73,6 +74,7 @@ const HELP = [
   '- `/step N` — run one step (1-8)',
   '- `/status` — the status of the eight steps',
   '- `/check` — the five exit criteria and what is unmet',
+  '- `/resolve [rounds]` — revise the steps the open critical and high security findings name, then review again',
   '- `/approve Name, Role` — record a stakeholder approval of ARCHITECTURE.md as it is now',
 ].join('\n');
 
@@ -103,6 +105,8 @@ async function handle(
         return await status(deps, stream, controller.signal);
       case 'check':
         return await check(deps, stream, controller.signal, command);
+      case 'resolve':
+        return await resolve(deps, request, stream, controller.signal);
       case 'approve':
         return await approve(deps, request, stream, controller.signal);
       default:
@@ -141,6 +145,67 @@ function isInOutput(uri: vscode.Uri): boolean {
   return uri.path === out || uri.path.startsWith(`${out}/`);
 }
 
+/** The PRD of a request and its output folder; says what to do (and returns undefined) when there is none. */
+function targetOf(
+  deps: ParticipantDeps,
+  request: vscode.ChatRequest,
+  stream: Stream,
+  command: string,
+): { prd: vscode.Uri; output: OutputFolder } | undefined {
+  const prd = prdOf(request, deps.session);
+  const folder = prd && vscode.workspace.getWorkspaceFolder(prd);
+  if (!prd || !folder) {
+    stream.markdown(
+      `Open your PRD (a Markdown file in the workspace) in the editor, or reference it: \`@architect /${command} #file:PRD.md\`.`,
+    );
+    return undefined;
+  }
+  return { prd, output: outputFolderOf(folder) };
+}
+
+/** What the progress lines of a run saw: the files written, the last step's usage. */
+interface Progress {
+  written: Set<string>;
+  usage?: UsageTotals;
+  onEvent: (e: EngineEvent) => void;
+}
+
+/** A line per step started, done, retried or failed (and the step as the chat's progress). */
+function progressLines(stream: Stream, extra?: (e: EngineEvent) => void): Progress {
+  const p: Progress = {
+    written: new Set<string>(),
+    onEvent: (e) => {
+      extra?.(e);
+      if (e.type === 'step-started') {
+        if (stream.progress) stream.progress(`${stepTitle(e.step)} (${stepById(e.step).agent})…`);
+        stream.markdown(`- ${mdText(stepTitle(e.step))} started\n`);
+      } else if (e.type === 'step-done') {
+        p.usage = e.usage;
+        stream.markdown(
+          `- ✔ ${mdText(stepTitle(e.step))} — ${e.files.length} file(s), tokens ${describeUsage(e.usage)}\n`,
+        );
+      } else if (e.type === 'step-failed') {
+        stream.markdown(`- ✖ ${mdText(stepTitle(e.step))}: ${mdText(e.message)}\n`);
+      } else if (e.type === 'step-retry') {
+        stream.markdown(`- ↻ ${mdText(stepTitle(e.step))}: retrying (${mdText(e.reason)})\n`);
+      } else if (e.type === 'file-written') {
+        p.written.add(e.file);
+      }
+    },
+  };
+  return p;
+}
+
+/** The files a run wrote, as a file tree where the chat has one. */
+function filesWritten(stream: Stream, written: Set<string>, output: OutputFolder): void {
+  if (written.size === 0) return;
+  stream.markdown('\nFiles written:\n');
+  if (typeof stream.filetree === 'function') stream.filetree(fileTree([...written]), output.uri);
+  else for (const f of [...written].sort()) stream.markdown(`- \`${mdText(f)}\`\n`);
+}
+
+const USAGE_UNKNOWN = "\nToken usage: unknown (VS Code's language models do not report it).\n";
+
 async function runIn(
   deps: ParticipantDeps,
   request: vscode.ChatRequest,
@@ -149,44 +214,22 @@ async function runIn(
   steps: StepId[] | 'all',
 ): Promise<vscode.ChatResult> {
   const command = request.command ?? '';
-  const prd = prdOf(request, deps.session);
-  if (!prd || !vscode.workspace.getWorkspaceFolder(prd)) {
-    stream.markdown(
-      'Open your PRD (a Markdown file in the workspace) in the editor, or reference it: `@architect /design #file:PRD.md`.',
-    );
-    return { metadata: meta(command) };
-  }
+  const target = targetOf(deps, request, stream, command);
+  if (!target) return { metadata: meta(command) };
+  const { prd, output } = target;
   const title = steps === 'all' ? 'Design Architecture' : stepTitle(steps[0] as StepId);
-  const output = outputFolderOf(vscode.workspace.getWorkspaceFolder(prd) as vscode.WorkspaceFolder);
   stream.markdown(
     `**${mdText(title)}** on \`${mdText(vscode.workspace.asRelativePath(prd))}\` → \`${mdText(output.relative)}\`\n\n`,
   );
-  const written = new Set<string>();
-  let usage: UsageTotals | undefined;
-  const onEvent = (e: EngineEvent): void => {
-    if (e.type === 'step-started') {
-      if (stream.progress) stream.progress(`${stepTitle(e.step)} (${stepById(e.step).agent})…`);
-      stream.markdown(`- ${mdText(stepTitle(e.step))} started\n`);
-    } else if (e.type === 'step-done') {
-      usage = e.usage;
-      stream.markdown(
-        `- ✔ ${mdText(stepTitle(e.step))} — ${e.files.length} file(s), tokens ${describeUsage(e.usage)}\n`,
-      );
-    } else if (e.type === 'step-failed') {
-      stream.markdown(`- ✖ ${mdText(stepTitle(e.step))}: ${mdText(e.message)}\n`);
-    } else if (e.type === 'step-retry') {
-      stream.markdown(`- ↻ ${mdText(stepTitle(e.step))}: retrying (${mdText(e.reason)})\n`);
-    } else if (e.type === 'file-written') {
-      written.add(e.file);
-    }
-  };
+  const progress = progressLines(stream);
+  const { written } = progress;
   const outcome = await deps.runner.run(prd, {
     title,
     steps,
     withPrerequisites: false,
     interactive: false,
     signal,
-    onEvent,
+    onEvent: progress.onEvent,
   });
   if (!outcome) {
     stream.markdown('\nThe run did not start.');
@@ -196,12 +239,8 @@ async function runIn(
   stream.markdown(`\n${summaryLine(summary)}\n`);
   const whole = failures.find((f) => f.step === undefined);
   if (whole) stream.markdown(`\n${mdText(whole.message)}\n`);
-  if (usage?.unknown) stream.markdown("\nToken usage: unknown (VS Code's language models do not report it).\n");
-  if (written.size > 0) {
-    stream.markdown('\nFiles written:\n');
-    if (typeof stream.filetree === 'function') stream.filetree(fileTree([...written]), output.uri);
-    else for (const f of [...written].sort()) stream.markdown(`- \`${mdText(f)}\`\n`);
-  }
+  if (progress.usage?.unknown) stream.markdown(USAGE_UNKNOWN);
+  filesWritten(stream, written, output);
   const architecture = vscode.Uri.joinPath(output.uri, LAYOUT.architecture);
   if (typeof stream.button === 'function') {
     stream.button({ command: 'archflow.openPreview', title: 'Open Preview' });
@@ -351,6 +390,82 @@ async function approve(
   return { metadata: meta('approve', unmet) };
 }
 
+/**
+ * `/resolve [rounds]`: the engine's resolve loop (Resolve Security Findings) — a line per round
+ * and per step as they run; at the end the verdict, what was resolved, what is still open and the
+ * tokens. Each revision is reviewed as a diff, as from the command; nothing is approved.
+ */
+async function resolve(
+  deps: ParticipantDeps,
+  request: vscode.ChatRequest,
+  stream: Stream,
+  signal: AbortSignal,
+): Promise<vscode.ChatResult> {
+  const command = 'resolve';
+  const target = targetOf(deps, request, stream, command);
+  if (!target) return { metadata: meta(command) };
+  const { prd, output } = target;
+  const asked = /^\s*(\d+)\b/.exec(request.prompt)?.[1];
+  const rounds = asked ? Math.max(1, Math.min(10, Number(asked))) : readResolveRounds(output.folder);
+  stream.markdown(
+    `**Resolve Security Findings** on \`${mdText(vscode.workspace.asRelativePath(prd))}\` → \`${mdText(output.relative)}\` (at most ${rounds} round${rounds === 1 ? '' : 's'}; you review each revision as a diff)\n\n`,
+  );
+  let round = 0;
+  // Each round of the loop is one run of the engine: its start names the steps it revises.
+  const progress = progressLines(stream, (e) => {
+    if (e.type !== 'run-started') return;
+    round++;
+    if (stream.progress)
+      stream.progress(`Round ${round}: revising step${e.steps.length === 1 ? '' : 's'} ${e.steps.join(', ')}…`);
+    stream.markdown(`\n**Round ${round}** — revising step${e.steps.length === 1 ? '' : 's'} ${e.steps.join(', ')}\n\n`);
+  });
+  const outcome = await deps.runner.run(prd, {
+    title: 'Resolve Security Findings',
+    steps: 'all',
+    resolve: { rounds },
+    interactive: false,
+    signal,
+    onEvent: progress.onEvent,
+  });
+  if (!outcome) {
+    stream.markdown('\nThe run did not start.');
+    return { metadata: meta(command) };
+  }
+  const { summary, failures, resolved } = outcome;
+  if (summary.cancelled) stream.markdown(`\n${summaryLine(summary)}\n`);
+  for (const f of failures) {
+    stream.markdown(`\n✖ ${f.step ? `${mdText(stepTitle(f.step))}: ` : ''}${mdText(f.message)}\n`);
+  }
+  if (resolved) stream.markdown(`\n${resolvedLine(resolved)}\n`);
+  filesWritten(stream, progress.written, output);
+  if (typeof stream.button === 'function') {
+    const findings = stepWithBlock('findings').document;
+    stream.button({
+      command: 'vscode.open',
+      arguments: [vscode.Uri.joinPath(output.uri, findings)],
+      title: `Open ${findings}`,
+    });
+    stream.button({ command: 'archflow.openPreview', title: 'Open Preview' });
+  }
+  const unmet = await criteriaLines(deps, stream, signal);
+  return {
+    metadata: meta(
+      command,
+      unmet,
+      failures.flatMap((f) => (f.step === undefined ? [] : [f.step])),
+    ),
+  };
+}
+
+/** The end of a resolve loop in one line. */
+export function resolvedLine(r: ResolveResult): string {
+  if (r.rounds.length === 0 && r.resolved.length === 0 && r.open.length === 0) {
+    return `**No open critical or high finding**: there is nothing to resolve (verdict: ${r.verdict}).`;
+  }
+  const t = resolvedText(r);
+  return `**${t.verdict.charAt(0).toUpperCase()}${t.verdict.slice(1)}.** Resolved: ${mdText(t.resolved)}. Still open: ${mdText(t.open)}. Used ${t.tokens}.`;
+}
+
 /** What to ask next: what is unmet, or the failed steps again. */
 function followups(m: Meta | undefined): vscode.ChatFollowup[] {
   if (!m) return [];
@@ -362,14 +477,14 @@ function followups(m: Meta | undefined): vscode.ChatFollowup[] {
     if (c.id === 'approval') {
       out.push({ prompt: '', command: 'approve', label: 'Record a stakeholder approval' });
     } else if (c.id === 'security') {
-      const security = STEPS.find((s) => s.blocks.includes('findings'))?.id;
-      if (security !== undefined) {
-        out.push({
-          prompt: String(security),
-          command: 'step',
-          label: `Unmet: ${c.title} — run ${stepTitle(security)} again`,
-        });
-      }
+      out.push({
+        prompt: '',
+        command: 'resolve',
+        label:
+          m.command === 'resolve'
+            ? `Unmet: ${c.title} — resolve again`
+            : `Unmet: ${c.title} — resolve the open findings`,
+      });
     } else {
       out.push({ prompt: '', command: 'check', label: `Unmet: ${c.title} — see why` });
     }

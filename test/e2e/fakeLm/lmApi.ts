@@ -15,6 +15,8 @@ export interface ChatModelInfo {
   readonly maxOutputTokens: number;
   readonly tooltip?: string;
   readonly detail?: string;
+  /** Shown in the Chat view's model picker. */
+  readonly isUserSelectable?: boolean;
   readonly capabilities: { readonly imageInput?: boolean; readonly toolCalling?: boolean | number };
 }
 

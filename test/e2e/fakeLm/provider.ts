@@ -25,7 +25,11 @@ export class FakeModelProvider implements ChatModelProvider {
       version: 'fake-1',
       tooltip: 'Answers from the fake Anthropic server of the Archflow tests',
       detail: 'tests',
-      capabilities: { imageInput: false, toolCalling: false },
+      // Listed in the Chat view's model picker: a chat request (so @architect) needs a chosen model,
+      // and the picker of 1.139's only mode (Agent) lists models with tool calling only, as the
+      // Claude models of Copilot have it. The fake answers with text; tools offered are ignored.
+      isUserSelectable: true,
+      capabilities: { imageInput: false, toolCalling: true },
     }));
   }
 

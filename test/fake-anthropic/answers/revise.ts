@@ -1,8 +1,10 @@
 /**
  * The fake model in revision mode (docs/adr/0012-revision-format.md): it writes the document the
  * new inputs give, and answers only the `##` sections that differ from the current document —
- * except sections the user edited, which it leaves as they are. A note naming a finding gets the
- * finding's control written into the step's last prose section; the security review, revising,
+ * except sections the user edited, which it leaves as they are, and keeping the lines earlier
+ * revisions added (a control, an answered comment). A note naming a finding gets the finding's
+ * control written into the step's last prose section, any other note a line that answers it; the
+ * security review, revising,
  * keeps its findings' ids and marks an open one mitigated when a document it reads holds the
  * control. Deterministic, like the rest of the fake.
  */
@@ -150,13 +152,22 @@ export function controlLine(id: string, text: string): string {
   return `- Control for ${id}: ${rec}.`;
 }
 
-/** The line that answers a comment: its request, done. */
-export function commentLine(id: string, text: string): string {
+/** The line that answers a comment (or, without an id, a change request): its request, done. */
+export function commentLine(id: string | undefined, text: string): string {
   const said = text
     .replace(/^\[[^\]]*\][^:]*:\s*/, '')
     .split('\n')[0]
     .trim();
-  return `- Revised for ${id}: ${said}`;
+  return id ? `- Revised for ${id}: ${said}` : `- Revised: ${said}`;
+}
+
+/** A line an earlier revision added: kept by every later revision, as a model keeps what it wrote. */
+const REVISION_LINE = /^- (?:Control for [A-Z]+-\d+|Revised for [A-Z]+-\d+|Revised):/;
+
+/** `body` with the revision lines of `before` it lacks, appended in their order. */
+function keepRevisionLines(body: string, before: string): string {
+  const lost = before.split('\n').filter((l) => REVISION_LINE.test(l) && !body.includes(l));
+  return lost.length === 0 ? body : `${body.trimEnd()}\n\n${lost.join('\n')}`;
 }
 
 interface FindingLike {
@@ -217,14 +228,17 @@ export function reviseDocument(step: StepId, generated: string, rev: RevisionReq
   let target = reviseFindings(generated, rev.base, ctx);
   const base = splitSections(rev.base).sections;
   const edited = new Set(rev.edited.map(headingKey));
-  // A finding's fix writes its control; another note (a comment) is answered by a line naming it.
-  const fixes = rev.notes.filter((n) => n.id);
+  // A finding's fix writes its control; another note (a comment, a change request) is answered by a
+  // line — except in the security review, which answers its notes in its findings block.
+  const reviews = stepById(step).blocks.includes('findings');
+  const fixes = rev.notes.filter((n) => n.id || !reviews);
   const out = new Map<string, { title: string; body: string }>();
   for (const s of splitSections(target).sections) {
     const key = headingKey(s.title);
     const mine = base.find((b) => headingKey(b.title) === key);
     if (edited.has(key) || !mine) continue;
-    if (mine.body !== s.body) out.set(key, { title: mine.title, body: s.body });
+    const body = keepRevisionLines(s.body, mine.body);
+    if (mine.body !== body) out.set(key, { title: mine.title, body });
   }
   prdEditSections(step, splitSections(target).sections, base, rev, ctx, out);
   if (fixes.length > 0) {
@@ -238,7 +252,7 @@ export function reviseDocument(step: StepId, generated: string, rev: RevisionReq
       const key = headingKey(name);
       const current = out.get(key) ?? { title: base2.get(key)!.title, body: base2.get(key)!.body };
       const lines = fixes
-        .map((f) => (/Security finding /.test(f.text) ? controlLine(f.id!, f.text) : commentLine(f.id!, f.text)))
+        .map((f) => (f.id && /Security finding /.test(f.text) ? controlLine(f.id, f.text) : commentLine(f.id, f.text)))
         .filter((l) => !current.body.includes(l));
       if (lines.length)
         out.set(key, { title: current.title, body: `${current.body.trimEnd()}\n\n${lines.join('\n')}` });
