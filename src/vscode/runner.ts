@@ -19,7 +19,7 @@ import { type ModelConnection, createWorkflow } from '../core/factory';
 import { LlmError } from '../core/llm/types';
 import { readPrd } from '../core/prd';
 import { PRICES_DATE, formatUsd } from '../core/pricing';
-import { readSnapshot } from '../core/snapshot';
+import { readSnapshot, readWorkflowView } from '../core/snapshot';
 import { estimateText } from '../core/spend';
 import { LAYOUT, type StepId, stepById, stepTitle, stepWithBlock } from '../core/steps';
 import {
@@ -483,7 +483,7 @@ export class Runner {
       return;
     }
     if (resolved) await this.reportResolved(output, resolved);
-    else await this.reportDone(output, request, summary);
+    else await this.reportDone(prd, output, request, summary);
   }
 
   /** The end of Resolve Security Findings: the verdict, what was resolved, what is still open, the tokens. */
@@ -502,23 +502,48 @@ export class Runner {
     else if (choice === SHOW_LOG) this.deps.log.show();
   }
 
-  private async reportDone(output: OutputFolder, request: RunRequest, summary: RunSummary): Promise<void> {
+  private async reportDone(
+    prd: vscode.Uri,
+    output: OutputFolder,
+    request: RunRequest,
+    summary: RunSummary,
+  ): Promise<void> {
     const single = request.steps !== 'all' && request.steps.length === 1 ? request.steps[0] : undefined;
+    // One step ran: the steps that read it are stale now; the message says so and offers to update them.
+    const stale =
+      single && summary.done.includes(single)
+        ? (await readWorkflowView(output.dir).catch(() => undefined))?.steps
+            .filter((s) => s.id > single && s.status === 'stale')
+            .map((s) => s.id)
+        : undefined;
     const target = single
       ? vscode.Uri.joinPath(output.uri, stepById(single).document)
       : vscode.Uri.joinPath(output.uri, LAYOUT.architecture);
     const openLabel = single ? `Open ${stepById(single).document}` : OPEN_ARCHITECTURE;
     const exists = await fileExists(target);
     const regenerated = summary.regenerated ?? [];
+    const staleText = stale?.length
+      ? ` ${stale.length === 1 ? `Step ${stale[0]} reads it and is` : `Steps ${stale.slice(0, -1).join(', ')} and ${stale.at(-1)} read it and are`} stale now.`
+      : '';
+    const update = stale?.length ? (stale.length === 1 ? 'Update Step' : 'Update Them') : undefined;
     const text =
       single && summary.done.length === 1
-        ? `Archflow: ${stepTitle(single)} is done.`
+        ? `Archflow: ${stepTitle(single)} is done.${staleText}`
         : summary.done.length === 0 && regenerated.length > 0
           ? `Archflow: every step is up to date; wrote the missing files again without a model call: ${regenerated.join(', ')}.`
           : `Archflow: ${summary.done.length} step${summary.done.length === 1 ? '' : 's'} done${exists && !single ? `; ${LAYOUT.architecture} is in ${output.relative}` : ''}.`;
-    const choice = await vscode.window.showInformationMessage(text, ...(exists ? [openLabel] : []), SHOW_LOG);
+    const choice = await vscode.window.showInformationMessage(
+      text,
+      ...(update ? [update] : []),
+      ...(exists ? [openLabel] : []),
+      SHOW_LOG,
+    );
     if (choice === openLabel) await vscode.commands.executeCommand('vscode.open', target);
     else if (choice === SHOW_LOG) this.deps.log.show();
+    else if (choice && choice === update && single && stale) {
+      // Each stale step is revised from its document, with what changed upstream.
+      await this.run(prd, { title: `Update the steps after ${stepTitle(single)}`, steps: stale });
+    }
   }
 
   private async reportUpToDate(output: OutputFolder): Promise<void> {

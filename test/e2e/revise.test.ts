@@ -218,7 +218,10 @@ function reviseOn(target: VscodeTarget): void {
           );
           await shot('6-comment-diff');
           await review.getByRole('button', { name: 'Accept', exact: true }).click();
-          await wb.expectNotification(/Step 3 — Service Design is done/, 60_000);
+          const finished = await wb.expectNotification(/Step 3 — Service Design is done/, 60_000);
+          // The steps that read the service design are stale now: the message says so and offers to update them.
+          assert.match(await finished.innerText(), /read it and are stale now/);
+          await finished.getByRole('button', { name: 'Update Them', exact: true }).waitFor({ timeout: 10_000 });
           const sent = fake.requests.slice(requests);
           assert.deepEqual(
             sent.map((r) => r.step),
