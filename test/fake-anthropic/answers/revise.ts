@@ -44,6 +44,56 @@ export function readRevision(userText: string): RevisionRequest | undefined {
   };
 }
 
+/**
+ * A section's structured blocks as the revision prompt asks for them when only some items change:
+ * a `changed-items` block with the items (by id or key) that differ from the base's block and the
+ * other fields that differ. A block with nothing to compare (no base block, not JSON, items
+ * without ids, an item removed) is sent whole.
+ */
+export function changedItemsOnly(body: string, baseBody: string): string {
+  const baseBlocks = fencedBlocks(baseBody);
+  let out = '';
+  let from = 0;
+  for (const b of fencedBlocks(body)) {
+    const kind = b.info.split(/\s+/)[0];
+    if (!kind.startsWith('archflow-') || b.info.includes(CHANGED_ITEMS)) continue;
+    const was = baseBlocks.find((x) => x.info.split(/\s+/)[0] === kind);
+    const partial = was ? partialOf(b.body, was.body) : undefined;
+    if (!partial) continue;
+    out += body.slice(from, b.start) + '```' + `${kind} ${CHANGED_ITEMS}\n${partial}\n` + '```';
+    from = b.end;
+  }
+  return out + body.slice(from);
+}
+
+function partialOf(now: string, before: string): string | undefined {
+  let a: Record<string, unknown>;
+  let b: Record<string, unknown>;
+  try {
+    a = JSON.parse(now) as Record<string, unknown>;
+    b = JSON.parse(before) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const idOf = (v: unknown): string | undefined => {
+    const o = v as { id?: unknown; key?: unknown } | null;
+    const id = o && typeof o === 'object' ? (o.id ?? o.key) : undefined;
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  };
+  const partial: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(a)) {
+    const old = b[k];
+    if (JSON.stringify(v) === JSON.stringify(old)) continue;
+    if (Array.isArray(v) && Array.isArray(old) && [...v, ...old].every((i) => idOf(i) !== undefined)) {
+      const ids = new Set(v.map(idOf));
+      if (old.some((i) => !ids.has(idOf(i)))) return undefined;
+      const before = new Map(old.map((i) => [idOf(i), JSON.stringify(i)]));
+      partial[k] = v.filter((i) => before.get(idOf(i)) !== JSON.stringify(i));
+    } else partial[k] = v;
+  }
+  return JSON.stringify(partial, null, 2);
+}
+
 /** The line step 1 adds to its inventory section for a PRD edit; later steps read it back. */
 const COVERS_RE = /^- (N?FR-\d+) also covers: (.+)$/gm;
 
@@ -238,7 +288,7 @@ export function reviseDocument(step: StepId, generated: string, rev: RevisionReq
     const mine = base.find((b) => headingKey(b.title) === key);
     if (edited.has(key) || !mine) continue;
     const body = keepRevisionLines(s.body, mine.body);
-    if (mine.body !== body) out.set(key, { title: mine.title, body });
+    if (mine.body !== body) out.set(key, { title: mine.title, body: changedItemsOnly(body, mine.body) });
   }
   prdEditSections(step, splitSections(target).sections, base, rev, ctx, out);
   if (fixes.length > 0) {
