@@ -12,11 +12,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { criteriaTool } from '../../src/core/tools/criteria';
 import { callTool } from '../../src/core/tools/index';
 import { parseFindingsTable } from '../../src/core/findings';
-import { LAYOUT, STEPS, stepWithBlock } from '../../src/core/steps';
+import { LAYOUT, STEPS, stepById, stepWithBlock } from '../../src/core/steps';
 import { OPEN_FINDING_ID } from '../fake-anthropic/answers/revise';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
@@ -108,6 +108,29 @@ describe(
       await fs.access(path.join(out, LAYOUT.architecture));
     }
 
+    /**
+     * The end of an answer — `texts`, the file tree naming `file` and `buttons` — is visible as the
+     * answer first shows, before anything folded is expanded.
+     */
+    async function assertResultShown(
+      response: Locator,
+      texts: RegExp[],
+      file: string,
+      buttons: string[],
+    ): Promise<void> {
+      const shown = async (what: string, part: Locator): Promise<void> => {
+        await part.waitFor({ state: 'visible', timeout: 10_000 }).catch(async () => {
+          await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-folded.png') });
+          throw new Error(`${what} is not visible without expanding the answer`);
+        });
+      };
+      for (const t of texts) await shown(`"${t.source}"`, response.getByText(t).last());
+      await shown(`the file tree's ${file}`, response.getByRole('treeitem', { name: file, exact: true }).first());
+      for (const name of buttons) {
+        await shown(`the button "${name}"`, response.getByRole('button', { name, exact: true }).first());
+      }
+    }
+
     test('without a key, Design Architecture offers VS Code’s models and the whole design is written through them', async () => {
       const before = fake.requests.length;
       await wb.runCommand('Archflow: Design Architecture');
@@ -147,15 +170,18 @@ describe(
           throw err;
         });
       const response = wb.chatResponse(/Exit criteria: \d of 5 met/).first();
+      // The result shows without expanding what VS Code 1.139 folds under "Completed N steps".
+      await assertResultShown(
+        response,
+        [/8 step\(s\) done/, /Token usage: unknown/, /Exit criteria: \d of 5 met/, /Files written/],
+        LAYOUT.architecture,
+        ['Open Preview', `Open ${LAYOUT.architecture}`],
+      );
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design.png') });
       await wb.expandChatResponse(response);
       const text = await response.innerText();
       assert.match(text, /Design Architecture/);
-      assert.match(text, /8 step\(s\) done/);
-      assert.match(text, /Token usage: unknown/);
-      assert.match(text, /Files written/);
-      assert.match(text, new RegExp(LAYOUT.architecture.replace('.', '\\.')), 'the file tree names ARCHITECTURE.md');
-      await response.getByRole('button', { name: 'Open Preview' }).first().waitFor({ timeout: 10_000 });
-      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design.png') });
+      assert.match(text, /✔ Step 8\b/, 'the progress lines are there once expanded');
       await assertRunOnFakeModels();
       assert.ok(fake.requests.length - before >= STEPS.length, 'the chat run asked the fake models again');
     });
@@ -191,6 +217,18 @@ describe(
         await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-resolve-failed.png') });
         throw err;
       });
+      await assertResultShown(
+        response,
+        [
+          /The security review passes after [12] rounds?\./,
+          /Still open: none\./,
+          /Exit criteria: 4 of 5 met/,
+          /Files written/,
+        ],
+        stepById(3).document,
+        [`Open ${stepWithBlock('findings').document}`, 'Open Preview'],
+      );
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-resolve-result.png') });
       await wb.expandChatResponse(response);
       const text = await response.innerText();
       assert.match(text, /Resolve Security Findings/);
