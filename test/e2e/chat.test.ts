@@ -125,7 +125,10 @@ describe(
         });
       };
       for (const t of texts) await shown(`"${t.source}"`, response.getByText(t).last());
-      await shown(`the file tree's ${file}`, response.getByRole('treeitem', { name: file, exact: true }).first());
+      await shown(
+        `the file tree's ${file}`,
+        response.getByRole('treeitem', { name: new RegExp(file.replace(/\./g, '\\.')) }).first(),
+      );
       for (const name of buttons) {
         await shown(`the button "${name}"`, response.getByRole('button', { name, exact: true }).first());
       }
