@@ -181,6 +181,13 @@ describe(
         ['Open Preview', `Open ${LAYOUT.architecture}`],
       );
       await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design.png') });
+      // The fold's label, with the result under it.
+      await response
+        .getByText(/^Completed \d+ steps?\b/)
+        .first()
+        .evaluate((label) => label.scrollIntoView({ block: 'center' }))
+        .catch(() => undefined);
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design-fold.png') });
       await wb.expandChatResponse(response);
       const text = await response.innerText();
       assert.match(text, /Design Architecture/);
