@@ -3,7 +3,8 @@
  * extension provide chat models), with no Anthropic API key, the fake Claude models of
  * test/e2e/fakeLm answer from the fake server. "Design Architecture" offers VS Code's models and
  * writes the whole design through them (usage recorded as unknown); `@architect /design` typed in
- * the Chat view writes it again and shows the files and the criteria; `@architect /check` reports
+ * the Chat view writes it again and ends with its result, the file tree and the buttons shown
+ * without expanding what 1.139 folds under "Completed N steps"; `@architect /check` reports
  * the criteria as the files say; `@architect /resolve` resolves the open high finding that run's
  * review raised, each revision reviewed as a diff, and ends naming what it resolved. Screenshots in .test-output/e2e/<version>/chat-*.png.
  */
