@@ -220,7 +220,10 @@ describe(
         60_000,
       );
       await review.getByRole('button', { name: 'Accept All', exact: true }).click();
-      const response = wb.chatResponse(new RegExp(`Resolved: ${OPEN_FINDING_ID}`)).first();
+      // The criteria come last: the answer is read once they are there.
+      const response = wb
+        .chatResponse(new RegExp(`Resolved: ${OPEN_FINDING_ID}[\\s\\S]*Exit criteria: \\d of 5 met`))
+        .first();
       await response.waitFor({ timeout: 180_000 }).catch(async (err: unknown) => {
         await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-resolve-failed.png') });
         throw err;
