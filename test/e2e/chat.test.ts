@@ -220,7 +220,7 @@ describe(
         60_000,
       );
       await review.getByRole('button', { name: 'Accept All', exact: true }).click();
-      // The criteria come last: the answer is read once they are there.
+      // The answer is read once its result is there (the file tree and buttons are awaited below).
       const response = wb
         .chatResponse(new RegExp(`Resolved: ${OPEN_FINDING_ID}[\\s\\S]*Exit criteria: \\d of 5 met`))
         .first();
