@@ -3,7 +3,8 @@
  * extension provide chat models), with no Anthropic API key, the fake Claude models of
  * test/e2e/fakeLm answer from the fake server. "Design Architecture" offers VS Code's models and
  * writes the whole design through them (usage recorded as unknown); `@architect /design` typed in
- * the Chat view writes it again and shows the files and the criteria; `@architect /check` reports
+ * the Chat view writes it again and ends with its result, the file tree and the buttons shown
+ * without expanding what 1.139 folds under "Completed N steps"; `@architect /check` reports
  * the criteria as the files say; `@architect /resolve` resolves the open high finding that run's
  * review raised, each revision reviewed as a diff, and ends naming what it resolved. Screenshots in .test-output/e2e/<version>/chat-*.png.
  */
@@ -12,11 +13,11 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { criteriaTool } from '../../src/core/tools/criteria';
 import { callTool } from '../../src/core/tools/index';
 import { parseFindingsTable } from '../../src/core/findings';
-import { LAYOUT, STEPS, stepWithBlock } from '../../src/core/steps';
+import { LAYOUT, STEPS, stepById, stepWithBlock } from '../../src/core/steps';
 import { OPEN_FINDING_ID } from '../fake-anthropic/answers/revise';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
@@ -108,6 +109,32 @@ describe(
       await fs.access(path.join(out, LAYOUT.architecture));
     }
 
+    /**
+     * The end of an answer — `texts`, the file tree naming `file` and `buttons` — is visible as the
+     * answer first shows, before anything folded is expanded.
+     */
+    async function assertResultShown(
+      response: Locator,
+      texts: RegExp[],
+      file: string,
+      buttons: string[],
+    ): Promise<void> {
+      const shown = async (what: string, part: Locator): Promise<void> => {
+        await part.waitFor({ state: 'visible', timeout: 10_000 }).catch(async () => {
+          await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-folded.png') });
+          throw new Error(`${what} is not visible without expanding the answer`);
+        });
+      };
+      for (const t of texts) await shown(`"${t.source}"`, response.getByText(t).last());
+      await shown(
+        `the file tree's ${file}`,
+        response.getByRole('treeitem', { name: new RegExp(file.replace(/\./g, '\\.')) }).first(),
+      );
+      for (const name of buttons) {
+        await shown(`the button "${name}"`, response.getByRole('button', { name, exact: true }).first());
+      }
+    }
+
     test('without a key, Design Architecture offers VS Code’s models and the whole design is written through them', async () => {
       const before = fake.requests.length;
       await wb.runCommand('Archflow: Design Architecture');
@@ -147,15 +174,18 @@ describe(
           throw err;
         });
       const response = wb.chatResponse(/Exit criteria: \d of 5 met/).first();
+      // The result shows without expanding what VS Code 1.139 folds under "Completed N steps".
+      await assertResultShown(
+        response,
+        [/8 step\(s\) done/, /Token usage: unknown/, /Exit criteria: \d of 5 met/, /Files written/],
+        LAYOUT.architecture,
+        ['Open Preview', `Open ${LAYOUT.architecture}`],
+      );
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design.png') });
       await wb.expandChatResponse(response);
       const text = await response.innerText();
       assert.match(text, /Design Architecture/);
-      assert.match(text, /8 step\(s\) done/);
-      assert.match(text, /Token usage: unknown/);
-      assert.match(text, /Files written/);
-      assert.match(text, new RegExp(LAYOUT.architecture.replace('.', '\\.')), 'the file tree names ARCHITECTURE.md');
-      await response.getByRole('button', { name: 'Open Preview' }).first().waitFor({ timeout: 10_000 });
-      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-design.png') });
+      assert.match(text, /✔ Step 8\b/, 'the progress lines are there once expanded');
       await assertRunOnFakeModels();
       assert.ok(fake.requests.length - before >= STEPS.length, 'the chat run asked the fake models again');
     });
@@ -166,10 +196,14 @@ describe(
       await wb.sendChat('@architect /check');
       const response = wb.chatResponse(new RegExp(`Exit criteria: ${met} of 5 met`)).first();
       await response.waitFor({ timeout: 60_000 });
-      const text = await response.innerText();
-      for (const c of expected.data.criteria as { title: string; met: boolean }[]) {
-        assert.ok(text.includes(c.title), `the answer names "${c.title}"`);
-      }
+      // VS Code 1.139 renders an answer's Markdown word by word: the whole list takes a moment.
+      const titles = (expected.data.criteria as { title: string }[]).map((c) => c.title);
+      let text = '';
+      await wb.waitUntil(async () => {
+        text = await response.innerText();
+        return titles.every((t) => text.includes(t));
+      }, 15_000);
+      for (const title of titles) assert.ok(text.includes(title), `the answer names "${title}"`);
       // The approval is never recorded by a run: it is unmet, and a follow-up offers it.
       await wb.chatView().getByText('Record a stakeholder approval').first().waitFor({ timeout: 15_000 });
       await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-check.png') });
@@ -186,7 +220,7 @@ describe(
         60_000,
       );
       await review.getByRole('button', { name: 'Accept All', exact: true }).click();
-      // The criteria come last: the answer is read once they are there.
+      // The answer is read once its result is there (the file tree and buttons are awaited below).
       const response = wb
         .chatResponse(new RegExp(`Resolved: ${OPEN_FINDING_ID}[\\s\\S]*Exit criteria: \\d of 5 met`))
         .first();
@@ -194,6 +228,18 @@ describe(
         await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-resolve-failed.png') });
         throw err;
       });
+      await assertResultShown(
+        response,
+        [
+          /The security review passes after [12] rounds?\./,
+          /Still open: none\./,
+          /Exit criteria: 4 of 5 met/,
+          /Files written/,
+        ],
+        stepById(3).document,
+        [`Open ${stepWithBlock('findings').document}`, 'Open Preview'],
+      );
+      await wb.page.screenshot({ path: path.join(OUTPUT_ROOT, 'chat-participant-resolve-result.png') });
       await wb.expandChatResponse(response);
       const text = await response.innerText();
       assert.match(text, /Resolve Security Findings/);

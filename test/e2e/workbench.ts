@@ -230,7 +230,12 @@ export class Workbench {
   async expandChatResponse(response: Locator): Promise<void> {
     const folded = response.getByText(/^Completed \d+ steps?\b/).first();
     if (await folded.isVisible()) {
-      await folded.click();
+      // Scrolled up, the fold's label lies under the chat's sticky title, which takes a pointer click.
+      await folded.evaluate((label) => {
+        const details = label.closest('details');
+        if (details && !details.open) label.closest('summary')?.click();
+        details?.scrollIntoView({ block: 'start' });
+      });
       await this.page.waitForTimeout(500);
     }
   }

@@ -196,15 +196,40 @@ function progressLines(stream: Stream, extra?: (e: EngineEvent) => void): Progre
   return p;
 }
 
-/** The files a run wrote, as a file tree where the chat has one. */
-function filesWritten(stream: Stream, written: Set<string>, output: OutputFolder): void {
-  if (written.size === 0) return;
-  stream.markdown('\nFiles written:\n');
-  if (typeof stream.filetree === 'function') stream.filetree(fileTree([...written]), output.uri);
-  else for (const f of [...written].sort()) stream.markdown(`- \`${mdText(f)}\`\n`);
+/**
+ * The end of a run's answer: its result as one run of Markdown, then the files written as a file
+ * tree and the buttons. VS Code 1.139 folds a finished answer under "Completed N steps in T s" up
+ * to the start of its last run of Markdown (the answer's last Markdown part and the Markdown parts
+ * right before it); what comes after that run stays shown. So the result starts after a progress
+ * part (which ends the run of progress lines) and the tree and buttons come after all of its
+ * Markdown. VS Code 1.100 folds nothing and shows the same parts in the same order.
+ */
+function showResult(
+  stream: Stream,
+  result: { lines: string[]; written: Set<string>; output: OutputFolder; buttons: vscode.Command[] },
+): void {
+  const { written, output } = result;
+  const files = written.size === 0 ? '' : '\n\nFiles written:\n';
+  stream.markdown(`\n${result.lines.join('\n\n')}${files}`);
+  if (written.size > 0) {
+    if (typeof stream.filetree === 'function') stream.filetree(fileTree([...written]), output.uri);
+    else
+      stream.markdown(
+        [...written]
+          .sort()
+          .map((f) => `- \`${mdText(f)}\`\n`)
+          .join(''),
+      );
+  }
+  if (typeof stream.button === 'function') for (const b of result.buttons) stream.button(b);
 }
 
-const USAGE_UNKNOWN = "\nToken usage: unknown (VS Code's language models do not report it).\n";
+/** Ends the progress lines of a run with a progress part of its own (see showResult). */
+function checkingCriteria(stream: Stream): void {
+  stream.progress?.('Checking the exit criteria…');
+}
+
+const USAGE_UNKNOWN = "Token usage: unknown (VS Code's language models do not report it).";
 
 async function runIn(
   deps: ParticipantDeps,
@@ -236,33 +261,23 @@ async function runIn(
     return { metadata: meta(command) };
   }
   const { summary, failures } = outcome;
-  stream.markdown(`\n${summaryLine(summary)}\n`);
+  checkingCriteria(stream);
+  const criteria = await criteriaReport(deps, signal);
+  const lines = [summaryLine(summary)];
   const whole = failures.find((f) => f.step === undefined);
-  if (whole) stream.markdown(`\n${mdText(whole.message)}\n`);
-  if (progress.usage?.unknown) stream.markdown(USAGE_UNKNOWN);
-  filesWritten(stream, written, output);
-  const architecture = vscode.Uri.joinPath(output.uri, LAYOUT.architecture);
-  if (typeof stream.button === 'function') {
-    stream.button({ command: 'archflow.openPreview', title: 'Open Preview' });
-    if (written.has(LAYOUT.architecture)) {
-      stream.button({ command: 'vscode.open', arguments: [architecture], title: `Open ${LAYOUT.architecture}` });
-    }
-    if (steps !== 'all') {
-      const doc = vscode.Uri.joinPath(output.uri, stepById(steps[0] as StepId).document);
-      if (written.has(stepById(steps[0] as StepId).document)) {
-        stream.button({
-          command: 'vscode.open',
-          arguments: [doc],
-          title: `Open ${stepById(steps[0] as StepId).document}`,
-        });
-      }
-    }
+  if (whole) lines.push(mdText(whole.message));
+  if (progress.usage?.unknown) lines.push(USAGE_UNKNOWN);
+  lines.push(criteria.markdown);
+  const buttons: vscode.Command[] = [{ command: 'archflow.openPreview', title: 'Open Preview' }];
+  const documents = [LAYOUT.architecture, ...(steps === 'all' ? [] : [stepById(steps[0] as StepId).document])];
+  for (const doc of documents.filter((d) => written.has(d))) {
+    buttons.push({ command: 'vscode.open', arguments: [vscode.Uri.joinPath(output.uri, doc)], title: `Open ${doc}` });
   }
-  const unmet = await criteriaLines(deps, stream, signal);
+  showResult(stream, { lines, written, output, buttons });
   return {
     metadata: meta(
       command,
-      unmet,
+      criteria.unmet,
       summary.failed.map((f) => f.step),
     ),
   };
@@ -308,21 +323,31 @@ interface CriterionData {
   reasons: string[];
 }
 
-/** The exit criteria as lines; returns the unmet ones. */
-async function criteriaLines(deps: ParticipantDeps, stream: Stream, signal: AbortSignal): Promise<Meta['unmet']> {
+/** The exit criteria as Markdown lines, and the unmet ones. */
+async function criteriaReport(
+  deps: ParticipantDeps,
+  signal: AbortSignal,
+): Promise<{ markdown: string; unmet: Meta['unmet'] }> {
   const result = await callTool(criteriaTool, {}, deps.tools.context(signal));
   const criteria = (result.data.criteria as CriterionData[] | undefined) ?? [];
-  if (result.isError || criteria.length === 0) {
-    stream.markdown(`\n${mdText(result.text)}\n`);
-    return [];
-  }
+  if (result.isError || criteria.length === 0) return { markdown: mdText(result.text), unmet: [] };
   const met = criteria.filter((c) => c.met).length;
-  stream.markdown(`\n**Exit criteria: ${met} of ${criteria.length} met**\n\n`);
+  const lines = [`**Exit criteria: ${met} of ${criteria.length} met**`, ''];
   for (const c of criteria) {
-    stream.markdown(`- ${c.met ? '✔' : '✖'} ${mdText(c.title)}${c.met ? '' : ' — not met'}\n`);
-    if (!c.met) for (const r of c.reasons.slice(0, 5)) stream.markdown(`  - ${mdText(r)}\n`);
+    lines.push(`- ${c.met ? '✔' : '✖'} ${mdText(c.title)}${c.met ? '' : ' — not met'}`);
+    if (!c.met) for (const r of c.reasons.slice(0, 5)) lines.push(`  - ${mdText(r)}`);
   }
-  return criteria.filter((c) => !c.met).map((c) => ({ id: c.id, title: c.title }));
+  return {
+    markdown: lines.join('\n'),
+    unmet: criteria.filter((c) => !c.met).map((c) => ({ id: c.id, title: c.title })),
+  };
+}
+
+/** The exit criteria streamed as lines; returns the unmet ones. */
+async function criteriaLines(deps: ParticipantDeps, stream: Stream, signal: AbortSignal): Promise<Meta['unmet']> {
+  const { markdown, unmet } = await criteriaReport(deps, signal);
+  stream.markdown(`\n${markdown}\n`);
+  return unmet;
 }
 
 async function check(
@@ -432,26 +457,27 @@ async function resolve(
     return { metadata: meta(command) };
   }
   const { summary, failures, resolved } = outcome;
-  if (summary.cancelled) stream.markdown(`\n${summaryLine(summary)}\n`);
-  for (const f of failures) {
-    stream.markdown(`\n✖ ${f.step ? `${mdText(stepTitle(f.step))}: ` : ''}${mdText(f.message)}\n`);
-  }
-  if (resolved) stream.markdown(`\n${resolvedLine(resolved)}\n`);
-  filesWritten(stream, progress.written, output);
-  if (typeof stream.button === 'function') {
-    const findings = stepWithBlock('findings').document;
-    stream.button({
-      command: 'vscode.open',
-      arguments: [vscode.Uri.joinPath(output.uri, findings)],
-      title: `Open ${findings}`,
-    });
-    stream.button({ command: 'archflow.openPreview', title: 'Open Preview' });
-  }
-  const unmet = await criteriaLines(deps, stream, signal);
+  checkingCriteria(stream);
+  const criteria = await criteriaReport(deps, signal);
+  const lines: string[] = [];
+  if (summary.cancelled) lines.push(summaryLine(summary));
+  for (const f of failures) lines.push(`✖ ${f.step ? `${mdText(stepTitle(f.step))}: ` : ''}${mdText(f.message)}`);
+  if (resolved) lines.push(resolvedLine(resolved));
+  lines.push(criteria.markdown);
+  const findings = stepWithBlock('findings').document;
+  showResult(stream, {
+    lines,
+    written: progress.written,
+    output,
+    buttons: [
+      { command: 'vscode.open', arguments: [vscode.Uri.joinPath(output.uri, findings)], title: `Open ${findings}` },
+      { command: 'archflow.openPreview', title: 'Open Preview' },
+    ],
+  });
   return {
     metadata: meta(
       command,
-      unmet,
+      criteria.unmet,
       failures.flatMap((f) => (f.step === undefined ? [] : [f.step])),
     ),
   };
