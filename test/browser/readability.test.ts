@@ -135,7 +135,7 @@ const MEASURE = `() => {
 interface Subject {
   name: string;
   message: HostToWebview & { type: 'state' };
-  only?: (key: string) => boolean;
+  onlyView?: (key: string) => boolean;
 }
 
 async function showView(page: Page, file: string, key: string): Promise<void> {
@@ -181,7 +181,7 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
     // A view of 100 elements: more than a view should hold, read at 100 % with pan.
     const huge = path.join(work, 'huge');
     await writeModelOnly(huge, hugeViewModel());
-    subjects.push({ name: 'huge', message: await stateFor(huge), only: (key) => key === 'component:orderService' });
+    subjects.push({ name: 'huge', message: await stateFor(huge), onlyView: (key) => key === 'component:orderService' });
     browser = await launchChromium();
     await fs.mkdir(path.join(SCREENSHOT_DIR, 'views'), { recursive: true });
     for (const theme of ['light', 'dark', 'high-contrast'] as const) {
@@ -193,7 +193,7 @@ describe('diagram readability, measured on the SVG geometry', { skip, timeout: 9
           await panel.send(subject.message);
           await waitInPage(panel.page, '() => document.querySelector("#canvas svg")');
           for (const d of stateOf(subject.message).diagrams) {
-            if (subject.only && !subject.only(d.key)) continue;
+            if (subject.onlyView && !subject.onlyView(d.key)) continue;
             await showView(panel.page, d.file, d.key);
             const m = await inPage<Measure>(panel.page, MEASURE);
             if (m.elements > WHOLE_VIEW_ELEMENTS) {

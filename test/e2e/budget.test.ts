@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
-import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
+import { type RunningCodeServer, ensureCodeServer } from './codeServer';
 import {
   OUTPUT_FOLDER,
   PRD_NAME,
@@ -24,8 +24,9 @@ import {
   writeUserSettings,
 } from './setup';
 import { selectedTargets } from './targets';
-import { Workbench, launchChromium } from './workbench';
+import { Workbench } from './workbench';
 import { STEPS } from '../../src/core/steps';
+import { closeWorkbench, openWorkbench } from './session';
 
 const BUDGET = 0.25;
 
@@ -55,23 +56,21 @@ for (const target of selectedTargets()) {
         'archflow.anthropic.baseUrl': fake.url,
         'archflow.budget': BUDGET,
       });
-      await installExtension(install, dirs, vsix);
-      server = await startCodeServer({
+      ({ server, browser, wb } = await openWorkbench({
         install,
-        ...dirs,
+        dirs,
+        vsixes: [vsix],
         env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: undefined },
         logFile: path.join(OUTPUT_ROOT, 'code-server-budget.log'),
-      });
-      browser = await launchChromium();
-      wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
-      await wb.open(server.folderUrl(workspace), PRD_NAME);
+        folder: workspace,
+        expectFile: PRD_NAME,
+        viewport: { width: 1400, height: 900 },
+      }));
       await wb.openFile(PRD_NAME);
     });
 
     after(async () => {
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
-      await fake?.close();
+      await closeWorkbench({ browser, server, fake });
       if (root) await fs.rm(root, { recursive: true, force: true });
     });
 

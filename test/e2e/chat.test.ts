@@ -20,7 +20,7 @@ import { parseFindingsTable } from '../../src/core/findings';
 import { LAYOUT, STEPS, stepById, stepWithBlock } from '../../src/core/steps';
 import { OPEN_FINDING_ID } from '../fake-anthropic/answers/revise';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
-import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
+import { type RunningCodeServer, ensureCodeServer } from './codeServer';
 import { FAKE_LM_URL_ENV, FAKE_LM_VENDOR, FAKE_MODELS } from './fakeLm/models';
 import {
   FAKE_LM_EXTENSION,
@@ -34,7 +34,8 @@ import {
   writeUserSettings,
 } from './setup';
 import { selectedTargets } from './targets';
-import { Workbench, launchChromium } from './workbench';
+import { Workbench } from './workbench';
+import { closeWorkbench, openWorkbench } from './session';
 
 const target = selectedTargets().find((t) => t.languageModelProviders);
 
@@ -63,24 +64,21 @@ describe(
       fake = await startFakeAnthropic();
       const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
       await writeUserSettings(dirs.userDataDir, WORKBENCH_SETTINGS);
-      await installExtension(install, dirs, vsix);
-      await installExtension(install, dirs, await buildTestExtensionVsix(root, FAKE_LM_EXTENSION));
-      server = await startCodeServer({
+      ({ server, browser, wb } = await openWorkbench({
         install,
-        ...dirs,
+        dirs,
+        vsixes: [vsix, await buildTestExtensionVsix(root, FAKE_LM_EXTENSION)],
         env: { [FAKE_LM_URL_ENV]: fake.url, ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined },
         logFile: path.join(OUTPUT_ROOT, 'code-server-chat.log'),
-      });
-      browser = await launchChromium();
-      wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
-      await wb.open(server.folderUrl(workspace), PRD_NAME);
+        folder: workspace,
+        expectFile: PRD_NAME,
+        viewport: { width: 1400, height: 900 },
+      }));
       await wb.openFile(PRD_NAME);
     });
 
     after(async () => {
-      await browser?.close().catch(() => undefined);
-      await server?.stop();
-      await fake?.close();
+      await closeWorkbench({ browser, server, fake });
       if (root) await fs.rm(root, { recursive: true, force: true });
     });
 

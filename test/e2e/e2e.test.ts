@@ -15,7 +15,7 @@ import { hashText } from '../../src/core/hash';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { listFiles } from '../helpers/cli';
 import { repoRoot } from '../helpers/paths';
-import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
+import { type RunningCodeServer, ensureCodeServer } from './codeServer';
 import { FAKE_LM_URL_ENV } from './fakeLm/models';
 import {
   FAKE_LM_EXTENSION,
@@ -29,8 +29,9 @@ import {
   writeUserSettings,
 } from './setup';
 import { type VscodeTarget, selectedTargets } from './targets';
-import { Screenshots, Workbench, launchChromium } from './workbench';
+import { Screenshots, Workbench } from './workbench';
 import { STEP_DOCS } from '../helpers/layout';
+import { closeWorkbench, openWorkbench } from './session';
 
 const MODEL = 'claude-e2e-from-settings';
 const ALL_DONE = Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((id) => [id, 'done']));
@@ -100,26 +101,23 @@ function endToEndOn(target: VscodeTarget): void {
           'archflow.anthropic.baseUrl': fake.url,
           'archflow.model': MODEL,
         });
-        await installExtension(install, dirs, vsix);
-        if (target.languageModelProviders) {
-          await installExtension(install, dirs, await buildTestExtensionVsix(root, FAKE_LM_EXTENSION));
-        }
-        server = await startCodeServer({
+        ({ server, browser, wb } = await openWorkbench({
           install,
-          ...dirs,
+          dirs,
+          vsixes: [
+            vsix,
+            ...(target.languageModelProviders ? [await buildTestExtensionVsix(root, FAKE_LM_EXTENSION)] : []),
+          ],
           env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: undefined, [FAKE_LM_URL_ENV]: fake.url },
           logFile: path.join(OUTPUT_ROOT, 'code-server.log'),
-        });
-        browser = await launchChromium();
-        const page = await browser.newPage({ viewport: { width: 1600, height: 960 } });
-        wb = new Workbench(page);
-        await wb.open(server.folderUrl(workspace), PRD_NAME);
+          folder: workspace,
+          expectFile: PRD_NAME,
+          viewport: { width: 1600, height: 960 },
+        }));
       });
 
       after(async () => {
-        await browser?.close().catch(() => undefined);
-        await server?.stop();
-        await fake?.close();
+        await closeWorkbench({ browser, server, fake });
         if (failed) process.stderr.write(`e2e: kept ${root} (user data, workspace) for inspection\n`);
         else if (root) await fs.rm(root, { recursive: true, force: true });
         process.stderr.write(`e2e: screenshots: ${shots.taken.length} in ${path.relative(repoRoot, OUTPUT_ROOT)}/\n`);

@@ -18,7 +18,7 @@ import { LAYOUT, stepWithBlock } from '../../src/core/steps';
 import { OPEN_FINDING_ID } from '../fake-anthropic/answers/revise';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { STEP_DOCS } from '../helpers/layout';
-import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
+import { type RunningCodeServer, ensureCodeServer } from './codeServer';
 import {
   OUTPUT_FOLDER,
   PRD_NAME,
@@ -30,7 +30,8 @@ import {
   writeUserSettings,
 } from './setup';
 import { type VscodeTarget, selectedTargets } from './targets';
-import { Workbench, launchChromium } from './workbench';
+import { Workbench } from './workbench';
+import { closeWorkbench, openWorkbench } from './session';
 
 const SERVICES = STEP_DOCS[2];
 const REVIEW = stepWithBlock('findings').document;
@@ -97,22 +98,20 @@ function reviseOn(target: VscodeTarget): void {
         fake.reset();
         const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
         await writeUserSettings(dirs.userDataDir, { ...WORKBENCH_SETTINGS, 'archflow.anthropic.baseUrl': fake.url });
-        await installExtension(install, dirs, vsix);
-        server = await startCodeServer({
+        ({ server, browser, wb } = await openWorkbench({
           install,
-          ...dirs,
+          dirs,
+          vsixes: [vsix],
           env: { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: undefined },
           logFile: path.join(OUTPUT_ROOT, 'code-server-revise.log'),
-        });
-        browser = await launchChromium();
-        wb = new Workbench(await browser.newPage({ viewport: { width: 1400, height: 900 } }));
-        await wb.open(server.folderUrl(workspace), PRD_NAME);
+          folder: workspace,
+          expectFile: PRD_NAME,
+          viewport: { width: 1400, height: 900 },
+        }));
       });
 
       after(async () => {
-        await browser?.close().catch(() => undefined);
-        await server?.stop();
-        await fake?.close();
+        await closeWorkbench({ browser, server, fake });
         if (root) await fs.rm(root, { recursive: true, force: true });
       });
 

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, Frame } from 'playwright-core';
 import { type FakeAnthropic, startFakeAnthropic } from '../fake-anthropic/server';
 import { listFiles } from '../helpers/cli';
-import { type RunningCodeServer, ensureCodeServer, installExtension, startCodeServer } from './codeServer';
+import { type RunningCodeServer, ensureCodeServer } from './codeServer';
 import {
   OUTPUT_FOLDER,
   PRD_NAME,
@@ -26,7 +26,8 @@ import {
   writeUserSettings,
 } from './setup';
 import { type VscodeTarget, selectedTargets } from './targets';
-import { Workbench, launchChromium } from './workbench';
+import { Workbench } from './workbench';
+import { closeWorkbench, openWorkbench } from './session';
 
 /** VS Code's built-in themes and the class the workbench then carries. */
 const THEMES = [
@@ -93,22 +94,20 @@ function themesOn(target: VscodeTarget): void {
           ...WORKBENCH_SETTINGS,
           'workbench.colorTheme': 'Default Dark Modern',
         });
-        await installExtension(install, dirs, vsix);
-        server = await startCodeServer({
+        ({ server, browser, wb } = await openWorkbench({
           install,
-          ...dirs,
+          dirs,
+          vsixes: [vsix],
           env: { ANTHROPIC_API_KEY: undefined, ANTHROPIC_BASE_URL: undefined },
           logFile: path.join(OUTPUT_ROOT, 'code-server.log'),
-        });
-        browser = await launchChromium();
-        wb = new Workbench(await browser.newPage({ viewport: { width: 1280, height: 900 } }));
-        await wb.open(server.folderUrl(workspace), PRD_NAME);
+          folder: workspace,
+          expectFile: PRD_NAME,
+          viewport: { width: 1280, height: 900 },
+        }));
       });
 
       after(async () => {
-        await browser?.close().catch(() => undefined);
-        await server?.stop();
-        await fake?.close();
+        await closeWorkbench({ browser, server, fake });
         if (root) await fs.rm(root, { recursive: true, force: true });
       });
 
