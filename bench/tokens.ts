@@ -32,15 +32,11 @@ export interface RequestTokens {
   blocks: Record<string, number>;
 }
 
-export interface InputTotals {
-  input: number;
-  cacheWrite: number;
-  cacheRead: number;
-  output: number;
-  fullPriceEquivalent: number;
-  naive: number;
-  naiveDocsOnly: number;
-}
+/** The token figures of many requests, summed. */
+export type InputTotals = Pick<
+  RequestTokens,
+  'input' | 'cacheWrite' | 'cacheRead' | 'output' | 'fullPriceEquivalent' | 'naive' | 'naiveDocsOnly'
+>;
 
 const DOC = /^<document name="([^"]+)"/;
 

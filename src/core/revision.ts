@@ -222,7 +222,8 @@ function hasPartialBlock(body: string): boolean {
 
 type Json = Record<string, unknown>;
 
-function itemId(v: unknown): string | undefined {
+/** The id (or key) an item of a structured block is matched by, when it has one. */
+export function itemId(v: unknown): string | undefined {
   if (!v || typeof v !== 'object') return undefined;
   const o = v as Json;
   const id = o.id ?? o.key;

@@ -8,7 +8,7 @@
  * keeps its findings' ids and marks an open one mitigated when a document it reads holds the
  * control. Deterministic, like the rest of the fake.
  */
-import { CHANGED_ITEMS, NO_CHANGES } from '../../../src/core/revision';
+import { CHANGED_ITEMS, NO_CHANGES, itemId } from '../../../src/core/revision';
 import { type Section, fencedBlocks, headingKey, splitSections } from '../../../src/core/markdown';
 import type { StepId } from '../../../src/core/steps';
 import { stepById } from '../../../src/core/steps';
@@ -75,11 +75,8 @@ function partialOf(now: string, before: string): string | undefined {
   } catch {
     return undefined;
   }
-  const idOf = (v: unknown): string | undefined => {
-    const o = v as { id?: unknown; key?: unknown } | null;
-    const id = o && typeof o === 'object' ? (o.id ?? o.key) : undefined;
-    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
-  };
+  // Items are matched as the merge matches them.
+  const idOf = itemId;
   const partial: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(a)) {
     const old = b[k];
