@@ -4,7 +4,7 @@
  */
 import { MAX_ANSWER_CHARS } from './config';
 import type { EngineEvent } from './events';
-import { LlmError, type LlmClient, type LlmRequest, type UsageTotals, addUsage } from './llm/types';
+import { LlmError, type LlmClient, type LlmRequest, type Usage, type UsageTotals, addUsage } from './llm/types';
 import type { Logger } from './log';
 import { type PromptSource, buildStepRequest, repairTurnText } from './prompts';
 import { mergeRevision } from './revision';
@@ -23,6 +23,8 @@ export interface AgentStepDeps {
   signal: AbortSignal;
   /** Called before every model call with what it sends and what the step used so far; throws to stop it (the budget). */
   beforeCall?: (request: LlmRequest, used: UsageTotals) => void;
+  /** Called when a call that `beforeCall` let through ends, with what the provider billed for it (when it said). */
+  afterCall?: (request: LlmRequest, usage: Usage | undefined) => void;
 }
 
 /** The request's parts that do not come from the folder. */
@@ -184,6 +186,7 @@ export async function call(
 ): Promise<{ text: string; model: string }> {
   let text = '';
   deps.beforeCall?.(request, tally.usage);
+  let billed: Usage | undefined;
   try {
     for await (const chunk of deps.llm.stream(request, deps.signal)) {
       switch (chunk.type) {
@@ -218,6 +221,7 @@ export async function call(
           });
           break;
         case 'done':
+          billed = chunk.usage;
           tally.usage = addUsage(tally.usage, chunk.usage);
           tally.attempts += 1;
           if (chunk.stopReason === 'max-tokens') {
@@ -238,6 +242,8 @@ export async function call(
       tally.attempts += 1;
     }
     throw err;
+  } finally {
+    deps.afterCall?.(request, billed);
   }
   throw new LlmError(
     'stream-dropped',

@@ -7,14 +7,15 @@ import * as path from 'node:path';
 import { DEFAULT_PART_CONCURRENCY, runAdrParts } from './agentParts';
 import { type CallTally, runAgentStep } from './agentStep';
 import { costOf } from './pricing';
-import { type Budget, type RunEstimate, callCeiling, checkBudget, estimateRun } from './spend';
+import { type Budget, type RunEstimate, callCost, checkBudget, estimateRun, expectedOutput } from './spend';
+import { CacheMirror } from './callEstimate';
 import { HAND_EDIT_VOIDING, approvalsOf, architectureHash, voidStaleApprovals } from './approval';
 import { loadBundle } from './bundle';
 import { DERIVED_WRITERS } from './derived';
 import type { ConflictResolver, EngineEvent, WorkflowView } from './events';
 import { blocksVerdict, computeVerdict, parseFindingsTable } from './findings';
 import { hashText } from './hash';
-import { LlmError, type LlmClient, type LlmRequest, type UsageTotals, ZERO_USAGE } from './llm/types';
+import { LlmError, type LlmClient, type LlmRequest, type Usage, type UsageTotals, ZERO_USAGE } from './llm/types';
 import type { Finding } from './model';
 import { REVISION_PROMPT } from './prompts';
 import {
@@ -198,6 +199,10 @@ interface RunContext {
   fresh: boolean;
   /** Dollars spent by the steps of this run that finished (done or failed), at list price. */
   spentUsd: number;
+  /** The prompt cache as this run's calls left it: what a next call will read from it. */
+  cache: CacheMirror;
+  /** The calls let through and not yet ended, with what each was expected to cost. */
+  inFlight: Map<LlmRequest, { step: StepId; usd: number; output: number }>;
 }
 
 /** The steps `steps` asks for given their status: all not done, or those named (and their missing prerequisites). */
@@ -369,6 +374,8 @@ export class WorkflowEngine {
       outcomes,
       fresh: options.fresh ?? false,
       spentUsd: 0,
+      cache: new CacheMirror(() => this.now().getTime()),
+      inFlight: new Map(),
     };
     const failures = new Map<StepId, StepFailure>();
     const result = await runDag(
@@ -479,13 +486,29 @@ export class WorkflowEngine {
         log,
         emit: run.emit,
         signal: run.signal,
-        // The budget: before each call (every part's too), what the run spent and what the call may cost.
+        // The budget: before each call (every part's too), what the run spent, what its calls
+        // still running are expected to cost, and what this call is expected to cost, its input
+        // as the cache will bill it (callEstimate.ts).
         beforeCall: (request: LlmRequest, used: UsageTotals) => {
           const budget = settings.budget;
           if (!budget) return;
           const last = run.state.current.steps[String(id) as `${StepId}`]?.usage;
-          const spent = run.spentUsd + costOf(used, model);
-          checkBudget(budget, id, spent, callCeiling(request, id, last && !last.unknown ? last.output : undefined));
+          const running = [...this.tallies].filter(([s]) => s !== id);
+          const flying = [...run.inFlight.values()];
+          const spent =
+            run.spentUsd +
+            costOf(used, model) +
+            running.reduce((n, [, t]) => n + costOf(t.tally.usage, t.model), 0) +
+            flying.reduce((n, c) => n + c.usd, 0);
+          const reserved = flying.filter((c) => c.step === id).reduce((n, c) => n + c.output, 0);
+          const output = expectedOutput(id, last && !last.unknown ? last.output : undefined, used.output, reserved);
+          const usd = callCost(request.model, run.cache.forecast(request), output);
+          checkBudget(budget, id, spent, usd);
+          run.inFlight.set(request, { step: id, usd, output });
+        },
+        afterCall: (request: LlmRequest, usage: Usage | undefined) => {
+          run.inFlight.delete(request);
+          if (usage) run.cache.record(request, usage);
         },
       };
       const parts = settings.partConcurrency ?? (settings.concurrency <= 1 ? 0 : DEFAULT_PART_CONCURRENCY);

@@ -3,8 +3,9 @@
  * those steps used last time, archflow.json), and the budget check before each model call.
  * Dollars are list prices (pricing.ts), so they are estimates, never a bill.
  */
-import type { LlmRequest, UsageTotals } from './llm/types';
-import { PRICES_DATE, costOf, formatUsd, priceOf } from './pricing';
+import type { InputForecast } from './callEstimate';
+import type { UsageTotals } from './llm/types';
+import { PRICES_DATE, costOf, formatUsd } from './pricing';
 import type { ArchflowState } from './state';
 import { StepError } from './stepError';
 import { type StepId, stepById } from './steps';
@@ -115,15 +116,25 @@ export interface Budget {
 }
 
 /**
- * The most a call may cost: its input at full price (as if nothing were cached) and the output
- * the step wrote last time, else a typical answer.
+ * What a call is expected to cost: its input as the provider's cache will bill it (`input`, from
+ * the run's cache mirror, callEstimate.ts) and `output` tokens of answer.
  */
-export function callCeiling(request: LlmRequest, step: StepId, expectedOutput: number | undefined): number {
-  const chars = [...request.system, ...request.turns.flatMap((t) => t.content)].reduce((n, b) => n + b.text.length, 0);
-  const p = priceOf(request.model).price;
-  const input = Math.ceil(chars / CHARS_PER_TOKEN);
-  const output = expectedOutput ?? TYPICAL_OUTPUT_TOKENS[step];
-  return (input * p.input + output * p.output) / 1_000_000;
+export function callCost(model: string, input: InputForecast, output: number): number {
+  return costOf({ ...input, output }, model);
+}
+
+/**
+ * The output a step's next call is expected to write: what the step wrote last time (else a
+ * typical answer), less what its calls wrote so far and what its calls still running are
+ * expected to write. The parts of a step share the step's answer; a step never expects less than 0.
+ */
+export function expectedOutput(
+  step: StepId,
+  lastOutput: number | undefined,
+  written: number,
+  reserved: number,
+): number {
+  return Math.max(0, (lastOutput ?? TYPICAL_OUTPUT_TOKENS[step]) - written - reserved);
 }
 
 /**

@@ -7,12 +7,28 @@ import assert from 'node:assert/strict';
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
+import { DEFAULT_MODEL } from '../../src/core/config';
+import { costOf } from '../../src/core/pricing';
 import { parseState } from '../../src/core/state';
 import { runCli, tempDir } from '../helpers/cli';
 import { fakeServerPerFile } from '../helpers/fakePerFile';
 import { samplePrdsDir } from '../helpers/paths';
 
 const fake = fakeServerPerFile();
+
+/** What the fake billed since its last reset, at the list price of the model the CLI asks for. */
+const billedUsd = (): number => {
+  const t = fake.server.usageTotals();
+  return costOf(
+    {
+      input: t.input_tokens,
+      cacheWrite: t.cache_creation_input_tokens,
+      cacheRead: t.cache_read_input_tokens,
+      output: t.output_tokens,
+    },
+    DEFAULT_MODEL,
+  );
+};
 const prd = path.join(samplePrdsDir, 'pantry-network.md');
 
 describe('estimate and budget (CLI)', () => {
@@ -49,6 +65,8 @@ describe('estimate and budget (CLI)', () => {
     assert.ok(step > 1, 'at least one step ran before the budget stopped the run');
     assert.ok(Number(stopped[2]) + Number(stopped[3]) > 0.25);
     assert.ok(Number(stopped[2]) <= 0.25);
+    // What the provider billed for the calls that were made stays within the budget.
+    assert.ok(billedUsd() <= 0.25, `billed $${billedUsd()}`);
     // The stopped step was never sent; the steps before it were, once each.
     const sent = fake.server.requests.map((q) => q.step);
     assert.ok(!sent.includes(step), `step ${step} was sent: ${sent.join(', ')}`);
@@ -69,6 +87,24 @@ describe('estimate and budget (CLI)', () => {
       /^done {8}Step 1 — Context Analysis — tokens in \d+, out \d+, cache read \d+, cache write \d+, \$\d+\.\d\d$/m,
     );
     assert.match(status.stdout, new RegExp(`^Spent: \\$\\d+\\.\\d\\d for ${step - 1} steps? at list price`, 'm'));
+  });
+
+  test('a budget a little above what a run costs lets it finish: the check forecasts the cache and the answers, not a ceiling', async () => {
+    const dir = await tempDir();
+    const copy = path.join(dir, 'PRD.md');
+    await fs.copyFile(prd, copy);
+    const out = path.join(dir, 'docs', 'architecture');
+    const first = await runCli(['design', copy, '--out', out, '--yes'], fake.env());
+    assert.equal(first.code, 0, first.stderr);
+    const cost = billedUsd();
+    // An edit of the PRD makes every step stale; the steps' last answers (archflow.json) are the expected outputs.
+    await fs.appendFile(copy, '\nThe pantries also lend crates.\n');
+    fake.server.reset();
+    const budget = (cost * 1.1).toFixed(2);
+    const r = await runCli(['design', copy, '--out', out, '--budget', budget, '--fresh', '--yes'], fake.env());
+    assert.equal(r.code, 0, `a run that cost $${cost.toFixed(3)} was stopped by a budget of $${budget}: ${r.stderr}`);
+    assert.deepEqual([...new Set(fake.server.requests.map((q) => q.step))], [1, 2, 3, 4, 5, 6, 7, 8]);
+    assert.ok(billedUsd() <= Number(budget), `billed $${billedUsd()}`);
   });
 
   test('a budget that is not a number of dollars is refused before anything runs', async () => {

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MODEL_PRICES, PRICES_DATE, costOf, formatUsd, fullPriceEquivalent, priceOf } from '../../src/core/pricing';
 import { DEFAULT_MODEL } from '../../src/core/config';
+import { CacheMirror } from '../../src/core/callEstimate';
 import { StepError } from '../../src/core/stepError';
 import {
   TYPICAL_OUTPUT_TOKENS,
-  callCeiling,
+  callCost,
+  expectedOutput,
   checkBudget,
   designCost,
   estimateRun,
@@ -77,9 +79,16 @@ test('the budget stops a call before it could pass it, naming the spend so far a
     system: [{ text: 'x'.repeat(4000) }],
     turns: [{ role: 'user' as const, content: [{ text: 'y'.repeat(36_000) }] }],
   };
-  // 10,000 input tokens at $4/M and 5,000 output tokens at $20/M.
-  assert.ok(Math.abs(callCeiling(request, 3, 5000) - (0.04 + 0.1)) < 1e-9);
-  assert.ok(callCeiling(request, 8, undefined) > callCeiling(request, 2, undefined));
+  // 10,000 input tokens at $4/M and 5,000 output tokens at $20/M; cache writes at $5/M, reads at $0.20/M.
+  const cold = new CacheMirror().forecast(request);
+  assert.deepEqual(cold, { input: 10_000, cacheWrite: 0, cacheRead: 0 });
+  assert.ok(Math.abs(callCost(request.model, cold, 5000) - (0.04 + 0.1)) < 1e-9);
+  assert.ok(Math.abs(callCost(request.model, { input: 0, cacheWrite: 0, cacheRead: 10_000 }, 0) - 0.002) < 1e-9);
+  // The output a call expects: the step's last answer (else a typical one), less what its calls wrote and reserved.
+  assert.equal(expectedOutput(3, 5000, 0, 0), 5000);
+  assert.equal(expectedOutput(3, 5000, 1200, 1000), 2800);
+  assert.equal(expectedOutput(3, 5000, 6000, 0), 0);
+  assert.ok(expectedOutput(8, undefined, 0, 0) > expectedOutput(2, undefined, 0, 0));
   checkBudget({ usd: 1, setting: 'archflow.budget' }, 3, 0.5, 0.5);
   assert.throws(
     () => checkBudget({ usd: 1, setting: 'archflow.budget' }, 3, 0.9, 0.2),
