@@ -9,13 +9,16 @@
  *   file at the end would be new in every request, and written to the cache again each time.
  * - The C4 diagrams code drew into the documents (Mermaid `C4Context`, `C4Container`,
  *   `C4Component`, `C4Deployment` blocks) are left out when the model is given: they are the
- *   model drawn again. A note says where each was. Every other part of a document is sent as it is.
+ *   model drawn again; so are the tables code rendered from the model beside them (people and
+ *   systems, containers, what runs where). A note says where each was. Every other part of a
+ *   document is sent as it is.
  * - The model's JSON is sent compact (no indentation): the same JSON, a quarter fewer tokens.
  * - A document's `## Summary` is left out when another step reads it: it restates the sections
  *   that follow, which are sent. The step's own previous document is sent whole.
  *
  * A model file that does not parse, or holds more than these parts, is sent whole at the end.
  */
+import { MODEL_TABLE_HEADERS } from './c4/modelTables';
 import type { ContextDocument } from './prompts';
 import { LAYOUT, type StepId, stepById, stepForC4Level, stepWithBlock } from './steps';
 
@@ -38,12 +41,24 @@ const VIEW_NAMES: Readonly<Record<string, string>> = {
   C4Deployment: 'deployment',
 };
 
-/** `text` without the C4 diagrams code drew from the model, each replaced by a one-line note. */
+/** A table code rendered from the model: one of its headers, the rows up to the first line that is not a row. */
+const MODEL_TABLE = new RegExp(
+  `^(?:${MODEL_TABLE_HEADERS.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\n(?:\\|.*(?:\\n|$))+`,
+  'gm',
+);
+
+/**
+ * `text` without the C4 diagrams code drew from the model, each replaced by a one-line note, and
+ * without the tables code rendered from the model beside them (its people and systems, its
+ * containers, what runs where): the model is given, so they would be the model a second time.
+ */
 export function withoutDrawnViews(text: string): string {
-  return text.replace(
-    DRAWN_VIEW,
-    (_m, kind: string) => `_(The ${VIEW_NAMES[kind]} diagram, drawn by code from \`${LAYOUT.c4Model}\`.)_`,
-  );
+  return text
+    .replace(
+      DRAWN_VIEW,
+      (_m, kind: string) => `_(The ${VIEW_NAMES[kind]} diagram, drawn by code from \`${LAYOUT.c4Model}\`.)_`,
+    )
+    .replace(MODEL_TABLE, `_(A table of the model's elements, rendered by code from \`${LAYOUT.c4Model}\`.)_\n`);
 }
 
 /** The keys of a C4 model file this layout knows how to split. */

@@ -4,6 +4,7 @@ import { escapeInline } from './adr/render';
 import { unclosedFenceLine, unwrapDocument, withoutControlChars } from './answerText';
 import { checkC4 } from './c4/consistency';
 import { checkDeployment, parseDeploymentJson } from './c4/deployment';
+import { CONTAINER_TABLE_HEADER, CONTEXT_TABLE_HEADER } from './c4/modelTables';
 import { deploymentHeading, deploymentMermaid, deploymentTables, deploymentViews } from './c4/deploymentView';
 import { mergeLevel1, mergeLevel23 } from './c4/merge';
 import { componentView, componentViewIds, containerView, contextView, stripInitDirectives } from './c4/mermaid';
@@ -248,23 +249,20 @@ export function mermaidBlock(body: string): string {
 
 /** Level-1 elements as a table: every person and system with its purpose. */
 function contextTable(model: C4Model): string {
-  return renderTable(
-    ['Element', 'Id', 'Kind', 'Purpose'],
-    [
-      ...model.people.map((p) => [p.name, `\`${p.id}\``, p.external ? 'person (external)' : 'person', p.description]),
-      ...model.systems.map((s) => [
-        s.name,
-        `\`${s.id}\``,
-        s.external ? 'external system' : 'system in scope',
-        s.description,
-      ]),
-    ],
-  );
+  return renderTable(CONTEXT_TABLE_HEADER, [
+    ...model.people.map((p) => [p.name, `\`${p.id}\``, p.external ? 'person (external)' : 'person', p.description]),
+    ...model.systems.map((s) => [
+      s.name,
+      `\`${s.id}\``,
+      s.external ? 'external system' : 'system in scope',
+      s.description,
+    ]),
+  ]);
 }
 
 function containerTable(model: C4Model): string {
   return renderTable(
-    ['Container', 'Id', 'Kind', 'Technology', 'Responsibility'],
+    CONTAINER_TABLE_HEADER,
     model.containers.map((c) => [
       c.name,
       `\`${c.id}\``,

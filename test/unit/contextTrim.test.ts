@@ -123,3 +123,36 @@ test('requests of consecutive steps share their context blocks, so each reads th
   assert.equal(eight.at(-2)!.cache, true);
   assert.ok(eight.filter((b) => b.cache).length + 1 <= 4, 'at most 4 breakpoints with the system text');
 });
+
+test('the tables code rendered from the model are left out with the views; the model’s own tables stay', () => {
+  const text = [
+    '## Container View',
+    '',
+    '```mermaid\nC4Container\n  title x\n```',
+    '',
+    '| Container | Id | Kind | Technology | Responsibility |',
+    '| --- | --- | --- | --- | --- |',
+    '| API | `api` | service | Node (proposed, A-301) | Serves |',
+    '',
+    'The API scales out.',
+    '',
+    '| Source | Destination | Port/protocol | Relationship it serves |',
+    '| --- | --- | --- | --- |',
+    '| internet | `api` | 443/HTTPS | user → api |',
+    '',
+    '## Deployment Architecture',
+    '',
+    '| Environment | Node | Container | Instances | Size |',
+    '| --- | --- | --- | --- | --- |',
+    '| Production | Cluster (`prod`) | API (`api`) | 2 | 1 vCPU |',
+  ].join('\n');
+  const out = withoutDrawnViews(text);
+  assert.doesNotMatch(out, /\| API \| `api` \| service/);
+  assert.doesNotMatch(out, /\| Production \| Cluster/);
+  assert.match(
+    out,
+    /_\(A table of the model's elements, rendered by code from `diagrams\/c4-model\.json`\.\)_\n\nThe API scales out\./,
+  );
+  assert.match(out, /\| internet \| `api` \| 443\/HTTPS \| user → api \|/);
+  assert.match(out, /## Deployment Architecture/);
+});

@@ -4,6 +4,7 @@
  * for diagrams/c4-deployment-<environment>.mmd and section 9 of ARCHITECTURE.md. The shape follows
  * the other views' data (elements, boundaries with parents, relationships), so one renderer draws all.
  */
+import { DEPLOYMENT_TABLE_HEADER, INFRASTRUCTURE_TABLE_HEADER } from './modelTables';
 import type { C4ContainerInstance, C4Model, C4Relationship, ContainerKind, InfrastructureKind } from '../model';
 import { renderTable } from '../markdown';
 import { LAYOUT } from '../steps';
@@ -285,7 +286,7 @@ export function deploymentTables(model: C4Model): string {
     return [envName.get(n?.environment ?? '') ?? n?.environment ?? '', n ? `${n.name} (\`${n.id}\`)` : `\`${node}\``];
   };
   const placed = renderTable(
-    ['Environment', 'Node', 'Container', 'Instances', 'Size'],
+    DEPLOYMENT_TABLE_HEADER,
     d.deployments.map((x) => [
       ...where(x.node),
       `${containers.get(x.container)?.name ?? x.container} (\`${x.container}\`)`,
@@ -295,7 +296,7 @@ export function deploymentTables(model: C4Model): string {
   );
   if (d.infrastructure.length === 0) return placed;
   const infra = renderTable(
-    ['Environment', 'Node', 'Infrastructure', 'Kind', 'Technology'],
+    INFRASTRUCTURE_TABLE_HEADER,
     d.infrastructure.map((i) => [...where(i.node), `${i.name} (\`${i.id}\`)`, i.kind, i.technology]),
   );
   return `${placed}\n\n${infra}`;
