@@ -154,7 +154,8 @@ export async function handleMessages(
     output = cutAt(output, body.max_tokens * 4);
     stopReason = 'max_tokens';
   }
-  const input = state.cache.account(body.model, flattenBlocks(body));
+  // What this request writes is readable once its response begins, after the latency.
+  const input = state.cache.account(body.model, flattenBlocks(body), settings.latencyMs);
   const usage: RecordedUsage = { ...input, output_tokens: Math.max(1, estimateTokens(output)) };
   record.usage = { ...usage };
   record.stopReason = stopReason;

@@ -2,7 +2,9 @@
  * Prompt-caching simulation. A cache entry is the hash of a prompt prefix that ends at a block
  * carrying `cache_control`. A request reads the longest cached prefix that ends at one of its
  * block boundaries (up to its last breakpoint), writes the prefixes of its breakpoints beyond
- * that, and pays full price for the rest — the accounting the real API reports in `usage`.
+ * that, and pays full price for the rest — the accounting the real API reports in `usage`. As on
+ * the real API, an entry a request writes is readable only once that request's response begins:
+ * requests sent at the same moment with the same new prefix each write it.
  */
 import { createHash } from 'node:crypto';
 import type { FlatBlock } from './request';
@@ -31,8 +33,8 @@ export interface PromptCacheOptions {
 
 /** The cache entries of one server: prefix hashes and when they expire. */
 export class PromptCache {
-  /** Prefix hash → expiry time (ms since epoch). */
-  private readonly entries = new Map<string, number>();
+  /** Prefix hash → when it becomes readable and when it expires (ms since epoch). */
+  private readonly entries = new Map<string, { from: number; expiry: number }>();
   private readonly minTokens: number;
   private readonly now: () => number;
 
@@ -49,8 +51,11 @@ export class PromptCache {
     return this.entries.size;
   }
 
-  /** Accounts a request's input tokens and updates the cache. Caches are per model. */
-  account(model: string, blocks: FlatBlock[]): InputUsage {
+  /**
+   * Accounts a request's input tokens and updates the cache. Caches are per model. `latencyMs`:
+   * how long until the request's response begins, from when what it writes is readable.
+   */
+  account(model: string, blocks: FlatBlock[], latencyMs = 0): InputUsage {
     const now = this.now();
     const hashes: string[] = [];
     const cumulative: number[] = [];
@@ -72,8 +77,8 @@ export class PromptCache {
     // Longest cached prefix ending at a block boundary no later than the last breakpoint.
     let hit = -1;
     for (let i = lastBreakpoint; i >= 0; i--) {
-      const expiry = this.entries.get(hashes[i]);
-      if (expiry !== undefined && expiry > now) {
+      const entry = this.entries.get(hashes[i]);
+      if (entry !== undefined && entry.from <= now && entry.expiry > now) {
         hit = i;
         break;
       }
@@ -82,13 +87,16 @@ export class PromptCache {
     if (hit >= 0) {
       // A hit refreshes the entry's lifetime.
       const ttl = blocks.slice(hit).find((b) => b.breakpoint)?.breakpoint?.ttlMs ?? 5 * 60 * 1000;
-      this.entries.set(hashes[hit], now + ttl);
+      this.entries.set(hashes[hit], { from: now, expiry: now + ttl });
     }
     let written = 0;
     for (let i = hit + 1; i <= lastBreakpoint; i++) {
       const bp = blocks[i].breakpoint;
       if (!bp || cumulative[i] < this.minTokens) continue;
-      this.entries.set(hashes[i], now + bp.ttlMs);
+      // An entry another request is still writing keeps the moment it becomes readable.
+      const alive = this.entries.get(hashes[i]);
+      const from = Math.min(alive && alive.expiry > now ? alive.from : Infinity, now + latencyMs);
+      this.entries.set(hashes[i], { from, expiry: now + bp.ttlMs });
       written = cumulative[i] - read;
     }
     return {

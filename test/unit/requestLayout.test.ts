@@ -208,3 +208,20 @@ test(`the budget's forecast of each call is within ${MARGIN * 100} % of what the
   const p = plain.forecast(again);
   assert.equal(p.cacheRead + p.cacheWrite, 0);
 });
+
+test('the fake cache, as the real API: a prefix another request is writing is readable only once that response begins', () => {
+  let clock = 1_000_000;
+  const cache = new PromptCache({ now: () => clock });
+  const prefix = 'p'.repeat(8000);
+  const blocks = (tail: string): FlatBlock[] => [
+    { role: 'system', message: -1, text: prefix, breakpoint: { ttlMs: 5 * 60 * 1000 } },
+    { role: 'user', message: 0, text: tail },
+  ];
+  // Two parts sent at once, their responses 2 s away: both write the prefix.
+  assert.equal(cache.account(MODEL, blocks('a'), 2000).cache_creation_input_tokens, 2000);
+  clock += 10;
+  assert.equal(cache.account(MODEL, blocks('b'), 2000).cache_creation_input_tokens, 2000);
+  // Once the first response has begun, a third reads it.
+  clock += 2000;
+  assert.equal(cache.account(MODEL, blocks('c'), 2000).cache_read_input_tokens, 2000);
+});
