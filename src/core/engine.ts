@@ -750,7 +750,9 @@ export class WorkflowEngine {
   /**
    * Rebuilds every derived file from the design as the run left it, writer by writer; with `onlyMissing`
    * writes only the derived files that do not exist (a deleted `.mmd`, index or ARCHITECTURE.md) or still
-   * hold an older version Archflow wrote, and leaves edited ones alone. Returns the files that were missing.
+   * hold an older version Archflow wrote, and leaves edited ones alone. In both cases a derived file no longer
+   * drawn (the single `c4-deployment.mmd` of before) is removed when it holds a version Archflow wrote.
+   * Returns the files that were missing.
    */
   private async writeDerived(run: RunContext, onlyMissing = false): Promise<string[]> {
     const missing: string[] = [];
@@ -779,7 +781,8 @@ export class WorkflowEngine {
         const ours = now !== undefined && now !== text && run.state.known(rel).includes(hashText(now));
         if (now === undefined || ours || !onlyMissing) files.set(rel, text);
       }
-      if (!onlyMissing) for (const rel of out.obsolete ?? []) await run.writer.removeIfOurs(rel);
+      // A file no longer drawn goes in both cases when it holds a version Archflow wrote; an edited one stays.
+      for (const rel of out.obsolete ?? []) await run.writer.removeIfOurs(rel);
       await run.writer.write(files);
     }
     return missing;

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { type Bundle, loadBundle } from './bundle';
 import type { WorkflowView } from './events';
 import { type DesignIssue, checkDesign } from './designChecks';
-import { missingDerivedFiles } from './derived';
+import { missingDerivedFiles, obsoleteDerivedFiles } from './derived';
 import { type ExitOptions, type ExitReport, evaluateExitCriteria } from './exitCriteria';
 import { readPrd } from './prd';
 import { deriveView, loadState } from './state';
@@ -33,6 +33,8 @@ export interface Snapshot {
   consistency?: DesignIssue[];
   /** Derived files that should exist and do not (the next run writes them again without a model call). */
   missingDerived?: string[];
+  /** Derived files of Archflow's no longer drawn (an old `c4-deployment.mmd`): the next run removes them. */
+  obsoleteDerived?: string[];
 }
 
 /**
@@ -54,5 +56,6 @@ export async function readSnapshot(
     report: evaluateExitCriteria(bundle, view, { requiredApprovals: options.requiredApprovals }),
     consistency: checkDesign(bundle),
     missingDerived: await missingDerivedFiles(store, bundle, view, prdName),
+    obsoleteDerived: await obsoleteDerivedFiles(store, bundle, view, prdName),
   };
 }

@@ -197,8 +197,12 @@ export class Runner {
       request.steps === 'all' &&
       plan.run.length === 0 &&
       !request.resolve &&
-      // A deleted ARCHITECTURE.md, ADR index or `.mmd` is written again by the run, with no model call.
-      ((await readSnapshot(output.dir).catch(() => undefined))?.missingDerived ?? []).length === 0
+      // A deleted ARCHITECTURE.md, ADR index or `.mmd` is written again by the run, and a derived file no
+      // longer drawn (an old c4-deployment.mmd) removed, with no model call.
+      (await readSnapshot(output.dir).then(
+        (s) => (s.missingDerived ?? []).length === 0 && (s.obsoleteDerived ?? []).length === 0,
+        () => true,
+      ))
     ) {
       if (!interactive) {
         return {

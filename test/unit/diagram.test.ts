@@ -119,6 +119,45 @@ void describe('layout and SVG', () => {
     assert.equal(l.boundaries.find((b) => b.boundary.id === 'node1')?.depth, 2);
   });
 
+  void it("a bundle's lines merge into one before its label: they reach it at one point, not side by side", () => {
+    const service = (id: string): DiagramElement => ({
+      id,
+      kind: 'container',
+      shape: 'box',
+      name: `${id} service`,
+      technology: 'Kotlin',
+      description: '',
+      external: false,
+    });
+    const names = ['order', 'payment', 'catalog', 'customer', 'inventory', 'shipping', 'search', 'notify'];
+    const view: DiagramView = {
+      key: 'container',
+      kind: 'container',
+      title: 'Hubs',
+      elements: [...names.map(service), { ...service('db'), shape: 'database', name: 'Main Database' }],
+      boundaries: [],
+      relationships: names.map((from) => ({ from, to: 'db', label: 'Reads and writes', technology: 'SQL' })),
+    };
+    const l = layoutView(view);
+    const labelled = l.edges.filter((e) => e.label);
+    assert.equal(labelled.length, 1, 'the shared label is written once');
+    const label = labelled[0].label!;
+    const onBorder = (p: { x: number; y: number }): boolean =>
+      p.x >= label.x - 0.5 &&
+      p.x <= label.x + label.width + 0.5 &&
+      p.y >= label.y - 0.5 &&
+      p.y <= label.y + label.height + 0.5;
+    // Where each line first touches the label: one point for all eight.
+    const arrivals = new Set(
+      l.edges.map((e) => {
+        const p = e.points.find(onBorder);
+        assert.ok(p, `${e.relationship.from}→db reaches the label`);
+        return `${Math.round(p.x)},${Math.round(p.y)}`;
+      }),
+    );
+    assert.equal(arrivals.size, 1, [...arrivals].join(' '));
+  });
+
   void it('escapes model text: no markup from a label reaches the SVG', () => {
     const v = structuredClone(views[0]);
     v.elements[0].name = '<script>alert(1)</script> & "quotes"';

@@ -7,6 +7,8 @@ import type { WorkflowView } from '../events';
 import { LAYOUT } from '../steps';
 import type { FolderReader } from '../store';
 import type { DerivedWriter } from './types';
+import { hashText } from '../hash';
+import { loadState } from '../state';
 
 /** The writers a run ends with. A new derived file is a writer here. */
 export const DERIVED_WRITERS: readonly DerivedWriter[] = [c4ViewFiles, adrIndexFile, architectureFile];
@@ -32,4 +34,29 @@ export async function missingDerivedFiles(
     for (const rel of files) if ((await store.read(rel)) === undefined) missing.push(rel);
   }
   return missing;
+}
+
+/**
+ * The files a writer replaced or no longer draws that are still there holding a version Archflow wrote
+ * (the single `c4-deployment.mmd` of before the views per environment, a component view of a container
+ * gone): the next run removes them, with no model call. A file the user edited is not listed: it stays.
+ */
+export async function obsoleteDerivedFiles(
+  store: FolderReader,
+  bundle: Bundle,
+  view: WorkflowView,
+  prdName: string,
+): Promise<string[]> {
+  if (!view.steps.some((s) => s.status === 'done' || s.status === 'stale')) return [];
+  const state = await loadState(store);
+  const out: string[] = [];
+  for (const writer of DERIVED_WRITERS) {
+    if (writer === architectureFile) continue;
+    const produced = await writer.produce({ bundle, view, prdName, list: (dir) => store.list(dir) });
+    for (const rel of produced.obsolete ?? []) {
+      const text = await store.read(rel);
+      if (text !== undefined && (state.files[rel]?.hashes ?? []).includes(hashText(text))) out.push(rel);
+    }
+  }
+  return out;
 }

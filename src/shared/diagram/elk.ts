@@ -17,6 +17,17 @@ export interface ElkNode {
   children?: ElkNode[];
   edges?: ElkEdge[];
   labels?: ElkLabel[];
+  ports?: ElkPort[];
+}
+
+/** A port of a node: where edges attach (a bundle's label takes its lines in at one point). */
+export interface ElkPort {
+  id: string;
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  layoutOptions?: Record<string, string>;
 }
 
 export interface ElkLabel {

@@ -13,6 +13,8 @@ const PAD_X = 10;
 const PAD_Y = 8;
 const MIN_TEXT = 150;
 const MAX_TEXT = 230;
+/** The text width of a compact box (the densest views): its kind line wraps rather than widen the box. */
+const COMPACT_TEXT = 125;
 const LABEL_MAX = 150;
 const LABEL_WIDE = 210;
 const PERSON_HEAD = 28;
@@ -111,13 +113,21 @@ export function blockHeight(lines: readonly TextLine[]): number {
   return h;
 }
 
-function elementLines(e: DiagramElement, descriptionLines: number): { lines: TextLine[]; width: number } {
+function elementLines(
+  e: DiagramElement,
+  descriptionLines: number,
+  compact: boolean,
+): { lines: TextLine[]; width: number } {
   const meta = metaText(e);
-  const natural = Math.max(textWidth(e.name, STYLE.name), textWidth(meta, STYLE.meta));
-  const width = Math.min(MAX_TEXT, Math.max(MIN_TEXT, Math.ceil(natural)));
+  const name = textWidth(e.name, STYLE.name);
+  // A compact box is as wide as its name (its kind line wraps onto a second line instead of widening it).
+  const natural = compact
+    ? Math.max(name, Math.min(textWidth(meta, STYLE.meta), COMPACT_TEXT))
+    : Math.max(name, textWidth(meta, STYLE.meta));
+  const width = Math.min(MAX_TEXT, Math.max(compact ? COMPACT_TEXT : MIN_TEXT, Math.ceil(natural)));
   const lines: TextLine[] = [
     ...wrapText(e.name, width, STYLE.name, 2).map((text) => ({ text, style: 'name' as const })),
-    ...wrapText(meta, width, STYLE.meta, 1).map((text) => ({ text, style: 'meta' as const })),
+    ...wrapText(meta, width, STYLE.meta, compact ? 2 : 1).map((text) => ({ text, style: 'meta' as const })),
     // A technology the PRD did not name is a proposal: say so, with the assumption it rests on.
     ...(e.assumption ? [{ text: proposedText(e.assumption), style: 'meta' as const }] : []),
     ...wrapText(e.description, width, STYLE.description, descriptionLines).map((text) => ({
@@ -131,8 +141,9 @@ function elementLines(e: DiagramElement, descriptionLines: number): { lines: Tex
 function sizeElement(
   e: DiagramElement,
   descriptionLines: number,
+  compact: boolean,
 ): { width: number; height: number; lines: TextLine[]; textTop: number } {
-  const { lines, width } = elementLines(e, descriptionLines);
+  const { lines, width } = elementLines(e, descriptionLines, compact);
   const textTop = e.shape === 'person' ? PERSON_HEAD + PAD_Y : e.shape === 'database' ? 2 * DB_CAP + PAD_Y - 4 : PAD_Y;
   const bottom = e.shape === 'database' ? DB_CAP + PAD_Y - 4 : PAD_Y;
   const extra = e.shape === 'queue' ? QUEUE_CAP : 0;
@@ -318,9 +329,9 @@ function checkIds(view: DiagramView): void {
   }
 }
 
-function prepare(view: DiagramView, labelWidth: number, detail: number): Prepared {
+function prepare(view: DiagramView, labelWidth: number, detail: number, compact = false): Prepared {
   checkIds(view);
-  const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, detail)] as const));
+  const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, detail, compact)] as const));
   const relationships = view.relationships.filter((r) => sizes.has(r.from) && sizes.has(r.to) && r.from !== r.to);
   return {
     sizes,
@@ -412,23 +423,46 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
     for (let d = 0; chains.every((c) => d < c.length && c[d] === chains[0][d]); d++) common = chains[0][d];
     const lines = p.labels[bundle.members[0]];
     const junction = `j:${n}`;
+    // The label takes its lines in at one port and gives them out at another. ELK routes the lines
+    // that share a port as one hyperedge, so a bundle's members merge into one line before its label
+    // instead of arriving side by side, eight lines reading as one thick bar.
+    const width = linesWidth(lines) + 8;
+    const height = blockHeight(lines) + 4;
+    const down = direction === 'DOWN';
     (common !== undefined && !inCycle(view.boundaries, common) ? parentOf(common) : root).children!.push({
       id: junction,
-      width: linesWidth(lines) + 8,
-      height: blockHeight(lines) + 4,
+      width,
+      height,
+      layoutOptions: { 'elk.portConstraints': 'FIXED_POS' },
+      ports: [
+        {
+          id: `${junction}:in`,
+          width: 0,
+          height: 0,
+          ...(down ? { x: width / 2, y: 0 } : { x: 0, y: height / 2 }),
+          layoutOptions: { 'elk.port.side': down ? 'NORTH' : 'WEST' },
+        },
+        {
+          id: `${junction}:out`,
+          width: 0,
+          height: 0,
+          ...(down ? { x: width / 2, y: height } : { x: width, y: height / 2 }),
+          layoutOptions: { 'elk.port.side': down ? 'SOUTH' : 'EAST' },
+        },
+      ],
     });
     const hub = `e:${bundle.hub}`;
     root.edges!.push(
       bundle.fanIn
-        ? { id: `t:${n}`, sources: [junction], targets: [hub] }
-        : { id: `t:${n}`, sources: [hub], targets: [junction] },
+        ? { id: `t:${n}`, sources: [`${junction}:out`], targets: [hub] }
+        : { id: `t:${n}`, sources: [hub], targets: [`${junction}:in`] },
     );
     for (const i of bundle.members) {
       const r = p.relationships[i];
       root.edges!.push(
         bundle.fanIn
-          ? { id: `r:${i}`, sources: [`e:${r.from}`], targets: [junction] }
-          : { id: `r:${i}`, sources: [junction], targets: [`e:${r.to}`] },
+          ? { id: `r:${i}`, sources: [`e:${r.from}`], targets: [`${junction}:in`] }
+          : { id: `r:${i}`, sources: [`${junction}:out`], targets: [`e:${r.to}`] },
       );
     }
   });
@@ -591,6 +625,13 @@ function bestAt(view: DiagramView, detail: number, viewport: Viewport): DiagramL
   for (const [direction, labelWidth] of tried) {
     const l = layoutIn(view, prepare(view, labelWidth, detail), direction);
     if (!best || fitScale(l, viewport) > fitScale(best, viewport) * 1.02) best = l;
+  }
+  // A view that does not fit legibly at the leanest detail tries compact boxes, which fit more per row.
+  if (detail === 0 && !big(view) && fitScale(best!, viewport) < LEGIBLE_SCALE) {
+    for (const [direction, labelWidth] of tried) {
+      const l = layoutIn(view, prepare(view, labelWidth, detail, true), direction);
+      if (fitScale(l, viewport) > fitScale(best!, viewport) * 1.02) best = l;
+    }
   }
   return best!;
 }
