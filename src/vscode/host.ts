@@ -78,7 +78,10 @@ export function start(context: vscode.ExtensionContext, shell: Shell): Host {
     conflicts,
     setApiKey: () => setApiKey(secrets, log),
   });
-  const run = commandRunner(buildCommandTable({ log, secrets, session, live, runner, preview, comments }), log);
+  const run = commandRunner(
+    buildCommandTable({ log, secrets, session, live, runner, preview, comments, conflicts }),
+    log,
+  );
   const toolHost = new ToolHost({ session, runner, secrets });
   session.start();
   return {
