@@ -1,4 +1,4 @@
-// Bundles: the extension host (dist/extension.js), the CLI (dist/cli.js) and, once it exists,
+// Bundles: the extension host (dist/extension.js, its entry, and dist/extension-host.js), the CLI (dist/cli.js) and, once it exists,
 // the webview (dist/webview.js). Type checking is `tsc --noEmit` (npm run compile).
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -26,6 +26,19 @@ const sdkApart = {
   },
 };
 
+/**
+ * The extension's entry (dist/extension.js) is small: it registers the contributions and requires
+ * the workflow host (src/vscode/host.ts, dist/extension-host.js) on their first use (ADR 0019).
+ */
+const hostApart = {
+  name: 'extension-host-apart',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/host$/, namespace: 'file' }, (args) =>
+      args.importer.endsWith('extension.ts') ? { path: './extension-host.js', external: true } : undefined,
+    );
+  },
+};
+
 const builds = [
   {
     ...common,
@@ -43,8 +56,19 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
-    // When the bundle starts running: activate() reports the load and itself (src/vscode/extension.ts).
-    banner: { js: 'var __archflowLoadStarted = performance.now();' },
+    // When the bundle starts and ends running: activate() reports the load and itself (src/vscode/extension.ts).
+    banner: { js: 'var __archflowLoadStarted = performance.now(), __archflowLoadEnded;' },
+    footer: { js: '__archflowLoadEnded = performance.now();' },
+    plugins: [sdkApart, hostApart],
+  },
+  {
+    ...common,
+    entryPoints: ['src/vscode/host.ts'],
+    outfile: 'dist/extension-host.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
     plugins: [sdkApart],
   },
   {

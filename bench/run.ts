@@ -263,6 +263,7 @@ async function main(): Promise<void> {
     activation: await measureActivation(repo),
     bundleBytes: {
       extension: await size('dist/extension.js'),
+      extensionHost: await size('dist/extension-host.js'),
       anthropicSdk: await size('dist/anthropic-sdk.js'),
       cli: await size('dist/cli.js'),
       webview: await size('dist/webview.js'),
@@ -284,7 +285,11 @@ async function main(): Promise<void> {
       `  full-price-equivalent input / naive ${r.fullPriceInputOverNaive} (naive without the C4 model file: ${r.fullPriceInputOverNaiveDocsOnly}; one call a step, as the sequential run: ${r.fullPriceInputOverNaiveOneCallPerStep})`,
       `  cost per run ${formatUsd(c.perRun)} (naive layout ${formatUsd(c.naivePerRun)})`,
       `  revision after a one-line PRD edit (fake model): output / full run ${r.revisionOutputOverFullRun}, ${formatUsd(c.revision)} against ${formatUsd(c.fullRunBeforeRevision)}${r.revisionOutputOverFullRunCorpusEstimate !== undefined ? `; corpus estimate ${r.revisionOutputOverFullRunCorpusEstimate}` : ''}`,
-      `  activation (harness) ${result.activation.harness.totalMs} ms; extension.js ${result.bundleBytes.extension} bytes`,
+      `  activation (harness, median of ${result.activation.harness.runs}) ${result.activation.harness.totalMs} ms (max ${result.activation.harness.maxTotalMs}); extension.js ${result.bundleBytes.extension} bytes, extension-host.js ${result.bundleBytes.extensionHost} bytes`,
+      ...result.activation.hostChecks.map(
+        (h) =>
+          `  activation in VS Code ${h.vscode ?? h.target} (host checks, ${h.samples} fresh hosts): Archflow's modules and activate() median ${h.own?.median ?? h.ms} ms, max ${h.own?.max ?? h.ms} ms; first line to activate() returned median ${h.loadAndActivate?.median ?? '-'} ms; command sent to activate() returned median ${h.commandToActivated?.median ?? '-'} ms, max ${h.commandToActivated?.max ?? '-'} ms`,
+      ),
       'bench/results/latest.json written.',
       '',
     ].join('\n'),

@@ -25,7 +25,7 @@ import { type ExtensionLog, errorMessage } from './log';
 import { SerialQueue } from '../core/serialQueue';
 import type { HostSession, SessionChange } from './session/session';
 
-export const PREVIEW_VIEW_TYPE = 'archflow.preview';
+import { PREVIEW_VIEW_TYPE } from './commands/ids';
 
 /** Coalesces bursts of file events (a run writes many files at once). */
 const STATE_DEBOUNCE_MS = 300;
@@ -56,12 +56,6 @@ export class PreviewPanel implements vscode.Disposable {
 
   constructor(private readonly deps: PreviewDeps) {
     this.disposables.push(
-      // Restores the panel after a window reload (needs the onWebviewPanel:archflow.preview activation event).
-      vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
-        deserializeWebviewPanel: async (panel) => {
-          this.attach(panel);
-        },
-      }),
       deps.session.onDidChange((change) => this.onSessionChanged(change)),
       // Trust changes what the page may offer (readOnly), not what is on disk.
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleState(0)),
@@ -108,6 +102,11 @@ export class PreviewPanel implements vscode.Disposable {
       // Only what we ship: the bundle and the style sheet. Nothing of the workspace.
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
     };
+  }
+
+  /** Shows the preview in a panel VS Code restored after a window reload (the entry's serializer). */
+  restore(panel: vscode.WebviewPanel): void {
+    this.attach(panel);
   }
 
   /** Takes over a new or restored panel: options, HTML (once), listeners. */

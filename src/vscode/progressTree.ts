@@ -13,8 +13,6 @@ import { type StepId, stepById, stepTitle } from '../core/steps';
 import { vscodeCriterionReasons } from './messages';
 import type { HostSession } from './session/session';
 
-export const PROGRESS_VIEW_ID = 'archflow.progress';
-
 /** A step row. */
 export interface StepNode {
   kind: 'step';
@@ -189,8 +187,12 @@ export class ProgressTree implements vscode.TreeDataProvider<WorkflowNode>, vsco
   private readonly treeView: vscode.TreeView<WorkflowNode>;
   private readonly disposables: vscode.Disposable[];
 
-  constructor(private readonly session: HostSession) {
-    this.treeView = vscode.window.createTreeView(PROGRESS_VIEW_ID, { treeDataProvider: this });
+  /** `view` shows this tree: the entry (extension.ts) creates it at activation and forwards to this. */
+  constructor(
+    private readonly session: HostSession,
+    view: (tree: ProgressTree) => vscode.TreeView<WorkflowNode>,
+  ) {
+    this.treeView = view(this);
     this.disposables = [
       this.treeView,
       this.changed,

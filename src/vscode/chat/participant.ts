@@ -22,8 +22,6 @@ import type { Runner } from '../runner';
 import type { HostSession } from '../session/session';
 import type { ToolHost } from '../tools/host';
 
-export const PARTICIPANT_ID = 'archflow.architect';
-
 export interface ParticipantDeps {
   runner: Runner;
   session: HostSession;
@@ -46,25 +44,22 @@ export function mdText(text: string): string {
 /** A chat response stream with the parts a VS Code may lack. */
 type Stream = vscode.ChatResponseStream & Partial<Pick<vscode.ChatResponseStream, 'filetree' | 'button' | 'progress'>>;
 
-/** Registers `@architect`; false (logged) where this VS Code has no chat participant API. */
-export function registerChatParticipant(context: vscode.ExtensionContext, deps: ParticipantDeps): boolean {
-  const chat = (vscode as Partial<typeof vscode>).chat;
-  if (typeof chat?.createChatParticipant !== 'function') {
-    deps.log.info('This VS Code has no chat participant API: @architect is not registered.');
-    return false;
-  }
-  try {
-    const participant = chat.createChatParticipant(PARTICIPANT_ID, (request, _ctx, stream, token) =>
-      handle(deps, request, stream as Stream, token),
-    );
-    participant.iconPath = new vscode.ThemeIcon('type-hierarchy');
-    participant.followupProvider = { provideFollowups: (result) => followups(result.metadata as Meta | undefined) };
-    context.subscriptions.push(participant);
-    return true;
-  } catch (err) {
-    deps.log.warn(`Could not register @architect: ${errorMessage(err)}`);
-    return false;
-  }
+/** What `@architect` does with a request and a result; the participant itself is the entry's (extension.ts). */
+export interface ChatHandler {
+  handle(
+    request: vscode.ChatRequest,
+    context: vscode.ChatContext,
+    stream: vscode.ChatResponseStream,
+    token: vscode.CancellationToken,
+  ): Promise<vscode.ChatResult>;
+  followups(result: vscode.ChatResult): vscode.ChatFollowup[];
+}
+
+export function chatHandler(deps: ParticipantDeps): ChatHandler {
+  return {
+    handle: (request, _ctx, stream, token) => handle(deps, request, stream as Stream, token),
+    followups: (result) => followups(result.metadata as Meta | undefined),
+  };
 }
 
 const HELP = [

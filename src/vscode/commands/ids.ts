@@ -56,6 +56,15 @@ export const WALKTHROUGH_ID = 'archflow.archflow#archflow.gettingStarted';
 /** The MCP server definition provider of `contributes.mcpServerDefinitionProviders`. */
 export const MCP_PROVIDER_ID = 'archflow.mcpServers';
 
+/** `@architect`, of `contributes.chatParticipants`. */
+export const PARTICIPANT_ID = 'archflow.architect';
+
+/** The Workflow view, of `contributes.views`. */
+export const PROGRESS_VIEW_ID = 'archflow.progress';
+
+/** The preview panel's webview type (and the `onWebviewPanel` activation event's). */
+export const PREVIEW_VIEW_TYPE = 'archflow.preview';
+
 /**
  * The step a command was given as an argument (`executeCommand('archflow.runStep', 3)`, or a
  * command link's JSON argument); undefined when none is a step of the table.

@@ -1,12 +1,12 @@
 /**
  * The typed command registry. Every command the manifest contributes (listed in ids.ts) is always
- * registered; a command that cannot work yet (no folder open, untrusted workspace) explains what
+ * registered (by extension.ts); a command that cannot work yet (no folder open, untrusted workspace) explains what
  * is missing instead of failing or being absent. Every handler's error reaches the user and the log.
  */
 import * as vscode from 'vscode';
 import { type ExtensionLog, errorMessage } from '../log';
 import { explainUntrusted } from '../trust';
-import { COMMAND_IDS, type CommandId } from './ids';
+import type { CommandId } from './ids';
 
 /** What a command needs before its handler runs. */
 export type Precondition = 'workspace' | 'trusted';
@@ -21,14 +21,15 @@ export interface CommandSpec {
 /** One spec per command id: a missing command is a compile error. */
 export type CommandTable = { readonly [K in CommandId]: CommandSpec };
 
-/** Registers every command of `table` into the extension's subscriptions. */
-export function registerCommands(context: vscode.ExtensionContext, table: CommandTable, log: ExtensionLog): void {
-  for (const id of COMMAND_IDS) {
-    const spec = table[id];
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, (...args: unknown[]) => invoke(id, spec, args, log)),
-    );
-  }
+/**
+ * Runs the commands of `table`: the entry (extension.ts) registers every id of COMMAND_IDS and
+ * hands each call here.
+ */
+export function commandRunner(
+  table: CommandTable,
+  log: ExtensionLog,
+): (id: CommandId, args: unknown[]) => Promise<void> {
+  return (id, args) => invoke(id, table[id], args, log);
 }
 
 async function invoke(id: CommandId, spec: CommandSpec, args: unknown[], log: ExtensionLog): Promise<void> {

@@ -7,7 +7,6 @@ import * as vscode from 'vscode';
 import { ARCHFLOW_TOOLS } from '../../core/tools/index';
 import { redactSecret } from '../../core/tools/text';
 import type { ArchflowTool } from '../../core/tools/types';
-import { type ExtensionLog, errorMessage } from '../log';
 import type { ToolHost } from './host';
 
 /** One Archflow tool as a VS Code language model tool. */
@@ -65,23 +64,9 @@ function promptPrd(input: unknown): string | undefined {
 }
 
 /**
- * Registers every tool into the extension's subscriptions; returns the names registered. A VS Code
- * without the language model tools API (or where registering fails) gets none, and the log says so.
+ * Every Archflow tool as a VS Code language model tool, by name. The entry (extension.ts) registers
+ * the contributed names with `vscode.lm.registerTool` and hands each call to these.
  */
-export function registerTools(context: vscode.ExtensionContext, host: ToolHost, log: ExtensionLog): string[] {
-  const lm = (vscode as Partial<typeof vscode>).lm;
-  if (typeof lm?.registerTool !== 'function') {
-    log.info('This VS Code has no language model tools API: Archflow’s agent-mode tools are not registered.');
-    return [];
-  }
-  const registered: string[] = [];
-  for (const tool of ARCHFLOW_TOOLS) {
-    try {
-      context.subscriptions.push(lm.registerTool(tool.name, new LanguageModelToolAdapter(tool, host)));
-      registered.push(tool.name);
-    } catch (err) {
-      log.warn(`Could not register the tool ${tool.name}: ${errorMessage(err)}`);
-    }
-  }
-  return registered;
+export function toolAdapters(host: ToolHost): Map<string, vscode.LanguageModelTool<unknown>> {
+  return new Map(ARCHFLOW_TOOLS.map((tool) => [tool.name, new LanguageModelToolAdapter(tool, host)]));
 }

@@ -57,5 +57,40 @@ export interface HostCheckReport {
   refused?: Record<string, string>;
   ok: boolean;
   checks: HostCheck[];
+  /** The activation the checks caused (archflow.refresh), when Archflow activated. */
+  activation?: ActivationSample;
   finishedAt: string;
+}
+
+/** Environment variable: how many activations to measure in all (the host restarts between them). */
+export const HOST_CHECKS_ACTIVATIONS_ENV = 'ARCHFLOW_HOST_CHECKS_ACTIVATIONS';
+
+/**
+ * One activation of Archflow in a fresh extension host, in ms on the host's performance.now():
+ * from the moment the host checks execute archflow.refresh (which activates Archflow) to
+ * - `firstLine`: the bundle's first line runs (VS Code resolving the activation, reading and
+ *   compiling dist/extension.js);
+ * - `lastLine`: its last line ran (the bundle's modules evaluated);
+ * - `activateStarted` / `activated`: activate() called / returned (VS Code loads the extension's
+ *   context, its storage, in parallel with the module and calls activate() once both are ready);
+ * - `commandDone`: the command returned (activation plus archflow.refresh itself, which loads the
+ *   workflow host on first use).
+ */
+export interface ActivationSample {
+  firstLine: number;
+  lastLine: number;
+  activateStarted: number;
+  activated: number;
+  commandDone: number;
+  /** activated - firstLine: the bundle's first line to activate() returned, VS Code's wait included. */
+  loadAndActivate: number;
+  /** (lastLine - firstLine) + (activated - activateStarted): Archflow's own code, the figure SPEC §10 targets. */
+  own: number;
+  /** The machine's 1-minute load average then (the times are wall clock, on a shared machine). */
+  load1?: number;
+}
+
+/** The samples the host checks wrote, one line of JSON each, next to the report. */
+export function activationsFile(reportFile: string): string {
+  return `${reportFile}.activations.jsonl`;
 }
