@@ -134,7 +134,7 @@ export async function handleMessages(
   const answerText =
     recorded !== undefined
       ? answer.part
-        ? partAnswer(recorded, answer.part)
+        ? partAnswer(recorded, answer.part, answer.step ?? 0)
         : recorded
       : padTo
         ? padAnswer(answer.text, padTo)

@@ -8,7 +8,7 @@ import { readContext, type MessagesBody, type RequestContext } from '../request'
 import { buildDesign, type Design } from './design';
 import { readRevision, reviseDocument } from './revise';
 import { partAnswer } from './parts';
-import type { AdrPart } from '../../../src/core/adr/parts';
+import type { StepPart } from '../../../src/core/sectionParts';
 import { stepById } from '../../../src/core/steps';
 import { step1 } from './step1';
 import { step2 } from './step2';
@@ -28,7 +28,7 @@ export interface GeneratedAnswer {
   /** The request asked for a revision (the answer holds changed sections only). */
   revision?: boolean;
   /** A part of a step written in parts: `text` is that part's answer (see parts.ts). */
-  part?: AdrPart;
+  part?: StepPart;
   text: string;
 }
 
@@ -38,7 +38,7 @@ export function generateAnswer(body: MessagesBody): GeneratedAnswer {
   if (ctx.step === null) return { step: null, repair: ctx.repair, text: genericAnswer(ctx) };
   const step = ctx.step as StepId;
   if (ctx.part) {
-    return { step, repair: ctx.repair, part: ctx.part, text: partAnswer(generateStepDocument(step, ctx), ctx.part) };
+    return { step, repair: ctx.repair, part: ctx.part, text: partAnswer(generateStepDocument(step, ctx), ctx.part, step) };
   }
   const rev = ctx.repair ? undefined : readRevision(ctx.userText);
   if (!rev) return { step, repair: ctx.repair, text: generateStepDocument(step, ctx) };
