@@ -39,7 +39,7 @@ import type { StepInputs } from './stepInputs';
 import { type StepDef, stepTitle } from './steps';
 
 /** Calls of a step in parts that run at once, unless the settings say otherwise. */
-export const DEFAULT_PART_CONCURRENCY = 4;
+export { DEFAULT_PART_CONCURRENCY } from './config';
 
 /** The prompt file of each part's instruction. */
 const PART_PROMPTS: Record<AdrPart['kind'], string> = {

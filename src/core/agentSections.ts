@@ -157,7 +157,9 @@ export async function runSectionParts(
     report();
   };
   await runPartsTogether(
-    new Map(groups.map((_, i): [string, (d: AgentStepDeps) => Promise<void>] => [`sections:${i}`, (d) => groupPart(i, d)])),
+    new Map(
+      groups.map((_, i): [string, (d: AgentStepDeps) => Promise<void>] => [`sections:${i}`, (d) => groupPart(i, d)]),
+    ),
     concurrency,
     deps,
   );

@@ -74,8 +74,8 @@ export interface EngineSettings {
   /**
    * Calls of a step written in parts that run at once (the decision step: its list, then the
    * summary and groups of ADRs, docs/adr/0014; steps 1-7: their outline, then groups of sections,
-   * docs/adr/0017). 0 writes every step in one call. Default DEFAULT_PART_CONCURRENCY, and 0 when
-   * `concurrency` is 1: one call at a time is what that setting asks for.
+   * docs/adr/0017). 0 writes every step in one call. Default DEFAULT_PART_CONCURRENCY; 0 whatever it
+   * says when `concurrency` is 1: one call at a time is what that setting asks for.
    */
   partConcurrency?: number;
   /** Dollars a run may spend at list price (spend.ts); a call that could pass it is not made. */
@@ -491,7 +491,7 @@ export class WorkflowEngine {
           checkBudget(budget, id, spent, callCeiling(request, id, last && !last.unknown ? last.output : undefined));
         },
       };
-      const parts = settings.partConcurrency ?? (settings.concurrency <= 1 ? 0 : DEFAULT_PART_CONCURRENCY);
+      const parts = settings.concurrency <= 1 ? 0 : (settings.partConcurrency ?? DEFAULT_PART_CONCURRENCY);
       // A revision answers only the sections it changes: it stays one call.
       const inParts = revision === undefined && parts > 0;
       const answer =

@@ -230,7 +230,9 @@ export function parseSectionGroup(
           : `There are ${n} \`${info}\` blocks; write exactly one.`,
       );
     if (!own.includes(kind) && n > 0)
-      errors.push(`Write no \`${info}\` block: another request writes it, in "## ${def.blockSections?.[kind] ?? '…'}".`);
+      errors.push(
+        `Write no \`${info}\` block: another request writes it, in "## ${def.blockSections?.[kind] ?? '…'}".`,
+      );
   }
   return errors.length ? { errors: capErrors(errors) } : { text, errors };
 }

@@ -29,6 +29,8 @@ export interface GeneratedAnswer {
   revision?: boolean;
   /** A part of a step written in parts: `text` is that part's answer (see parts.ts). */
   part?: StepPart;
+  /** A part's whole-step answer it was cut from (the benchmark pads that one, then cuts it again). */
+  whole?: string;
   text: string;
 }
 
@@ -38,7 +40,8 @@ export function generateAnswer(body: MessagesBody): GeneratedAnswer {
   if (ctx.step === null) return { step: null, repair: ctx.repair, text: genericAnswer(ctx) };
   const step = ctx.step as StepId;
   if (ctx.part) {
-    return { step, repair: ctx.repair, part: ctx.part, text: partAnswer(generateStepDocument(step, ctx), ctx.part, step) };
+    const whole = generateStepDocument(step, ctx);
+    return { step, repair: ctx.repair, part: ctx.part, whole, text: partAnswer(whole, ctx.part, step) };
   }
   const rev = ctx.repair ? undefined : readRevision(ctx.userText);
   if (!rev) return { step, repair: ctx.repair, text: generateStepDocument(step, ctx) };
