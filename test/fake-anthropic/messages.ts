@@ -95,7 +95,8 @@ export async function handleMessages(
     return finish(200, 'complete');
   }
   record.stream = body.stream === true;
-  const answer = generateAnswer(body);
+  const replayed = settings.replay ? new Set(Object.keys(settings.replay).map(Number)) : undefined;
+  const answer = generateAnswer(body, replayed);
   record.step = answer.step;
   record.repair = answer.repair;
   if (answer.part) record.part = partName(answer.part);

@@ -175,3 +175,24 @@ describe('the fake server’s parts', () => {
     assert.equal(parseStepOutput(DATA.id, assembled).parsed?.text, parseStepOutput(DATA.id, whole).parsed?.text);
   });
 });
+
+describe('a step in section groups, run by the engine', () => {
+  test('an assembled answer the whole check refuses gets one repair round of the whole step', async (t) => {
+    const { harness } = await import('../helpers/engineHarness');
+    const h = await harness(t, { partConcurrency: 4 });
+    const bad = '```archflow-additions\n{"assumptions": [{"id": "A-301", "text": "Another step\'s number."}]}\n```';
+    // The outline, then the three groups in order; the last writes an additions block whose id is
+    // another step's: its own check (sections, one block) passes, the whole answer's does not.
+    h.llm.on(DATA.id, {}, {}, {}, { text: (g) => g.replace(/```archflow-additions\n[\s\S]*?\n```/, bad) });
+    const summary = await h.run('all');
+    assert.deepEqual(summary.failed, []);
+    const calls = h.llm.callsFor(DATA.id);
+    assert.equal(calls.length, 5, 'the outline, three groups and one repair of the whole');
+    const repair = calls[4];
+    assert.equal(repair.repair, true);
+    const last = repair.request.turns.at(-1)!.content[0].text;
+    assert.match(last, /A-301/);
+    assert.match(last, /complete corrected document/);
+    assert.ok(!(await h.read(DATA.document))!.includes('A-301'));
+  });
+});

@@ -34,11 +34,16 @@ export interface GeneratedAnswer {
   text: string;
 }
 
-/** Answers a Messages request: the step's document, or a short note for other requests. */
-export function generateAnswer(body: MessagesBody): GeneratedAnswer {
+/**
+ * Answers a Messages request: the step's document, or a short note for other requests. For the
+ * steps in `recorded` (replayed from a recording) only what the request is: its step and part.
+ */
+export function generateAnswer(body: MessagesBody, recorded?: ReadonlySet<number>): GeneratedAnswer {
   const ctx = readContext(body);
   if (ctx.step === null) return { step: null, repair: ctx.repair, text: genericAnswer(ctx) };
   const step = ctx.step as StepId;
+  // A step whose recorded answer is replayed: what the request is, without writing an answer no one reads.
+  if (recorded?.has(step)) return { step, repair: ctx.repair, ...(ctx.part ? { part: ctx.part } : {}), text: '' };
   if (ctx.part) {
     const whole = generateStepDocument(step, ctx);
     return { step, repair: ctx.repair, part: ctx.part, whole, text: partAnswer(whole, ctx.part, step) };
