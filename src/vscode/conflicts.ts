@@ -4,6 +4,12 @@
  * edited by hand gets a question whose default keeps their file. Dismissing any question (Escape,
  * Cancel, closing it) skips that file only: the run goes on, and nothing the user wrote is replaced
  * without their Accept.
+ *
+ * A notification can slide into the notification centre while the user reads the diff, so the
+ * question waiting for a revision can also be answered from the diff itself (Accept Revision and
+ * Reject Revision in its editor title) and from the status bar item "Review …", which asks it again
+ * as a quick pick and reopens the diff. Whichever answers first decides; a later click elsewhere
+ * changes nothing.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -25,6 +31,22 @@ export const ACCEPT_ALL = 'Accept All';
 export const KEEP_MINE = 'Keep Mine, Write Beside';
 export const OVERWRITE = 'Overwrite Mine';
 export const COMPARE = 'Compare';
+export const SHOW_DIFF = 'Show the Diff Again';
+
+/** Set while a revision waits for its answer: the diff's editor title shows Accept and Reject. */
+export const REVIEW_PENDING_KEY = 'archflow.reviewPending';
+
+/** The revision question waiting for its answer, if any (one at a time: they are asked in turn). */
+interface PendingReview {
+  /** output-relative path of the revised file, as the question names it. */
+  name: string;
+  relative: string;
+  /** The proposed document of the diff that was shown for this question. */
+  proposedUri: vscode.Uri;
+  choices: readonly string[];
+  answer(choice: string): void;
+  showDiff(): Promise<void>;
+}
 
 /** What one run remembers between its questions. */
 interface RunReview {
@@ -37,8 +59,61 @@ export class ConflictPrompts implements vscode.Disposable {
   /** Parallel steps may conflict at once; the questions are asked one after another. */
   private readonly questions = new SerialQueue();
   private counter = 0;
+  private pending: PendingReview | undefined;
+  private readonly reviewItem = vscode.window.createStatusBarItem(
+    'archflow.review',
+    vscode.StatusBarAlignment.Left,
+    49,
+  );
 
-  constructor(private readonly log: ExtensionLog) {}
+  constructor(private readonly log: ExtensionLog) {
+    this.reviewItem.name = 'Archflow Revision Review';
+    this.reviewItem.command = { command: 'archflow.revision.review', title: 'Review the Revision' };
+  }
+
+  /** The revision waiting for an answer, if any (its output-relative name). */
+  pendingReview(): string | undefined {
+    return this.pending?.name;
+  }
+
+  /**
+   * Answers the waiting revision from the diff's editor title. `uri`: the document the button was
+   * pressed on; a diff left over from an earlier question does not answer this one.
+   */
+  async answerFromDiff(choice: typeof ACCEPT | typeof REJECT, uri?: unknown): Promise<void> {
+    const pending = this.pending;
+    if (!pending) {
+      await vscode.window.showInformationMessage('Archflow: no revision is waiting for review.');
+      return;
+    }
+    if (
+      uri instanceof vscode.Uri &&
+      uri.scheme === PROPOSED_SCHEME &&
+      uri.toString() !== pending.proposedUri.toString()
+    ) {
+      await vscode.window.showInformationMessage(
+        `Archflow: this diff is from an earlier question. The revision waiting now is ${pending.name}; it is shown again.`,
+      );
+      await pending.showDiff();
+      return;
+    }
+    pending.answer(choice);
+  }
+
+  /** The status bar item's question: the same choices as a quick pick, or the diff again. */
+  async reviewPending(): Promise<void> {
+    const pending = this.pending;
+    if (!pending) {
+      await vscode.window.showInformationMessage('Archflow: no revision is waiting for review.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick([...pending.choices, SHOW_DIFF], {
+      title: `Archflow: the revision of ${pending.name} waits for your answer`,
+      placeHolder: 'Accept writes the revision shown in the diff; Reject keeps the file as it is',
+    });
+    if (pick === SHOW_DIFF) await pending.showDiff();
+    else if (pick && this.pending === pending) pending.answer(pick);
+  }
 
   /** A resolver for the engine of one run in `output` (Accept All lasts for that run). */
   resolverFor(output: OutputFolder): ConflictResolver {
@@ -75,22 +150,18 @@ export class ConflictPrompts implements vscode.Disposable {
     const what = conflict.userEdited
       ? `${who} revised ${relative}, starting from your edits`
       : `${who} revised ${relative}`;
-    await this.showDiff(output, relative, conflict.proposed, 'current ↔ proposed revision');
+    const label = 'current ↔ proposed revision';
+    const proposedUri = await this.showDiff(output, relative, conflict.proposed, label);
     // A document the user edited offers to keep theirs with the revision beside it; Accept All
     // never answers for such a file, so it is not offered there.
-    const choice = conflict.userEdited
-      ? await vscode.window.showInformationMessage(
-          `${what}. Accept replaces ${name} with the revision shown in the diff. ${KEEP_MINE} leaves ${relative} as it is and writes the revision to ${besideName(relative)}. Reject keeps ${relative} and writes nothing for it.`,
-          ACCEPT,
-          KEEP_MINE,
-          REJECT,
-        )
-      : await vscode.window.showInformationMessage(
-          `${what}. Accept replaces ${name} with the revision shown in the diff; Reject keeps ${relative} as it is and writes nothing for it. Accept All accepts the remaining revisions of this run.`,
-          ACCEPT,
-          REJECT,
-          ACCEPT_ALL,
-        );
+    const choices = conflict.userEdited ? [ACCEPT, KEEP_MINE, REJECT] : [ACCEPT, REJECT, ACCEPT_ALL];
+    const message = conflict.userEdited
+      ? `${what}. Accept replaces ${name} with the revision shown in the diff. ${KEEP_MINE} leaves ${relative} as it is and writes the revision to ${besideName(relative)}. Reject keeps ${relative} and writes nothing for it.`
+      : `${what}. Accept replaces ${name} with the revision shown in the diff; Reject keeps ${relative} as it is and writes nothing for it. Accept All accepts the remaining revisions of this run.`;
+    const choice = await this.waitForAnswer(
+      { name, relative, proposedUri, choices, showDiff: () => this.showDiffAt(output, relative, proposedUri, label) },
+      vscode.window.showInformationMessage(message, ...choices),
+    );
     if (choice === KEEP_MINE) return this.logged(name, 'beside', `kept; revision in ${besideName(relative)}`);
     if (choice === ACCEPT_ALL) {
       review.acceptAll = true;
@@ -137,10 +208,20 @@ export class ConflictPrompts implements vscode.Disposable {
     }
   }
 
-  private async showDiff(output: OutputFolder, relative: string, proposed: string, label: string): Promise<void> {
-    const fileUri = vscode.Uri.joinPath(output.uri, ...relative.split('/'));
+  private async showDiff(output: OutputFolder, relative: string, proposed: string, label: string): Promise<vscode.Uri> {
     const proposedUri = this.docs.uri(relative, `v=${++this.counter}`);
     this.docs.set(proposedUri, proposed);
+    await this.showDiffAt(output, relative, proposedUri, label);
+    return proposedUri;
+  }
+
+  private async showDiffAt(
+    output: OutputFolder,
+    relative: string,
+    proposedUri: vscode.Uri,
+    label: string,
+  ): Promise<void> {
+    const fileUri = vscode.Uri.joinPath(output.uri, ...relative.split('/'));
     await vscode.commands.executeCommand(
       'vscode.diff',
       fileUri,
@@ -150,12 +231,47 @@ export class ConflictPrompts implements vscode.Disposable {
     );
   }
 
+  /**
+   * The first answer to a revision question: its notification, the diff's editor title or the
+   * status bar's quick pick. While it waits, the status bar says which file waits.
+   */
+  private async waitForAnswer(
+    question: Omit<PendingReview, 'answer'>,
+    notification: Thenable<string | undefined>,
+  ): Promise<string | undefined> {
+    let answer!: (choice: string | undefined) => void;
+    const answered = new Promise<string | undefined>((resolve) => (answer = resolve));
+    const pending: PendingReview = { ...question, answer };
+    this.pending = pending;
+    this.setPending(true);
+    this.reviewItem.text = `$(git-compare) Review ${path.posix.basename(question.relative)}`;
+    this.reviewItem.tooltip = `Archflow: the revision of ${question.name} waits for your answer (${question.choices.join(', ')})`;
+    this.reviewItem.show();
+    notification.then(answer, () => answer(undefined));
+    try {
+      return await answered;
+    } finally {
+      if (this.pending === pending) {
+        this.pending = undefined;
+        this.setPending(false);
+        this.reviewItem.hide();
+      }
+    }
+  }
+
+  private setPending(value: boolean): void {
+    vscode.commands.executeCommand('setContext', REVIEW_PENDING_KEY, value).then(undefined, (err: unknown) => {
+      this.log.warn(`Could not set context key ${REVIEW_PENDING_KEY}: ${String(err)}`);
+    });
+  }
+
   private logged(name: string, choice: ConflictChoice, said: string): ConflictChoice {
     this.log.info(`${name}: ${said}`);
     return choice;
   }
 
   dispose(): void {
+    this.reviewItem.dispose();
     this.registration.dispose();
     this.docs.dispose();
   }

@@ -54,7 +54,11 @@ export function activate(
     conflicts,
     setApiKey: () => setApiKey(secrets, log),
   });
-  registerCommands(context, buildCommandTable({ log, secrets, session, live, runner, preview, comments }), log);
+  registerCommands(
+    context,
+    buildCommandTable({ log, secrets, session, live, runner, preview, comments, conflicts }),
+    log,
+  );
   const toolHost = new ToolHost({ session, runner, secrets });
   const tools = registerTools(context, toolHost, log);
   const mcp = registerMcpServers(context, log);

@@ -4,7 +4,7 @@
  * is resolved from the panel's exit criteria ("Resolve Security Findings"), its revisions reviewed
  * as diffs (Accept All) until the verdict passes; a review comment on a line of
  * 03-service-architecture.md, typed through VS Code's Comments UI, is sent with "Revise with
- * Comments" and its thread ends resolved; a document edited by hand is revised ("Request
+ * Comments", answered from the diff's own "Accept Revision" button, and its thread ends resolved; a document edited by hand is revised ("Request
  * Changes…") starting from the edit, which stays. Screenshots in .test-output/e2e/<version>/revise-*.png.
  */
 import assert from 'node:assert/strict';
@@ -215,8 +215,14 @@ function reviseOn(target: VscodeTarget): void {
             /Step 3 — Service Design revised 03-service-architecture\.md\./,
             60_000,
           );
+          // The question can be answered from the diff itself too (a notification may slide into the
+          // notification centre): the status bar says which revision waits, the diff's title has Accept.
+          const waiting = wb.page.locator('.statusbar-item', { hasText: /Review 03-service-architecture\.md/ });
+          await waiting.first().waitFor({ timeout: 10_000 });
+          assert.ok(await review.isVisible(), 'the notification asks too');
           await shot('6-comment-diff');
-          await review.getByRole('button', { name: 'Accept', exact: true }).click();
+          await wb.page.locator('.editor-actions').getByRole('button', { name: 'Accept Revision' }).first().click();
+          await waiting.first().waitFor({ state: 'detached', timeout: 10_000 });
           const finished = await wb.expectNotification(/Step 3 — Service Design is done/, 60_000);
           // The steps that read the service design are stale now: the message says so and offers to update them.
           assert.match(await finished.innerText(), /read it and are stale now/);

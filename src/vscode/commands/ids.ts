@@ -43,6 +43,9 @@ export const COMMAND_IDS = [
   'archflow.comment.reopen',
   'archflow.comment.delete',
   'archflow.comment.showChange',
+  'archflow.revision.accept',
+  'archflow.revision.reject',
+  'archflow.revision.review',
 ] as const;
 
 export type CommandId = (typeof COMMAND_IDS)[number];

@@ -1,4 +1,5 @@
 /** What command handlers work with, built once by the composition root. */
+import type { ConflictPrompts } from '../conflicts';
 import type { LiveOutput } from '../liveOutput';
 import type { ExtensionLog } from '../log';
 import type { PreviewPanel } from '../previewPanel';
@@ -15,4 +16,5 @@ export interface Services {
   runner: Runner;
   preview: PreviewPanel;
   comments: ReviewComments;
+  conflicts: ConflictPrompts;
 }

@@ -1,5 +1,6 @@
 /** The command table: which handler and preconditions each contributed command has. */
 import * as vscode from 'vscode';
+import { ACCEPT, REJECT } from '../conflicts';
 import { clearApiKey, setApiKey, useVscodeLm } from './apiKey';
 import { designArchitecture } from './designArchitecture';
 import { exportDiagrams } from './exportDiagrams';
@@ -26,7 +27,7 @@ function stepCommands(services: Services): Record<StepCommandId, CommandSpec> {
 }
 
 export function buildCommandTable(services: Services): CommandTable {
-  const { log, secrets, session, comments } = services;
+  const { log, secrets, session, comments, conflicts } = services;
   const onThread =
     (action: (thread: vscode.CommentThread) => Promise<void>) =>
     async (...args: unknown[]): Promise<void> => {
@@ -71,6 +72,9 @@ export function buildCommandTable(services: Services): CommandTable {
     'archflow.comment.reopen': { needs: RUN_NEEDS, run: onThread((t) => comments.setResolved(t, false)) },
     'archflow.comment.delete': { needs: RUN_NEEDS, run: onThread((t) => comments.remove(t)) },
     'archflow.comment.showChange': { needs: ['workspace'], run: onThread((t) => comments.showChange(t)) },
+    'archflow.revision.accept': { run: (uri) => conflicts.answerFromDiff(ACCEPT, uri) },
+    'archflow.revision.reject': { run: (uri) => conflicts.answerFromDiff(REJECT, uri) },
+    'archflow.revision.review': { run: () => conflicts.reviewPending() },
     'archflow.getStarted': {
       run: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH_ID, false),
     },
