@@ -1,9 +1,10 @@
 /**
- * Parallel calls inside steps (docs/adr/0014-parallel-calls-inside-steps.md), measured in one run:
- * the same answers (a real model's, replayed from ../shared/corpus when it is there, else the fake
- * model's) streamed at one fixed pace, written once with every step in one call and once with the
- * steps in parts. Reports wall time over the step-level critical path of the single-call run, the
- * decision step's own ratio, and what the parts cost in input tokens. Ratios, never asserted.
+ * Parallel calls inside steps (docs/adr/0014-parallel-calls-inside-steps.md, docs/adr/0017-steps-
+ * written-in-section-groups.md), measured in one run: the same answers (a real model's, replayed
+ * from ../shared/corpus when it is there, else the fake model's) streamed at one fixed pace, written
+ * once with every step in one call and once with the steps in parts. Reports wall time over the
+ * step-level critical path of the single-call run, each step's own ratio, and what the parts cost in
+ * input tokens and dollars. Ratios, never asserted.
  *
  *   npm run compile && npm run build:tests && node out/bench/parallel.js
  */
@@ -116,6 +117,8 @@ const dollars = (t: Tokens): number =>
     1e6
   ).toFixed(4);
 const ratio = (a: number, b: number): number => +(a / b).toFixed(3);
+const roundAll = (r: Record<number, number>): Record<number, number> =>
+  Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v)]));
 
 async function main(): Promise<void> {
   const real = existsSync(corpus) && process.env.BENCH_CORPUS !== '0';
@@ -155,6 +158,10 @@ async function main(): Promise<void> {
         ),
         singleCallWallOverStepCriticalPath: ratio(single.wallMs, cp),
         decisionStepInPartsOverSingleCall: ratio(parts.stepMs[adr], single.stepMs[adr]),
+        // Each step's time in parts over its time in one call (the same answers).
+        stepInPartsOverSingleCall: Object.fromEntries(
+          Object.keys(single.stepMs).map((k) => [k, ratio(parts.stepMs[Number(k)], single.stepMs[Number(k)])]),
+        ),
         fullPriceInputInPartsOverSingleCall: ratio(
           fullPriceEquivalent(parts.tokens),
           fullPriceEquivalent(single.tokens),
@@ -167,6 +174,7 @@ async function main(): Promise<void> {
         afterC4BlockMs: Math.round(single.afterC4BlockMs ?? 0),
         wallOverStepCriticalPathIfOverlapped: ratio(parts.wallMs - (single.afterC4BlockMs ?? 0), cp),
       },
+      stepMs: { singleCall: roundAll(single.stepMs), inParts: roundAll(parts.stepMs) },
       calls: { singleCall: single.calls, inParts: parts.calls },
       tokens: { singleCall: single.tokens, inParts: parts.tokens },
       decisionStepTokens: { singleCall: single.stepTokens[adr], inParts: parts.stepTokens[adr] },

@@ -36,7 +36,7 @@ import { serveMcp } from '../mcp/command';
 const USAGE = `Usage:
   archflow design <PRD.md> [--out <dir>] [--steps 1,3,…] [--concurrency N] [--model ID]
                            [--max-tokens N] [--with-prerequisites] [--yes] [--fresh] [--verbose]
-                           [--budget <usd>] [--estimate]
+                           [--budget <usd>] [--estimate] [--part-concurrency N]
   archflow resolve <dir> [--prd <PRD.md>] [--rounds N] [--yes]
   archflow revise <dir> --step N --comment <text> [--prd <PRD.md>] [--yes]
   archflow status <dir> [--json] [--required-approvals "CTO,Security lead"]
@@ -44,6 +44,7 @@ const USAGE = `Usage:
   archflow approve <dir> --name <name> --role <role> [--comment <text>] [--required-approvals …]
   archflow export <dir> [--format svg]
   archflow mcp [--dir <output folder>] [--prd <PRD.md>] [--model ID] [--max-tokens N] [--concurrency N]
+                [--part-concurrency N]
 
 Environment: ANTHROPIC_API_KEY (required for design), ANTHROPIC_BASE_URL (optional endpoint).
 design prints the run's expected tokens and dollars first (at list price, from the PRD's size, the
@@ -90,6 +91,7 @@ const VALUE_FLAGS = new Set([
   'out',
   'steps',
   'concurrency',
+  'part-concurrency',
   'model',
   'max-tokens',
   'prompts',
@@ -127,6 +129,11 @@ function parseArgs(argv: string[]): Parsed {
     }
   }
   return { positional, flags };
+}
+
+/** `--part-concurrency N` (0-8): calls of a step written in parts at once; 0 writes each step in one call. */
+function partConcurrencyFlag(p: Parsed): { partConcurrency?: number } {
+  return p.flags.has('part-concurrency') ? { partConcurrency: intFlag(p, 'part-concurrency', 0, 0, 8) } : {};
 }
 
 function intFlag(p: Parsed, name: string, fallback: number, min: number, max: number): number {
@@ -223,6 +230,7 @@ function cliEngine(p: Parsed, outputDir: string, prd: string): ReturnType<typeof
       model: String(p.flags.get('model') ?? DEFAULT_MODEL),
       maxTokens: intFlag(p, 'max-tokens', DEFAULT_MAX_TOKENS, 1024, 128000),
       concurrency: intFlag(p, 'concurrency', DEFAULT_CONCURRENCY, 1, 8),
+      ...partConcurrencyFlag(p),
       ...budgetFlag(p),
     },
     retry: retryFromEnv(),
@@ -529,6 +537,7 @@ export async function main(argv: string[]): Promise<number> {
             model: String(p.flags.get('model') ?? DEFAULT_MODEL),
             maxTokens: intFlag(p, 'max-tokens', DEFAULT_MAX_TOKENS, 1024, 128000),
             concurrency: intFlag(p, 'concurrency', DEFAULT_CONCURRENCY, 1, 8),
+            ...partConcurrencyFlag(p),
           },
         });
       default:

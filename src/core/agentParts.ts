@@ -26,20 +26,20 @@ import {
   partLabel,
   partRequest,
 } from './adr/parts';
-import { LlmError, type LlmRequest } from './llm/types';
+import type { LlmRequest } from './llm/types';
 import type { AdrDraft } from './model';
 import { unwrapDocument, withoutControlChars } from './answerText';
 import { fillPlaceholders } from './prompts';
 import { promptValues } from './promptValues';
 import { countArrayItems } from './liveText';
-import { runDag } from './scheduler';
+import { runPartsTogether } from './partRunner';
 import { StepError } from './stepError';
 import { parseStepOutput } from './stepOutput';
 import type { StepInputs } from './stepInputs';
 import { type StepDef, stepTitle } from './steps';
 
 /** Calls of a step in parts that run at once, unless the settings say otherwise. */
-export const DEFAULT_PART_CONCURRENCY = 4;
+export { DEFAULT_PART_CONCURRENCY } from './config';
 
 /** The prompt file of each part's instruction. */
 const PART_PROMPTS: Record<AdrPart['kind'], string> = {
@@ -105,18 +105,12 @@ export async function runAdrParts(
   const decisions = list.result.parsed;
   const listText = decisionListText(decisions);
 
-  // The parts stop together: a cancel, or one part that cannot be produced.
-  const inner = new AbortController();
-  const stop = (): void => inner.abort();
-  deps.signal.addEventListener('abort', stop, { once: true });
-  const partDeps: AgentStepDeps = { ...deps, signal: inner.signal };
-  let failure: unknown;
   let summary: string | undefined;
   const adrs = new Map<string, AdrDraft>();
   const models = new Set<string>([list.model]);
   progress(partsProgressText(0, decisions.length));
 
-  const summaryPart = async (): Promise<void> => {
+  const summaryPart = async (partDeps: AgentStepDeps): Promise<void> => {
     const req = partRequest(step, await instruction({ kind: 'summary' }, { decisionList: listText }));
     const { result, model } = await callChecked(
       def,
@@ -148,7 +142,7 @@ export async function runAdrParts(
     const n = Math.min(decisions.length, adrs.size + [...streamed.values()].reduce((a, b) => a + b, 0));
     progress(partsProgressText(n, decisions.length));
   };
-  const groupPart = async (group: DecisionEntry[], index: number): Promise<void> => {
+  const groupPart = async (group: DecisionEntry[], index: number, partDeps: AgentStepDeps): Promise<void> => {
     const part: AdrPart = { kind: 'adrs', keys: group.map((d) => d.key) };
     const assignedList = decisionListText(group);
     const req: LlmRequest = partRequest(
@@ -192,31 +186,11 @@ export async function runAdrParts(
   };
 
   // The summary first: it is the longest part, so it starts at once.
-  const tasks = new Map<string, () => Promise<void>>([
+  const tasks = new Map<string, (d: AgentStepDeps) => Promise<void>>([
     ['summary', summaryPart],
-    ...groups.map((g, i): [string, () => Promise<void>] => [`adrs:${i}`, () => groupPart(g, i)]),
+    ...groups.map((g, i): [string, (d: AgentStepDeps) => Promise<void>] => [`adrs:${i}`, (d) => groupPart(g, i, d)]),
   ]);
-  try {
-    await runDag(
-      [...tasks.keys()].map((id) => ({ id, needs: [] })),
-      Math.max(1, concurrency),
-      async (id) => {
-        try {
-          await tasks.get(id)!();
-        } catch (err) {
-          // The first real failure is the step's; the parts it stopped report only a cancel.
-          if (failure === undefined && !inner.signal.aborted) failure = err;
-          inner.abort();
-          throw err;
-        }
-      },
-      inner.signal,
-    );
-  } finally {
-    deps.signal.removeEventListener('abort', stop);
-  }
-  if (deps.signal.aborted) throw new LlmError('cancelled', { provider: deps.llm.provider });
-  if (failure !== undefined) throw failure;
+  await runPartsTogether(tasks, concurrency, deps);
   if (summary === undefined || adrs.size !== decisions.length)
     throw new StepError(
       def.id,

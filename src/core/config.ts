@@ -4,6 +4,8 @@
 export const DEFAULT_MODEL = 'claude-opus-5-5';
 export const DEFAULT_MAX_TOKENS = 16000;
 export const DEFAULT_CONCURRENCY = 2;
+/** Calls of a step written in parts that run at once (docs/adr/0014, docs/adr/0017). */
+export const DEFAULT_PART_CONCURRENCY = 4;
 export const DEFAULT_OUTPUT_FOLDER = 'docs/architecture';
 /** A PRD larger than this does not fit the model's context with the upstream documents. */
 export const MAX_PRD_BYTES = 400 * 1024;

@@ -5,6 +5,8 @@
  */
 import * as path from 'node:path';
 import { DEFAULT_PART_CONCURRENCY, runAdrParts } from './agentParts';
+import { runSectionParts } from './agentSections';
+import { hasSectionGroups } from './sectionParts';
 import { type CallTally, runAgentStep } from './agentStep';
 import { costOf } from './pricing';
 import { type Budget, type RunEstimate, callCost, checkBudget, estimateRun, expectedOutput } from './spend';
@@ -72,8 +74,9 @@ export interface EngineSettings {
   concurrency: number;
   /**
    * Calls of a step written in parts that run at once (the decision step: its list, then the
-   * summary and each ADR). 0 writes it in one call. Default DEFAULT_PART_CONCURRENCY, and 0 when
-   * `concurrency` is 1: one call at a time is what that setting asks for.
+   * summary and groups of ADRs, docs/adr/0014; steps 1-7: their outline, then groups of sections,
+   * docs/adr/0017). 0 writes every step in one call. Default DEFAULT_PART_CONCURRENCY; 0 whatever it
+   * says when `concurrency` is 1: one call at a time is what that setting asks for.
    */
   partConcurrency?: number;
   /** Dollars a run may spend at list price (spend.ts); a call that could pass it is not made. */
@@ -511,12 +514,15 @@ export class WorkflowEngine {
           if (usage) run.cache.record(request, usage);
         },
       };
-      const parts = settings.partConcurrency ?? (settings.concurrency <= 1 ? 0 : DEFAULT_PART_CONCURRENCY);
+      const parts = settings.concurrency <= 1 ? 0 : (settings.partConcurrency ?? DEFAULT_PART_CONCURRENCY);
       // A revision answers only the sections it changes: it stays one call.
+      const inParts = revision === undefined && parts > 0;
       const answer =
-        def.blocks.includes('adrs') && revision === undefined && parts > 0
+        inParts && def.blocks.includes('adrs')
           ? await runAdrParts(def, inputs, request, deps, tally, parts)
-          : await runAgentStep(def, inputs, request, deps, tally);
+          : inParts && hasSectionGroups(def)
+            ? await runSectionParts(def, inputs, request, deps, tally, parts)
+            : await runAgentStep(def, inputs, request, deps, tally);
       if (run.signal.aborted) throw new LlmError('cancelled', { provider: this.options.llm.provider });
       const today = this.now().toISOString().slice(0, 10);
       const out = await stepFiles(answer.parsed, run.state.current.adrs, today, (rel) => run.files.read(rel));

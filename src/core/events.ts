@@ -18,7 +18,7 @@ export interface StepView {
   model?: string;
   usage?: UsageTotals;
   durationMs?: number;
-  /** A running step written in parts: how far its parts are ("5/14 ADRs"). */
+  /** A running step written in parts: how far its parts are ("5/14 ADRs", "4/7 sections"). */
   progress?: string;
   finishedAt?: string;
 }
@@ -39,7 +39,7 @@ export type EngineEvent =
   | { type: 'step-text'; step: StepId; text: string }
   | { type: 'step-retry'; step: StepId; attempt: number; delayMs: number; reason: string }
   | { type: 'step-repair'; step: StepId; errors: string[] }
-  /** A step written in parts says how far its parts are ("listing the decisions", "5/14 ADRs"). */
+  /** A step written in parts says how far its parts are ("listing the decisions", "5/14 ADRs", "writing the outline", "4/7 sections"). */
   | { type: 'step-progress'; step: StepId; text: string }
   | { type: 'step-done'; step: StepId; usage: UsageTotals; files: string[] }
   /** `message` is the cause in host-neutral words; a host words the remedy from `error` (an LlmError, a StepError, …). */

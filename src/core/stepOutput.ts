@@ -44,7 +44,8 @@ export interface StepContext {
   documents?: ReadonlyMap<string, string>;
 }
 
-const BLOCK_INFO: Record<BlockKind, string> = {
+/** The info string of each structured block's fence. */
+export const BLOCK_INFO: Record<BlockKind, string> = {
   requirements: 'archflow-requirements',
   c4: 'archflow-c4',
   deployment: 'archflow-deployment',

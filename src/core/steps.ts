@@ -96,6 +96,15 @@ export interface StepDef {
   ids?: { from: number; to: number };
   /** Task prompt file name under prompts/steps/. */
   prompt: string;
+  /**
+   * How the step is written in parts (docs/adr/0017-steps-written-in-section-groups.md): after a
+   * short outline call, one call a group of H2 sections, in parallel. The groups, concatenated, are
+   * `sections` in order; the first also writes the H1. Absent: the step is one call (or, with
+   * `adrs`, the decision step's own parts, docs/adr/0014).
+   */
+  sectionGroups?: string[][];
+  /** The H2 section each of its fenced blocks is written in (the part that writes the section writes the block). */
+  blockSections?: Partial<Record<BlockKind, string>>;
 }
 
 /** What most steps read: the PRD, and the C4 model once it exists. */
@@ -129,6 +138,12 @@ export const STEPS: readonly StepDef[] = [
       { into: 'risks', only: ['Risks'] },
     ],
     prompt: '1-context-analysis.md',
+    sectionGroups: [
+      ['Summary', 'Business Goals and Drivers', 'Requirement Inventory'],
+      ['Quality Attribute Scenarios', 'Constraints', 'Assumptions'],
+      ['Risks', 'Open Questions', 'Glossary'],
+    ],
+    blockSections: { requirements: 'Requirement Inventory' },
   },
   {
     id: 2,
@@ -155,6 +170,12 @@ export const STEPS: readonly StepDef[] = [
     ],
     systemTitlePrefix: 'High-Level Architecture',
     prompt: '2-high-level-design.md',
+    sectionGroups: [
+      ['Summary', 'Pattern Selection'],
+      ['System Boundary', 'System Context'],
+      ['Major Components', ADDITIONS_SECTION],
+    ],
+    blockSections: { c4: 'System Context', additions: ADDITIONS_SECTION },
   },
   {
     id: 3,
@@ -181,6 +202,12 @@ export const STEPS: readonly StepDef[] = [
       { into: 'register', only: [ADDITIONS_SECTION] },
     ],
     prompt: '3-service-design.md',
+    sectionGroups: [
+      ['Summary', 'Service Boundaries', 'API Contracts'],
+      ['Communication'],
+      ['Container View', 'Component Views', ADDITIONS_SECTION],
+    ],
+    blockSections: { c4: 'Container View', additions: ADDITIONS_SECTION },
   },
   {
     id: 4,
@@ -206,6 +233,12 @@ export const STEPS: readonly StepDef[] = [
       { into: 'register', only: [ADDITIONS_SECTION] },
     ],
     prompt: '4-data-architecture.md',
+    sectionGroups: [
+      ['Summary', 'Data Model'],
+      ['Storage Choices', 'Data Flows'],
+      ['Retention and Recovery', 'Migration Plan', ADDITIONS_SECTION],
+    ],
+    blockSections: { additions: ADDITIONS_SECTION },
   },
   {
     id: 5,
@@ -233,6 +266,12 @@ export const STEPS: readonly StepDef[] = [
       { into: 'register', only: [ADDITIONS_SECTION] },
     ],
     prompt: '5-infrastructure.md',
+    sectionGroups: [
+      ['Summary', 'Platform and Environments', 'Network and Security Groups'],
+      ['Scaling and High Availability', 'Deployment Architecture'],
+      ['Cost Estimate', ADDITIONS_SECTION],
+    ],
+    blockSections: { deployment: 'Deployment Architecture', additions: ADDITIONS_SECTION },
   },
   {
     id: 6,
@@ -251,6 +290,8 @@ export const STEPS: readonly StepDef[] = [
     ],
     since: 'the security review ran',
     prompt: '6-security-review.md',
+    sectionGroups: [['Summary', 'Threat Model'], ['Security Controls'], ['Findings', 'Verdict', ADDITIONS_SECTION]],
+    blockSections: { findings: 'Findings', additions: ADDITIONS_SECTION },
   },
   {
     id: 7,
@@ -269,6 +310,12 @@ export const STEPS: readonly StepDef[] = [
       { into: 'register', only: [ADDITIONS_SECTION] },
     ],
     prompt: '7-observability.md',
+    sectionGroups: [
+      ['Summary', 'Logging'],
+      ['Metrics', 'Tracing'],
+      ['SLOs and Alerts', 'Dashboards', ADDITIONS_SECTION],
+    ],
+    blockSections: { additions: ADDITIONS_SECTION },
   },
   {
     id: 8,

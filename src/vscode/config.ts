@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_MAX_TOKENS,
+  DEFAULT_PART_CONCURRENCY,
   DEFAULT_MODEL,
   DEFAULT_OUTPUT_FOLDER,
   DEFAULT_RESOLVE_ROUNDS,
@@ -46,6 +47,7 @@ export function readEngineSettings(folder: vscode.WorkspaceFolder | undefined): 
     agentModels,
     maxTokens: clampInt(cfg.get('maxTokens'), 1024, 1_000_000, DEFAULT_MAX_TOKENS),
     concurrency: clampInt(cfg.get('concurrency'), 1, 8, DEFAULT_CONCURRENCY),
+    partConcurrency: clampInt(cfg.get('partConcurrency'), 0, 8, DEFAULT_PART_CONCURRENCY),
     ...readBudget(cfg),
   };
 }

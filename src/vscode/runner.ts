@@ -341,8 +341,8 @@ export class Runner {
         builtinDir: vscode.Uri.joinPath(extensionUri, 'prompts').fsPath,
         overrideDir: vscode.Uri.joinPath(output.folder.uri, '.archflow', 'prompts').fsPath,
       },
-      // VS Code's models cache nothing and may count requests against a plan: the decision step
-      // stays one call there (docs/adr/0014-parallel-calls-inside-steps.md).
+      // VS Code's models cache nothing and may count requests against a plan: the steps
+      // stay one call a step there (docs/adr/0014, docs/adr/0017).
       settings: {
         ...readEngineSettings(output.folder),
         ...(connection.provider === 'client' ? { partConcurrency: 0 } : {}),

@@ -1,5 +1,5 @@
 /** Injected faults: the rules a test sets, checked when they arrive as JSON, and used up request by request. */
-import type { AdrPart } from '../../src/core/adr/parts';
+import type { StepPart } from '../../src/core/sectionParts';
 
 /** Kinds of injected faults. */
 export type FaultKind = 'status' | 'drop' | 'stall' | 'cut' | 'max-tokens' | 'malformed' | 'sse-error' | 'open-finding';
@@ -27,7 +27,8 @@ export interface FaultRule {
   step?: number;
   /**
    * Only requests of this part of a step written in parts: 'decisions', 'summary', 'adrs' (any
-   * group of ADRs) or 'adr:<key>' (the group with that ADR); a rule without it matches every
+   * group of ADRs) or 'adr:<key>' (the group with that ADR); 'outline', 'sections' (any group of
+   * sections) or 'section:<title>' (the group with that section); a rule without it matches every
    * request of its step, parts included.
    */
   part?: string;
@@ -99,10 +100,12 @@ export class FaultBook {
   }
 
   /** The first rule for `step` (and `part`) with uses left, one use consumed; undefined when none applies. */
-  take(step: number | null, part?: AdrPart): FaultRule | undefined {
+  take(step: number | null, part?: StepPart): FaultRule | undefined {
     const partMatches = (want: string | undefined): boolean => {
       if (want === undefined) return true;
       if (!part) return false;
+      if (part.kind === 'sections')
+        return want === 'sections' || (want.startsWith('section:') && part.titles.includes(want.slice(8)));
       if (part.kind !== 'adrs') return want === part.kind;
       return want === 'adrs' || (want.startsWith('adr:') && part.keys.includes(want.slice(4)));
     };
@@ -119,7 +122,8 @@ export class FaultBook {
   }
 }
 
-/** How the request log names a part: 'decisions', 'summary', 'adrs:<key>,<key>…'. */
-export function partName(part: AdrPart): string {
+/** How the request log names a part: 'decisions', 'summary', 'adrs:<key>,<key>…', 'outline', 'sections:<title>|<title>…'. */
+export function partName(part: StepPart): string {
+  if (part.kind === 'sections') return `sections:${part.titles.join('|')}`;
   return part.kind === 'adrs' ? `adrs:${part.keys.join(',')}` : part.kind;
 }

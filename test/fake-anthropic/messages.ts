@@ -95,7 +95,8 @@ export async function handleMessages(
     return finish(200, 'complete');
   }
   record.stream = body.stream === true;
-  const answer = generateAnswer(body);
+  const replayed = settings.replay ? new Set(Object.keys(settings.replay).map(Number)) : undefined;
+  const answer = generateAnswer(body, replayed);
   record.step = answer.step;
   record.repair = answer.repair;
   if (answer.part) record.part = partName(answer.part);
@@ -128,17 +129,12 @@ export async function handleMessages(
 
   // The answer (a recorded one when replaying), shaped by the fault and by max_tokens.
   const recorded = answer.step !== null ? settings.replay?.[answer.step] : undefined;
-  // Padding makes a whole answer as long as a real one (not a revision's sections, not a part).
-  const padTo = answer.step !== null && !answer.revision && !answer.part ? settings.padTo?.[answer.step] : undefined;
-  // A part of a step in parts is cut out of the recorded answer of the whole step.
+  // Padding makes a whole answer as long as a real one (not a revision's sections); a part is cut
+  // out of the padded whole answer, as it is out of a recorded one.
+  const padTo = answer.step !== null && !answer.revision ? settings.padTo?.[answer.step] : undefined;
+  const whole = recorded ?? (padTo ? padAnswer(answer.whole ?? answer.text, padTo) : undefined);
   const answerText =
-    recorded !== undefined
-      ? answer.part
-        ? partAnswer(recorded, answer.part)
-        : recorded
-      : padTo
-        ? padAnswer(answer.text, padTo)
-        : answer.text;
+    whole === undefined ? answer.text : answer.part ? partAnswer(whole, answer.part, answer.step ?? 0) : whole;
   let output =
     fault?.kind === 'malformed'
       ? malformedAnswer(answerText, answer.step)

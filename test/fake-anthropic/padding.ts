@@ -26,23 +26,30 @@ function paragraph(index: number, chars: number): string {
 }
 
 /**
- * `text` grown to about `targetChars` characters: paragraphs of prose inserted before its second
- * `## ` heading (at the end when it has one section or none). A text already that long is
- * returned as it is.
+ * `text` grown to about `targetChars` characters: paragraphs of prose at the end of each of its
+ * `## ` sections but the last (which holds the closing blocks), in equal shares (at the end when
+ * it has one section or none), so that a step written in section groups (docs/adr/0017) streams
+ * padding in each group, as a real answer's length is spread. A text already that long is returned
+ * as it is.
  */
 export function padAnswer(text: string, targetChars: number): string {
   const missing = targetChars - text.length;
   if (missing <= 0) return text;
-  const headings = [...text.matchAll(/^## /gm)];
-  const at = headings.length >= 2 ? (headings[1].index ?? text.length) : text.length;
-  const paragraphs: string[] = [];
-  let added = 0;
-  for (let i = 0; added < missing; i++) {
-    const p = paragraph(i, Math.min(600, missing - added));
-    paragraphs.push(p);
-    added += p.length + 2;
-  }
-  const before = text.slice(0, at).trimEnd();
-  const after = text.slice(at);
-  return `${before}\n\n${paragraphs.join('\n\n')}\n\n${after}`;
+  const starts = [...text.matchAll(/^## /gm)].map((m) => m.index ?? 0);
+  // The end of every section but the last: before the next heading.
+  const ends = starts.length >= 2 ? starts.slice(1) : [text.length];
+  const share = Math.ceil(missing / ends.length);
+  let out = '';
+  let from = 0;
+  ends.forEach((at, k) => {
+    const paragraphs: string[] = [];
+    for (let i = 0, added = 0; added < share; i++) {
+      const p = paragraph(k + i, Math.min(600, share - added));
+      paragraphs.push(p);
+      added += p.length + 2;
+    }
+    out += `${text.slice(from, at).trimEnd()}\n\n${paragraphs.join('\n\n')}\n\n`;
+    from = at;
+  });
+  return from < text.length ? out + text.slice(from) : `${out.trimEnd()}\n`;
 }

@@ -1,7 +1,8 @@
 /** Reading a Messages API request body: its blocks in prompt order, the step, the documents. */
 import { repairTurnText } from '../../src/core/prompts';
 import { parseStepId } from '../../src/core/steps';
-import { type AdrPart, PART_HEADING, partOfText } from '../../src/core/adr/parts';
+import { PART_HEADING } from '../../src/core/adr/parts';
+import { type StepPart, stepPartOfText } from '../../src/core/sectionParts';
 
 /** A content block as the API accepts it (text blocks are the only kind Archflow sends). */
 export interface ContentBlockLike {
@@ -149,7 +150,7 @@ export interface RequestContext {
   /** The text of the task block. */
   task: string;
   /** The part of a step written in parts (its instruction block, `# Part: …`), if the request is one. */
-  part?: AdrPart;
+  part?: StepPart;
   /** Everything the user sent, joined (for requests that are not steps). */
   userText: string;
 }
@@ -173,14 +174,14 @@ export function readContext(body: MessagesBody): RequestContext {
   // The task is the block that starts with "# Task: Step N"; the last such block wins.
   let step: number | null = null;
   let task = '';
-  let part: AdrPart | undefined;
+  let part: StepPart | undefined;
   const texts: string[] = [];
   for (const m of promptUsers) {
     const blocks =
       typeof m.content === 'string' ? [m.content] : m.content.filter((b) => b && typeof b === 'object').map(blockText);
     for (const t of blocks) {
       texts.push(t);
-      if (t.trimStart().startsWith(PART_HEADING)) part = partOfText(t) ?? part;
+      if (t.trimStart().startsWith(PART_HEADING)) part = stepPartOfText(t) ?? part;
       const match = TASK_RE.exec(t);
       if (match && t.trimStart().startsWith('# Task:')) {
         const n = parseStepId(match[1]);

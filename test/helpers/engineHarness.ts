@@ -50,6 +50,8 @@ export const FAST_RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 2, maxDela
 
 export interface HarnessOptions {
   concurrency?: number;
+  /** Calls of a step in parts at once; default 0: the scripted answers are scripted per whole step. */
+  partConcurrency?: number;
   retry?: Partial<RetryPolicy>;
   /** The answer to every conflict question (default overwrite); each question is recorded. */
   conflict?: ConflictChoice;
@@ -105,7 +107,13 @@ export async function harness(t: TestContext, options: HarnessOptions = {}): Pro
       prdPath,
       connection: { provider: 'client', client: llm },
       prompts: { builtinDir: promptsDir },
-      settings: { model: 'claude-scripted', maxTokens: 16000, concurrency: options.concurrency ?? 2 },
+      // One call a step unless a test asks for parts (they have their own tests: sectionParts.test.ts).
+      settings: {
+        model: 'claude-scripted',
+        maxTokens: 16000,
+        concurrency: options.concurrency ?? 2,
+        partConcurrency: options.partConcurrency ?? 0,
+      },
       retry: { ...FAST_RETRY, ...options.retry },
       confirmApprovalVoid: options.confirmApprovalVoid,
       resolveConflict: (conflict) => {

@@ -146,7 +146,8 @@ describe('API failures', () => {
   test('529 overloaded is retried and the run then succeeds', async () => {
     const ws = await workspace();
     fakes.server.setFaults([{ step: 2, kind: 'status', status: 529, times: 2 }]);
-    const r = await design(ws);
+    // One call a step, so the step's requests are its attempts (parts: sectionParts.test.ts).
+    const r = await design(ws, '--part-concurrency', '0');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /overloaded/);
     assert.equal(fakes.server.requests.filter((q) => q.step === 2).length, 3);
@@ -191,7 +192,7 @@ describe('API failures', () => {
   test('malformed output gets one repair round', async () => {
     const ws = await workspace();
     fakes.server.setFaults([{ step: 2, kind: 'malformed', times: 1 }]);
-    const ok = await design(ws, '--steps', '1,2');
+    const ok = await design(ws, '--steps', '1,2', '--part-concurrency', '0');
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stderr, /asking the agent to repair/);
     const repair = fakes.server.requests.filter((q) => q.step === 2);
@@ -199,7 +200,7 @@ describe('API failures', () => {
 
     fakes.server.reset();
     fakes.server.setFaults([{ step: 3, kind: 'malformed', times: 2 }]);
-    const bad = await design(ws, '--steps', '3');
+    const bad = await design(ws, '--steps', '3', '--part-concurrency', '0');
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /did not follow the required format, even after one repair round: .*(missing|JSON)/);
     assert.equal(fakes.server.requests.length, 2, 'exactly one repair round');

@@ -89,7 +89,8 @@ function engine(outputDir: string) {
     prdPath,
     connection: { provider: 'anthropic', apiKey: KEY, baseURL: fake.url },
     prompts: { builtinDir: promptsDir },
-    settings: { model: 'claude-sonnet-4-5', maxTokens: 16000, concurrency: 2 },
+    // Every cell faults a step's one call (a step's parts have their own faults: sectionParts.test.ts, adrParts.test.ts).
+    settings: { model: 'claude-sonnet-4-5', maxTokens: 16000, concurrency: 2, partConcurrency: 0 },
     retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, idleTimeoutMs: 250 },
     resolveConflict: () => Promise.resolve('overwrite'),
     log: silentLogger,

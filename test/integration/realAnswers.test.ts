@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadBundle } from '../../src/core/bundle';
 import type { ExitReport } from '../../src/core/exitCriteria';
 import { ArtifactStore } from '../../src/core/store';
-import { STEP_IDS } from '../../src/core/steps';
+import { STEPS } from '../../src/core/steps';
 import { parseStepOutput } from '../../src/core/stepOutput';
 import { type FakeAnthropic, loadReplay, startFakeAnthropic } from '../fake-anthropic/server';
 import { upgradeRecordedAnswers } from '../fake-anthropic/upgrade';
@@ -61,11 +61,19 @@ describe("a real model's answers, replayed (../shared/corpus)", () => {
   test('every answer parses on the first try and the run writes every file', { skip: corpus.skip }, async () => {
     const r = await runCli(['design', prd, '--out', out], env);
     assert.equal(r.code, 0, r.stderr);
-    const whole = fake!.requests.filter((q) => q.part === undefined);
-    assert.deepEqual(whole.map((q) => q.step).sort(), [...STEP_IDS.filter((s) => s !== 8)], 'one request a step');
-    // The decision step is written in parts (docs/adr/0014): its list, its summary, the ADRs in groups.
-    const parts = fake!.requests.filter((q) => q.part !== undefined);
-    assert.ok(parts.every((q) => q.step === 8));
+    // Every step is written in parts: steps 1-7 in section groups after their outline (docs/adr/0017),
+    // the decision step as its list, its summary and the ADRs in groups (docs/adr/0014).
+    assert.deepEqual(
+      fake!.requests.filter((q) => q.part === undefined),
+      [],
+      'a step sent in one call',
+    );
+    const parts = fake!.requests.filter((q) => q.step === 8);
+    for (const s of STEPS.filter((x) => x.sectionGroups)) {
+      const mine = fake!.requests.filter((q) => q.step === s.id).map((q) => q.part);
+      assert.equal(mine[0], 'outline', `step ${s.id} did not start with its outline`);
+      assert.equal(mine.length, s.sectionGroups!.length + 1, `step ${s.id}'s parts: ${mine.join(' ')}`);
+    }
     assert.deepEqual(
       parts.slice(0, 1).map((q) => q.part),
       ['decisions'],

@@ -60,7 +60,10 @@ function requestKinds(): { revisions: number[]; full: number[] } {
 describe('resolve', () => {
   test('an open high finding is resolved within two rounds: ids unchanged, a hand edit kept, nothing approved', async () => {
     const ws = await workspace();
-    fakes.server.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
+    // The part that writes the findings (the step is written in section groups, docs/adr/0017).
+    fakes.server.setFaults([
+      { kind: 'open-finding', step: stepWithBlock('findings').id, part: 'section:Findings', times: 1 },
+    ]);
     const first = await runCli(['design', ws.prd, '--out', ws.out], env());
     assert.equal(first.code, 0, first.stderr);
     const failing = await runCli(['check', ws.out], env());
@@ -105,7 +108,10 @@ describe('resolve', () => {
 
   test('without --yes the revisions are written beside the documents and the verdict stays', async () => {
     const ws = await workspace();
-    fakes.server.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
+    // The part that writes the findings (the step is written in section groups, docs/adr/0017).
+    fakes.server.setFaults([
+      { kind: 'open-finding', step: stepWithBlock('findings').id, part: 'section:Findings', times: 1 },
+    ]);
     assert.equal((await runCli(['design', ws.prd, '--out', ws.out], env())).code, 0);
     const services = path.join(ws.out, STEP_DOCS[2]);
     const before = await fs.readFile(services, 'utf8');

@@ -194,14 +194,14 @@ describe('assembly', () => {
 
   test('the fake server’s parts of a whole answer assemble into that answer', () => {
     const whole = `${summary}\n\n\`\`\`archflow-adrs\n${JSON.stringify({ adrs: [adrJson(), adrJson({ key: 'cache', title: 'Use Redis' })] })}\n\`\`\`\n`;
-    const decisions = parseDecisionList(partAnswer(whole, { kind: 'decisions' }), []).decisions!;
+    const decisions = parseDecisionList(partAnswer(whole, { kind: 'decisions' }, 8), []).decisions!;
     assert.deepEqual(
       decisions.map((d) => d.key),
       ['order-store', 'cache'],
     );
-    const group = parseAdrGroup(partAnswer(whole, { kind: 'adrs', keys: decisions.map((d) => d.key) }), decisions);
+    const group = parseAdrGroup(partAnswer(whole, { kind: 'adrs', keys: decisions.map((d) => d.key) }, 8), decisions);
     const adrs = decisions.map((d) => group.adrs.get(d.key)!);
-    const assembled = assembleAdrAnswer(partAnswer(whole, { kind: 'summary' }), adrs);
+    const assembled = assembleAdrAnswer(partAnswer(whole, { kind: 'summary' }, 8), adrs);
     assert.deepEqual(parseStepOutput(8, assembled).parsed?.adrs, parseStepOutput(8, whole).parsed?.adrs);
     assert.equal(withoutAdrBlock(whole).includes('archflow-adrs'), false);
   });

@@ -94,7 +94,7 @@ void describe('re-runs', () => {
   });
 
   void it('keeps ADR numbers when the decision step runs again, and numbers a new decision after them', async (t) => {
-    const h = await harness(t);
+    const h = await harness(t, { partConcurrency: 4 });
     await h.run('all');
     const decisions = stepWithBlock('adrs');
     const before = (await h.state()).adrs;

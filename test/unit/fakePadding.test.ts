@@ -7,11 +7,13 @@ import { readContext } from '../fake-anthropic/request';
 import { buildStepRequest, FilePromptSource } from '../../src/core/prompts';
 import { promptsDir } from '../helpers/paths';
 
-test('padding grows an answer to the target with prose in its first section; headings and blocks stay', async () => {
-  const text = '# Title\n\n## Summary\n\nShort.\n\n## Details\n\n```archflow-x\n{}\n```\n';
+test('padding grows an answer to the target with prose spread over its sections but the last; headings and blocks stay', async () => {
+  const text = '# Title\n\n## Summary\n\nShort.\n\n## Middle\n\nShort.\n\n## Details\n\n```archflow-x\n{}\n```\n';
   const padded = padAnswer(text, 5000);
   assert.ok(padded.length >= 5000 && padded.length < 5700, `length ${padded.length}`);
-  assert.deepEqual(padded.match(/^## .*$/gm), ['## Summary', '## Details']);
+  assert.deepEqual(padded.match(/^## .*$/gm), ['## Summary', '## Middle', '## Details']);
+  const share = (from: string, to: string): number => padded.indexOf(to) - padded.indexOf(from);
+  assert.ok(Math.abs(share('## Summary', '## Middle') - share('## Middle', '## Details')) < 700, 'the shares differ');
   assert.ok(padded.endsWith('## Details\n\n```archflow-x\n{}\n```\n'));
   assert.doesNotMatch(padded.slice(0, padded.indexOf('## Details')), /[A-Z]+-\d+|`/, 'the padding names no id or file');
   assert.equal(padAnswer(text, 10), text, 'an answer already that long is left as it is');

@@ -8,7 +8,7 @@ import { readContext, type MessagesBody, type RequestContext } from '../request'
 import { buildDesign, type Design } from './design';
 import { readRevision, reviseDocument } from './revise';
 import { partAnswer } from './parts';
-import type { AdrPart } from '../../../src/core/adr/parts';
+import type { StepPart } from '../../../src/core/sectionParts';
 import { stepById } from '../../../src/core/steps';
 import { step1 } from './step1';
 import { step2 } from './step2';
@@ -28,17 +28,25 @@ export interface GeneratedAnswer {
   /** The request asked for a revision (the answer holds changed sections only). */
   revision?: boolean;
   /** A part of a step written in parts: `text` is that part's answer (see parts.ts). */
-  part?: AdrPart;
+  part?: StepPart;
+  /** A part's whole-step answer it was cut from (the benchmark pads that one, then cuts it again). */
+  whole?: string;
   text: string;
 }
 
-/** Answers a Messages request: the step's document, or a short note for other requests. */
-export function generateAnswer(body: MessagesBody): GeneratedAnswer {
+/**
+ * Answers a Messages request: the step's document, or a short note for other requests. For the
+ * steps in `recorded` (replayed from a recording) only what the request is: its step and part.
+ */
+export function generateAnswer(body: MessagesBody, recorded?: ReadonlySet<number>): GeneratedAnswer {
   const ctx = readContext(body);
   if (ctx.step === null) return { step: null, repair: ctx.repair, text: genericAnswer(ctx) };
   const step = ctx.step as StepId;
+  // A step whose recorded answer is replayed: what the request is, without writing an answer no one reads.
+  if (recorded?.has(step)) return { step, repair: ctx.repair, ...(ctx.part ? { part: ctx.part } : {}), text: '' };
   if (ctx.part) {
-    return { step, repair: ctx.repair, part: ctx.part, text: partAnswer(generateStepDocument(step, ctx), ctx.part) };
+    const whole = generateStepDocument(step, ctx);
+    return { step, repair: ctx.repair, part: ctx.part, whole, text: partAnswer(whole, ctx.part, step) };
   }
   const rev = ctx.repair ? undefined : readRevision(ctx.userText);
   if (!rev) return { step, repair: ctx.repair, text: generateStepDocument(step, ctx) };
