@@ -28,7 +28,7 @@ const sdkApart = {
 
 /**
  * The extension's entry (dist/extension.js) is small: it registers the contributions and requires
- * the workflow host (src/vscode/host.ts, dist/extension-host.js) on their first use (ADR 0019).
+ * the workflow host (src/vscode/host.ts, dist/extension-host.js) on their first use (ADR 0018).
  */
 const hostApart = {
   name: 'extension-host-apart',

@@ -4,7 +4,7 @@
  * MCP server definitions, the preview's serializer — and nothing else runs: each registration hands
  * its first call to the host (host.ts, its own bundle dist/extension-host.js), required then, once.
  * So activation reads no workspace state, no SecretStorage and starts no watcher; the first command,
- * view, tool call, chat request or restored preview does (ADR 0019).
+ * view, tool call, chat request or restored preview does (ADR 0018).
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS, PARTICIPANT_ID, PREVIEW_VIEW_TYPE, PROGRESS_VIEW_ID } from './commands/ids';

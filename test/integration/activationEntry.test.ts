@@ -13,7 +13,7 @@ import { repoRoot } from '../helpers/paths';
 
 const ENTRY = path.join(repoRoot, 'dist', 'extension.js');
 
-/** The entry's budget: it registers, the host works (ADR 0019). */
+/** The entry's budget: it registers, the host works (ADR 0018). */
 const ENTRY_MAX_BYTES = 40_000;
 
 interface Manifest {
