@@ -14,6 +14,7 @@ export const USER_SETTINGS = {
   'archflow.model': 'claude-host-checks',
   'archflow.agentModels': { 'observability-engineer': 'claude-host-checks-fast' },
   'archflow.concurrency': 3,
+  'archflow.partConcurrency': 2,
   'archflow.maxTokens': 2048,
   'archflow.budget': 5,
   'archflow.anthropic.baseUrl': USER_BASE_URL,
@@ -36,6 +37,7 @@ export const EXPECTED_SETTINGS = {
     agentModels: { 'observability-engineer': 'claude-host-checks-fast' },
     maxTokens: 4096,
     concurrency: 3,
+    partConcurrency: 2,
     budget: { usd: 5, setting: 'archflow.budget' },
   },
 };
