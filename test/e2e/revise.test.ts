@@ -93,7 +93,9 @@ function reviseOn(target: VscodeTarget): void {
         const prd = await createWorkspace(workspace);
         fake = await startFakeAnthropic();
         // The design's security review raises an open high finding whose fix belongs to step 3.
-        fake.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
+        fake.setFaults([
+          { kind: 'open-finding', step: stepWithBlock('findings').id, part: 'section:Findings', times: 1 },
+        ]);
         await designWithCli(prd, fake.url);
         fake.reset();
         const dirs = { userDataDir: path.join(root, 'user-data'), extensionsDir: path.join(root, 'extensions') };
