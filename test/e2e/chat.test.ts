@@ -158,9 +158,7 @@ describe(
       await wb.waitForNoSteps(30_000).catch(() => undefined);
       const before = fake.requests.length;
       // The security review of this run raises an open high finding, for /resolve below.
-      fake.setFaults([
-        { kind: 'open-finding', step: stepWithBlock('findings').id, part: 'section:Findings', times: 1 },
-      ]);
+      fake.setFaults([{ kind: 'open-finding', step: stepWithBlock('findings').id, times: 1 }]);
       await wb.openChat();
       // Without Copilot the Chat view has no model: a chat request needs one picked.
       await wb.pickChatModel(FAKE_MODELS[0].name);
