@@ -29,10 +29,8 @@ import {
 import type { LlmRequest } from './llm/types';
 import type { AdrDraft } from './model';
 import { unwrapDocument, withoutControlChars } from './answerText';
-import { fillPlaceholders } from './prompts';
-import { promptValues } from './promptValues';
 import { countArrayItems } from './liveText';
-import { runPartsTogether } from './partRunner';
+import { partInstructions, runPartsTogether } from './partRunner';
 import { StepError } from './stepError';
 import { parseStepOutput } from './stepOutput';
 import type { StepInputs } from './stepInputs';
@@ -79,13 +77,14 @@ export async function runAdrParts(
 ): Promise<AgentStepResult> {
   const step = await stepRequest(def, inputs, request, deps.prompts);
   const ctx = stepContext(inputs);
-  const values = promptValues(def, request.prd.name, inputs.existingDecisions ?? []);
-  const instruction = async (part: AdrPart, extra: Record<string, string> = {}): Promise<string> => {
-    const p = await deps.prompts.read(PART_PROMPTS[part.kind]);
-    const text = fillPlaceholders(p.text, { ...values, ...extra }, p.origin).trim();
-    // The heading is the part's name for the logs and the server: it is always there, whatever an override says.
-    return text.startsWith(partHeading(part)) ? text : `${partHeading(part)}\n\n${text}`;
-  };
+  const instruction = partInstructions<AdrPart>(
+    def,
+    request.prd.name,
+    inputs,
+    deps.prompts,
+    (part) => PART_PROMPTS[part.kind],
+    partHeading,
+  );
   const existingKeys = (inputs.existingDecisions ?? []).map((d) => d.key);
   const progress = (text: string): void => deps.emit({ type: 'step-progress', step: def.id, text });
 

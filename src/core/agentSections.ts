@@ -18,9 +18,8 @@ import {
 } from './agentStep';
 import { partRequest } from './adr/parts';
 import type { LlmRequest } from './llm/types';
-import { fillPlaceholders, repairTurnText } from './prompts';
-import { promptValues } from './promptValues';
-import { runPartsTogether } from './partRunner';
+import { repairTurnText } from './prompts';
+import { partInstructions, runPartsTogether } from './partRunner';
 import {
   type SectionPart,
   assembleSections,
@@ -73,14 +72,14 @@ export async function runSectionParts(
   const groups = def.sectionGroups ?? [def.sections];
   const step = await stepRequest(def, inputs, request, deps.prompts);
   const ctx = stepContext(inputs);
-  const values = promptValues(def, request.prd.name, inputs.existingDecisions ?? []);
-  const instruction = async (part: SectionPart, extra: Record<string, string> = {}): Promise<string> => {
-    const p = await deps.prompts.read(PART_PROMPTS[part.kind]);
-    const text = fillPlaceholders(p.text, { ...values, ...extra }, p.origin).trim();
-    // The heading is the part's name for the logs and the server: it is always there, whatever an override says.
-    const heading = sectionPartHeading(part);
-    return text.startsWith(heading) ? text : `${heading}\n\n${text}`;
-  };
+  const instruction = partInstructions<SectionPart>(
+    def,
+    request.prd.name,
+    inputs,
+    deps.prompts,
+    (part) => PART_PROMPTS[part.kind],
+    sectionPartHeading,
+  );
   const progress = (text: string): void => deps.emit({ type: 'step-progress', step: def.id, text });
 
   progress('writing the outline');

@@ -5,7 +5,33 @@
  */
 import type { AgentStepDeps } from './agentStep';
 import { LlmError } from './llm/types';
+import { type PromptSource, fillPlaceholders } from './prompts';
+import { promptValues } from './promptValues';
 import { runDag } from './scheduler';
+import type { StepInputs } from './stepInputs';
+import type { StepDef } from './steps';
+
+/**
+ * The instruction of each part of a step: its prompt file filled with the step's values (and the
+ * part's own), headed by the part's name.
+ */
+export function partInstructions<P>(
+  def: StepDef,
+  prdName: string,
+  inputs: StepInputs,
+  prompts: PromptSource,
+  file: (part: P) => string,
+  heading: (part: P) => string,
+): (part: P, extra?: Record<string, string>) => Promise<string> {
+  const values = promptValues(def, prdName, inputs.existingDecisions ?? []);
+  return async (part, extra = {}) => {
+    const p = await prompts.read(file(part));
+    const text = fillPlaceholders(p.text, { ...values, ...extra }, p.origin).trim();
+    // The heading is the part's name for the logs and the server: it is always there, whatever an override says.
+    const name = heading(part);
+    return text.startsWith(name) ? text : `${name}\n\n${text}`;
+  };
+}
 
 /**
  * Runs `tasks` (each given the deps whose signal stops them together). Throws a `cancelled`

@@ -181,9 +181,11 @@ describe('a step in section groups, run by the engine', () => {
     const { harness } = await import('../helpers/engineHarness');
     const h = await harness(t, { partConcurrency: 4 });
     const bad = '```archflow-additions\n{"assumptions": [{"id": "A-301", "text": "Another step\'s number."}]}\n```';
-    // The outline, then the three groups in order; the last writes an additions block whose id is
-    // another step's: its own check (sections, one block) passes, the whole answer's does not.
-    h.llm.on(DATA.id, {}, {}, {}, { text: (g) => g.replace(/```archflow-additions\n[\s\S]*?\n```/, bad) });
+    // The outline and the three groups, in whatever order they start: the group that writes the
+    // additions block gives it another step's id; its own check (sections, one block) passes, the
+    // whole answer's does not.
+    const breakAdditions = { text: (g: string) => g.replace(/```archflow-additions\n[\s\S]*?\n```/, bad) };
+    h.llm.on(DATA.id, breakAdditions, breakAdditions, breakAdditions, breakAdditions);
     const summary = await h.run('all');
     assert.deepEqual(summary.failed, []);
     const calls = h.llm.callsFor(DATA.id);
