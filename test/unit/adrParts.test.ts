@@ -209,7 +209,7 @@ describe('assembly', () => {
 
 describe('the decision step in parts, in the engine', () => {
   test('a group with one broken ADR is repaired, and the repair is asked for that ADR only', async (t) => {
-    const h = await harness(t);
+    const h = await harness(t, { partConcurrency: 4 });
     let broken = false;
     const breakOne = (g: string): string => {
       if (broken || !g.includes('```archflow-adrs') || !g.includes('"architecture-style"')) return g;
@@ -237,7 +237,7 @@ describe('the decision step in parts, in the engine', () => {
   });
 
   test('a summary wrapped in a fence, with a line before it, is read as the whole answer would be', async (t) => {
-    const h = await harness(t);
+    const h = await harness(t, { partConcurrency: 4 });
     const wrap = (g: string): string =>
       g.startsWith('# Executive Summary') ? `Here is the summary.\n\n\`\`\`markdown\n${g}\n\`\`\`\n` : g;
     h.llm.on(8, ...Array.from({ length: 6 }, () => ({ text: wrap })));
