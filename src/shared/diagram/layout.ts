@@ -238,11 +238,13 @@ function linesWidth(lines: readonly TextLine[]): number {
   return Math.ceil(Math.max(0, ...lines.map((l) => textWidth(l.text, STYLE[l.style]))));
 }
 
-const ROOT_OPTIONS: Record<string, string> = {
-  'elk.algorithm': 'layered',
-  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-  'elk.edgeRouting': 'ORTHOGONAL',
-  'elk.randomSeed': '1',
+/**
+ * Spacing and placement of every graph, the root's and each boundary's: ELK does not pass a parent's
+ * options on to the graph inside a child node, so a boundary without them gets ELK's defaults
+ * (spacing of 20 px between layers, Brandes-Köpf placement), which made nested views much taller.
+ * (Model order is the root's only: ELK fails when a boundary asks for it too.)
+ */
+const GRAPH_OPTIONS: Record<string, string> = {
   'elk.layered.spacing.nodeNodeBetweenLayers': '12',
   'elk.spacing.nodeNode': '20',
   'elk.spacing.edgeNode': '12',
@@ -253,6 +255,14 @@ const ROOT_OPTIONS: Record<string, string> = {
   'elk.spacing.labelNode': '8',
   'elk.edgeLabels.placement': 'CENTER',
   'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
+};
+
+const ROOT_OPTIONS: Record<string, string> = {
+  ...GRAPH_OPTIONS,
+  'elk.algorithm': 'layered',
+  'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.edgeRouting': 'ORTHOGONAL',
+  'elk.randomSeed': '1',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
   'elk.layered.thoroughness': '7',
   'elk.padding': '[top=0,left=0,bottom=0,right=0]',
@@ -345,6 +355,8 @@ function prepare(view: DiagramView, labelWidth: number, detail: number, compact 
 /** ELK's graph for the view: boundaries nest (by `parent`), elements sit in theirs, edges at the root. */
 function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): ElkNode {
   const known = new Set(view.boundaries.map((b) => b.id));
+  // Crossing minimisation is most of ELK's time: big views (read with pan) get a quicker pass.
+  const quick = big(view) ? { 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF' } : {};
   const nodes = new Map<string, ElkNode>();
   for (const b of view.boundaries) {
     const lines = p.boundaryText.get(b.id) ?? [];
@@ -355,6 +367,8 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
       id: `b:${b.id}`,
       children: [],
       layoutOptions: {
+        ...GRAPH_OPTIONS,
+        ...quick,
         'elk.padding': `[top=${boundaryTop(lines)},left=${BOUNDARY_PAD},bottom=${BOUNDARY_PAD},right=${BOUNDARY_PAD}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
         'elk.nodeSize.minimum': `(${title}, 80)`,
@@ -363,11 +377,10 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
   }
   const root: ElkNode = {
     id: 'root',
-    // Crossing minimisation is most of ELK's time: big views (read with pan) get a quicker pass.
     layoutOptions: {
       ...ROOT_OPTIONS,
       'elk.direction': direction,
-      ...(big(view) ? { 'elk.layered.thoroughness': '1', 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF' } : {}),
+      ...(big(view) ? { 'elk.layered.thoroughness': '1', ...quick } : {}),
     },
     children: [],
   };
