@@ -161,8 +161,8 @@ function sizeElement(
  */
 const BOUNDARY_LABEL_MAX = 260;
 
-function stackedLabel(lines: readonly TextLine[]): boolean {
-  return boundaryLabelWidth(lines) > BOUNDARY_LABEL_MAX;
+function stackedLabel(lines: readonly TextLine[], oneLine = false): boolean {
+  return !oneLine && boundaryLabelWidth(lines) > BOUNDARY_LABEL_MAX;
 }
 
 function boundaryLines(b: DiagramBoundary): TextLine[] {
@@ -218,9 +218,10 @@ export function boundaryLabelWidth(lines: readonly TextLine[]): number {
 function placedLabel(
   lines: readonly TextLine[],
   width: number,
+  oneLine: boolean,
 ): { lines: TextLine[]; stacked: boolean; tooltip: string } {
   const tooltip = lines.map((l) => l.text).join(' ');
-  if (!stackedLabel(lines)) return { lines: [...lines], stacked: false, tooltip };
+  if (!stackedLabel(lines, oneLine)) return { lines: [...lines], stacked: false, tooltip };
   const max = Math.max(40, width);
   return {
     lines: lines.map((l) => ({ ...l, text: wrapText(l.text, max, STYLE[l.style], 1)[0] ?? '' })),
@@ -230,8 +231,8 @@ function placedLabel(
 }
 
 /** The room a boundary's label takes above its contents. */
-function boundaryTop(lines: readonly TextLine[]): number {
-  return stackedLabel(lines) ? BOUNDARY_TOP + lineHeight('boundaryMeta') + 4 : BOUNDARY_TOP;
+function boundaryTop(lines: readonly TextLine[], oneLine: boolean): number {
+  return stackedLabel(lines, oneLine) ? BOUNDARY_TOP + lineHeight('boundaryMeta') + 4 : BOUNDARY_TOP;
 }
 
 function linesWidth(lines: readonly TextLine[]): number {
@@ -273,6 +274,8 @@ const ROOT_OPTIONS: Record<string, string> = {
 interface Prepared {
   sizes: Map<string, ReturnType<typeof sizeElement>>;
   boundaryText: Map<string, TextLine[]>;
+  /** Boundaries whose long label is drawn on one line all the same: they came out wide enough for it. */
+  oneLine: Set<string>;
   labels: TextLine[][];
   relationships: DiagramRelationship[];
   /** Relationships that share one label: the index of their bundle, by relationship index. */
@@ -346,6 +349,7 @@ function prepare(view: DiagramView, labelWidth: number, detail: number, compact 
   return {
     sizes,
     boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
+    oneLine: new Set(),
     labels: relationships.map((r) => labelLines(r, labelWidth, detail)),
     relationships,
     ...bundlesOf(relationships),
@@ -360,8 +364,9 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
   const nodes = new Map<string, ElkNode>();
   for (const b of view.boundaries) {
     const lines = p.boundaryText.get(b.id) ?? [];
+    const oneLine = p.oneLine.has(b.id);
     const title =
-      (stackedLabel(lines) ? Math.min(BOUNDARY_LABEL_MAX, linesWidth(lines.slice(0, 1))) : boundaryLabelWidth(lines)) +
+      (stackedLabel(lines, oneLine) ? Math.min(BOUNDARY_LABEL_MAX, linesWidth(lines.slice(0, 1))) : boundaryLabelWidth(lines)) +
       2 * BOUNDARY_PAD;
     nodes.set(`b:${b.id}`, {
       id: `b:${b.id}`,
@@ -369,9 +374,13 @@ function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
       layoutOptions: {
         ...GRAPH_OPTIONS,
         ...quick,
-        'elk.padding': `[top=${boundaryTop(lines)},left=${BOUNDARY_PAD},bottom=${BOUNDARY_PAD},right=${BOUNDARY_PAD}]`,
+        'elk.padding': `[top=${boundaryTop(lines, oneLine)},left=${BOUNDARY_PAD},bottom=${BOUNDARY_PAD},right=${BOUNDARY_PAD}]`,
         'elk.nodeSize.constraints': 'MINIMUM_SIZE',
-        'elk.nodeSize.minimum': `(${title}, 80)`,
+        // ELK (elkjs 0.12) applies a child graph's minimum size transposed in top-down layouts
+        // (hierarchyHandling INCLUDE_CHILDREN): asked for (w, h) it gives a node at least h wide and
+        // w high, so a wide label made a boundary as tall as the label is long. Asked the other way
+        // round, it gives what is meant (a unit test pins this).
+        'elk.nodeSize.minimum': direction === 'DOWN' ? `(80, ${title})` : `(${title}, 80)`,
       },
     });
   }
@@ -508,9 +517,22 @@ function depthOf(boundaries: readonly DiagramBoundary[], b: DiagramBoundary): nu
 }
 
 function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): DiagramLayout {
-  const result = elkLayout(elkGraph(view, p, direction));
-  const placed = new Map<string, ElkNode>();
+  let result = elkLayout(elkGraph(view, p, direction));
+  let placed = new Map<string, ElkNode>();
   collect(result, placed);
+  // A stacked label takes a row more above the boundary's contents. A boundary that came out wide
+  // enough for its label on one line gets it, and the view is laid out again with the rows saved.
+  const wide = view.boundaries.filter((b) => {
+    const lines = p.boundaryText.get(b.id) ?? [];
+    const width = placed.get(`b:${b.id}`)?.width ?? 0;
+    return stackedLabel(lines) && LABEL_INSET + boundaryLabelWidth(lines) + BOUNDARY_PAD <= width;
+  });
+  if (wide.length > 0) {
+    p = { ...p, oneLine: new Set(wide.map((b) => b.id)) };
+    result = elkLayout(elkGraph(view, p, direction));
+    placed = new Map<string, ElkNode>();
+    collect(result, placed);
+  }
   const box = (n: ElkNode | undefined): Box => ({
     x: (n?.x ?? 0) + MARGIN,
     y: (n?.y ?? 0) + MARGIN,
@@ -527,6 +549,7 @@ function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): 
     ...placedLabel(
       p.boundaryText.get(boundary.id) ?? [],
       (placed.get(`b:${boundary.id}`)?.width ?? 0) - BOUNDARY_PAD - LABEL_INSET,
+      p.oneLine.has(boundary.id),
     ),
     depth: depthOf(view.boundaries, boundary),
   }));
