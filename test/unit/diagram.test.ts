@@ -3,13 +3,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blockDrawsView, renderC4Views } from '../../src/core/c4/mermaid';
 import { parseMermaidC4 } from '../../src/core/c4/mermaidParse';
-import { layoutView } from '../../src/shared/diagram/layout';
+import { elkLayout } from '../../src/shared/diagram/elk';
+import { BOUNDARY_TOP, LABEL_INSET, boundaryLabelWidth, layoutView } from '../../src/shared/diagram/layout';
 import { legendItems } from '../../src/shared/diagram/legend';
 import { DARK, HIGH_CONTRAST, HIGH_CONTRAST_LIGHT, LIGHT, type Palette } from '../../src/shared/diagram/palette';
 import { exportSvg, renderSvg } from '../../src/shared/diagram/svg';
 import { textWidth, wrapText } from '../../src/shared/diagram/text';
 import type { DiagramElement, DiagramView } from '../../src/shared/diagram/types';
 import { FIXTURE_C4 } from '../helpers/bundleFixture';
+import { largeModel } from '../browser/fixtures';
 
 void describe('view data', () => {
   void it('the Mermaid of every view reads back as the same elements, boundaries and relationships', () => {
@@ -268,10 +270,12 @@ void describe('deployment view and proposed technology', () => {
       a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
     assert.ok(inside(box('cluster'), box('region')), 'the cluster is drawn inside the region');
     assert.ok(inside(box('region'), box('prod')), 'the region is drawn inside the environment');
-    assert.deepEqual(
-      box('region').lines.map((l) => l.text),
-      ['Cloud region', '[Deployment Node: AWS eu-central-1, proposed technology (A-501)]'],
-    );
+    // A long kind is stacked under the name and cut to the node's width; the tooltip has it whole.
+    const [name, kind] = box('region').lines.map((l) => l.text);
+    assert.equal(name, 'Cloud region');
+    const whole = '[Deployment Node: AWS eu-central-1, proposed technology (A-501)]';
+    assert.ok(kind === whole || (kind.endsWith('…') && whole.startsWith(kind.slice(0, -1))), kind);
+    assert.equal(box('region').tooltip, `Cloud region ${whole}`);
     assert.deepEqual(
       box('prod').lines.map((l) => l.text),
       ['Production', '[Environment]'],
@@ -298,5 +302,100 @@ void describe('deployment view and proposed technology', () => {
     assert.match(svg, /class="af-boundary af-boundary-node"/);
     assert.match(svg, /class="af-boundary af-boundary-environment"/);
     assert.match(svg, /class="af-legend-item af-proposed"/);
+  });
+
+  void it("ELK applies a child graph's minimum size transposed top-down; the layout asks for it the other way round", () => {
+    // What the layout works around (elkjs 0.12, hierarchyHandling INCLUDE_CHILDREN): if an upgrade
+    // fixes it, this fails, and the swap in elkGraph must go.
+    const graph = (minimum: string) => ({
+      id: 'root',
+      layoutOptions: {
+        'elk.algorithm': 'layered',
+        'elk.direction': 'DOWN',
+        'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      },
+      children: [
+        {
+          id: 'b',
+          layoutOptions: { 'elk.nodeSize.constraints': 'MINIMUM_SIZE', 'elk.nodeSize.minimum': minimum },
+          children: [
+            { id: 'x', width: 100, height: 50 },
+            { id: 'y', width: 100, height: 50 },
+          ],
+          edges: [{ id: 'e', sources: ['x'], targets: ['y'] }],
+        },
+      ],
+    });
+    const asked = elkLayout(graph('(400, 80)')).children![0];
+    assert.ok(asked.width! < 400 && asked.height! >= 400, `(400, 80) gave ${asked.width} × ${asked.height}`);
+    const swapped = elkLayout(graph('(80, 400)')).children![0];
+    assert.ok(swapped.width! >= 400 && swapped.height! < 200, `(80, 400) gave ${swapped.width} × ${swapped.height}`);
+  });
+
+  void it('a deployment node is as tall as its contents need, and a label that fits its node goes on one line', () => {
+    const instance = (id: string, boundary: string): DiagramElement => ({
+      id,
+      kind: 'container',
+      shape: 'box',
+      name: id,
+      technology: 'Node.js',
+      description: '',
+      external: false,
+      boundary,
+    });
+    const node = (id: string, technology: string) =>
+      ({ id, kind: 'node', name: 'Container cluster', technology, external: false }) as const;
+    // A chain in a narrow node with a long label: the label stacks, and the node is no taller for it.
+    const chain = layoutView({
+      key: 'deployment:chain',
+      kind: 'deployment',
+      title: 'Chain',
+      elements: [instance('web', 'cluster'), instance('api', 'cluster'), instance('worker', 'cluster')],
+      boundaries: [node('cluster', 'Managed Kubernetes with a long technology name')],
+      relationships: [
+        { from: 'web', to: 'api', label: 'Calls', technology: 'HTTPS' },
+        { from: 'api', to: 'worker', label: 'Queues jobs', technology: 'AMQP' },
+      ],
+    });
+    const narrow = chain.boundaries[0];
+    const bottom = Math.max(...chain.elements.map((e) => e.y + e.height));
+    assert.ok(
+      narrow.y + narrow.height - bottom <= 20,
+      `no empty room below the contents (${narrow.y + narrow.height - bottom} px)`,
+    );
+    // Six instances side by side under one caller (a wide viewport: top-down): the node is wide, so its long label takes one row.
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const fan = layoutView(
+      {
+        key: 'deployment:fan',
+        kind: 'deployment',
+        title: 'Fan',
+        elements: [instance('gateway', 'edge'), ...ids.map((id) => instance(id, 'cluster'))],
+        boundaries: [node('edge', 'Edge'), node('cluster', 'Managed Kubernetes, proposed technology')],
+        relationships: ids.map((id) => ({ from: 'gateway', to: id, label: `Routes ${id}`, technology: 'HTTPS' })),
+      },
+      { width: 2400, height: 400 },
+    );
+    const wide = fan.boundaries.find((b) => b.boundary.id === 'cluster')!;
+    assert.equal(wide.stacked, false, 'one row for the label of a wide node');
+    assert.ok(wide.width >= LABEL_INSET + boundaryLabelWidth(wide.lines), 'the label fits its node');
+    const top = Math.min(...fan.elements.filter((e) => e.element.boundary === 'cluster').map((e) => e.y));
+    assert.ok(top - wide.y <= BOUNDARY_TOP + 4, 'the label takes one row above the contents');
+  });
+
+  void it("the generated container view fits whole: a hub's own labels stay narrow, a bundle's label takes one line", () => {
+    const view = renderC4Views(largeModel()).find((v) => v.key === 'container')!;
+    const layout = layoutView(view);
+    const scale = Math.min(1230 / layout.width, 718 / layout.height);
+    assert.ok(scale >= 11 / 13, `fits a 1280 px editor at 11 px text (${Math.round(scale * 100)} %)`);
+    assert.equal(layout.direction, 'DOWN');
+    const routes = layout.edges.filter((e) => e.relationship.from === 'gateway' && e.label);
+    assert.ok(routes.length >= 8);
+    for (const e of routes) assert.ok(e.label!.width <= 150 + 8, `${e.relationship.label}: ${e.label!.width} px`);
+    const store = layout.edges.find((e) => e.relationship.to === 'mainDb' && e.label)!;
+    assert.deepEqual(
+      store.label!.lines.map((l) => l.text),
+      ['Reads and writes [SQL]'],
+    );
   });
 });

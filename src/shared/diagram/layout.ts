@@ -120,9 +120,9 @@ function elementLines(
 ): { lines: TextLine[]; width: number } {
   const meta = metaText(e);
   const name = textWidth(e.name, STYLE.name);
-  // A compact box is as wide as its name (its kind line wraps onto a second line instead of widening it).
+  // A compact box is as narrow as its kind line wrapped onto two lines: a longer name wraps too.
   const natural = compact
-    ? Math.max(name, Math.min(textWidth(meta, STYLE.meta), COMPACT_TEXT))
+    ? Math.min(Math.max(name, textWidth(meta, STYLE.meta)), COMPACT_TEXT)
     : Math.max(name, textWidth(meta, STYLE.meta));
   const width = Math.min(MAX_TEXT, Math.max(compact ? COMPACT_TEXT : MIN_TEXT, Math.ceil(natural)));
   const lines: TextLine[] = [
@@ -247,10 +247,10 @@ function linesWidth(lines: readonly TextLine[]): number {
  */
 const GRAPH_OPTIONS: Record<string, string> = {
   'elk.layered.spacing.nodeNodeBetweenLayers': '12',
-  'elk.spacing.nodeNode': '20',
+  'elk.spacing.nodeNode': '16',
   'elk.spacing.edgeNode': '12',
   'elk.spacing.edgeEdge': '10',
-  'elk.layered.spacing.edgeNodeBetweenLayers': '8',
+  'elk.layered.spacing.edgeNodeBetweenLayers': '6',
   'elk.layered.spacing.edgeEdgeBetweenLayers': '8',
   'elk.spacing.edgeLabel': '4',
   'elk.spacing.labelNode': '8',
@@ -342,17 +342,53 @@ function checkIds(view: DiagramView): void {
   }
 }
 
-function prepare(view: DiagramView, labelWidth: number, detail: number, compact = false): Prepared {
+/** An element with this many relationships of their own labels out (or in) is a hub. */
+const HUB = 4;
+
+/**
+ * The relationships that fan out of a hub or into one with labels of their own: in a top-down
+ * layout their labels stand side by side in one row, so they are the ones kept narrow. A bundle's
+ * label is written once and can be wide.
+ */
+function hubRelationships(relationships: readonly DiagramRelationship[], bundled: Map<number, number>): Set<number> {
+  const out = new Map<string, number>();
+  const into = new Map<string, number>();
+  relationships.forEach((r, i) => {
+    if (bundled.has(i)) return;
+    out.set(r.from, (out.get(r.from) ?? 0) + 1);
+    into.set(r.to, (into.get(r.to) ?? 0) + 1);
+  });
+  const hub = new Set<number>();
+  relationships.forEach((r, i) => {
+    if (!bundled.has(i) && ((out.get(r.from) ?? 0) >= HUB || (into.get(r.to) ?? 0) >= HUB)) hub.add(i);
+  });
+  return hub;
+}
+
+/** Whether some element of the view is a hub of relationships with labels of their own. */
+function hasHub(view: DiagramView): boolean {
+  const ids = new Set(view.elements.map((e) => e.id));
+  const relationships = view.relationships.filter((r) => ids.has(r.from) && ids.has(r.to) && r.from !== r.to);
+  return hubRelationships(relationships, bundlesOf(relationships).bundleOf).size > 0;
+}
+
+/**
+ * The view's boxes and labels for one candidate layout. Labels are `labelWidth` wide at most; with
+ * `hubLabels` only a hub's relationships are, and the others get wide labels (fewer lines).
+ */
+function prepare(view: DiagramView, labelWidth: number, detail: number, compact = false, hubLabels = false): Prepared {
   checkIds(view);
   const sizes = new Map(view.elements.map((e) => [e.id, sizeElement(e, detail, compact)] as const));
   const relationships = view.relationships.filter((r) => sizes.has(r.from) && sizes.has(r.to) && r.from !== r.to);
+  const bundles = bundlesOf(relationships);
+  const narrow = hubLabels ? hubRelationships(relationships, bundles.bundleOf) : undefined;
   return {
     sizes,
     boundaryText: new Map(view.boundaries.map((b) => [b.id, boundaryLines(b)] as const)),
     oneLine: new Set(),
-    labels: relationships.map((r) => labelLines(r, labelWidth, detail)),
+    labels: relationships.map((r, i) => labelLines(r, !narrow || narrow.has(i) ? labelWidth : LABEL_WIDE, detail)),
     relationships,
-    ...bundlesOf(relationships),
+    ...bundles,
   };
 }
 
@@ -360,13 +396,15 @@ function prepare(view: DiagramView, labelWidth: number, detail: number, compact 
 function elkGraph(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): ElkNode {
   const known = new Set(view.boundaries.map((b) => b.id));
   // Crossing minimisation is most of ELK's time: big views (read with pan) get a quicker pass.
-  const quick = big(view) ? { 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF' } : {};
+  const quick: Record<string, string> = big(view) ? { 'elk.layered.nodePlacement.strategy': 'BRANDES_KOEPF' } : {};
   const nodes = new Map<string, ElkNode>();
   for (const b of view.boundaries) {
     const lines = p.boundaryText.get(b.id) ?? [];
     const oneLine = p.oneLine.has(b.id);
     const title =
-      (stackedLabel(lines, oneLine) ? Math.min(BOUNDARY_LABEL_MAX, linesWidth(lines.slice(0, 1))) : boundaryLabelWidth(lines)) +
+      (stackedLabel(lines, oneLine)
+        ? Math.min(BOUNDARY_LABEL_MAX, linesWidth(lines.slice(0, 1)))
+        : boundaryLabelWidth(lines)) +
       2 * BOUNDARY_PAD;
     nodes.set(`b:${b.id}`, {
       id: `b:${b.id}`,
@@ -650,22 +688,25 @@ function fitScale(l: DiagramLayout, viewport: Viewport): number {
  * labels, and left-to-right. Ties go to the first tried, so the choice is stable.
  */
 function bestAt(view: DiagramView, detail: number, viewport: Viewport): DiagramLayout {
-  const candidates: [DiagramLayout['direction'], number][] = [
-    ['DOWN', LABEL_WIDE],
-    ['DOWN', LABEL_MAX],
-    ['RIGHT', LABEL_MAX],
+  const candidates: [DiagramLayout['direction'], number, boolean][] = [
+    ['DOWN', LABEL_WIDE, false],
+    ['DOWN', LABEL_MAX, false],
+    ['RIGHT', LABEL_MAX, false],
   ];
+  // A view with a hub also tries narrow labels for the hub's relationships only (without a hub,
+  // that is the first candidate again).
+  if (hasHub(view)) candidates.splice(2, 0, ['DOWN', LABEL_MAX, true]);
   // A view too big to be seen whole is read at 100 % with pan: one layout, and quick.
-  const tried = view.elements.length <= 1 ? candidates.slice(0, 1) : big(view) ? candidates.slice(2) : candidates;
+  const tried = view.elements.length <= 1 ? candidates.slice(0, 1) : big(view) ? candidates.slice(-1) : candidates;
   let best: DiagramLayout | undefined;
-  for (const [direction, labelWidth] of tried) {
-    const l = layoutIn(view, prepare(view, labelWidth, detail), direction);
+  for (const [direction, labelWidth, hubLabels] of tried) {
+    const l = layoutIn(view, prepare(view, labelWidth, detail, false, hubLabels), direction);
     if (!best || fitScale(l, viewport) > fitScale(best, viewport) * 1.02) best = l;
   }
   // A view that does not fit legibly at the leanest detail tries compact boxes, which fit more per row.
   if (detail === 0 && !big(view) && fitScale(best!, viewport) < LEGIBLE_SCALE) {
-    for (const [direction, labelWidth] of tried) {
-      const l = layoutIn(view, prepare(view, labelWidth, detail, true), direction);
+    for (const [direction, labelWidth, hubLabels] of tried) {
+      const l = layoutIn(view, prepare(view, labelWidth, detail, true, hubLabels), direction);
       if (fitScale(l, viewport) > fitScale(best!, viewport) * 1.02) best = l;
     }
   }

@@ -141,7 +141,7 @@ ${KINDS.map(
 .af-diagram .af-legend-item.af-proposed .af-shape { fill: none; stroke: var(--af-text); }
 .af-diagram .af-boundary-node .af-boundary-shape { stroke-dasharray: none; }
 .af-diagram .af-boundary-environment .af-boundary-shape { stroke-dasharray: 2 4; stroke-width: 2; }
-.af-diagram .af-boundary text { fill: var(--af-text); }
+.af-diagram .af-boundary text { fill: var(--af-text); paint-order: stroke; stroke: var(--af-bg); stroke-width: 5px; stroke-linejoin: round; }
 .af-diagram .af-boundary .af-boundary-meta { fill: var(--af-muted); }
 .af-diagram .af-edge-line { fill: none; stroke: var(--af-edge); stroke-width: 1.5; }
 .af-diagram .af-arrowhead { fill: var(--af-edge); }

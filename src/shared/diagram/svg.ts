@@ -244,7 +244,10 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
     : undefined;
   const height = top + layout.height + (legend ? legend.height + MARGIN : 0);
   const shift = (svg: string): string => (top ? `<g transform="translate(0,${top})">${svg}</g>` : svg);
+  // Boundaries over the lines (their outlines have no fill), so that a line running through a
+  // boundary's label passes under its text, which a halo in the canvas colour keeps legible.
   const body = [
+    ...layout.edges.map((e) => edgeSvg(e, marker)),
     ...layout.boundaries
       .slice()
       .sort((a, b) => a.depth - b.depth)
@@ -252,7 +255,6 @@ export function renderSvg(layout: DiagramLayout, options: SvgOptions = {}): stri
         (b) =>
           `<g class="af-boundary af-boundary-${b.boundary.kind}" data-element-id="${escapeXml(b.boundary.id)}" data-boundary-id="${escapeXml(b.boundary.id)}"><rect class="af-boundary-shape" x="${n(b.x)}" y="${n(b.y)}" width="${n(b.width)}" height="${n(b.height)}" rx="10"/><title>${escapeXml(b.tooltip)}</title>${boundaryLabel(b.lines, b.x + LABEL_INSET, b.y + 8, b.stacked)}</g>`,
       ),
-    ...layout.edges.map((e) => edgeSvg(e, marker)),
     ...layout.elements.map(elementSvg),
     ...layout.edges.map(edgeLabelSvg),
   ].join('');
