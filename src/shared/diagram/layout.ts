@@ -554,23 +554,27 @@ function depthOf(boundaries: readonly DiagramBoundary[], b: DiagramBoundary): nu
   return depth;
 }
 
-function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): DiagramLayout {
-  let result = elkLayout(elkGraph(view, p, direction));
-  let placed = new Map<string, ElkNode>();
-  collect(result, placed);
-  // A stacked label takes a row more above the boundary's contents. A boundary that came out wide
-  // enough for its label on one line gets it, and the view is laid out again with the rows saved.
-  const wide = view.boundaries.filter((b) => {
-    const lines = p.boundaryText.get(b.id) ?? [];
-    const width = placed.get(`b:${b.id}`)?.width ?? 0;
-    return stackedLabel(lines) && LABEL_INSET + boundaryLabelWidth(lines) + BOUNDARY_PAD <= width;
+/**
+ * A stacked label takes a row more above its boundary's contents. The boundaries of `layout` that
+ * came out wide enough for their label on one line, as a preparation that puts them on one line
+ * (undefined when there are none).
+ */
+function oneLineLabels(p: Prepared, layout: DiagramLayout): Prepared | undefined {
+  const wide = layout.boundaries.filter((b) => {
+    const lines = p.boundaryText.get(b.boundary.id) ?? [];
+    return (
+      !p.oneLine.has(b.boundary.id) &&
+      stackedLabel(lines) &&
+      LABEL_INSET + boundaryLabelWidth(lines) + BOUNDARY_PAD <= b.width
+    );
   });
-  if (wide.length > 0) {
-    p = { ...p, oneLine: new Set(wide.map((b) => b.id)) };
-    result = elkLayout(elkGraph(view, p, direction));
-    placed = new Map<string, ElkNode>();
-    collect(result, placed);
-  }
+  return wide.length > 0 ? { ...p, oneLine: new Set([...p.oneLine, ...wide.map((b) => b.boundary.id)]) } : undefined;
+}
+
+function layoutIn(view: DiagramView, p: Prepared, direction: 'DOWN' | 'RIGHT'): DiagramLayout {
+  const result = elkLayout(elkGraph(view, p, direction));
+  const placed = new Map<string, ElkNode>();
+  collect(result, placed);
   const box = (n: ElkNode | undefined): Box => ({
     x: (n?.x ?? 0) + MARGIN,
     y: (n?.y ?? 0) + MARGIN,
@@ -698,19 +702,25 @@ function bestAt(view: DiagramView, detail: number, viewport: Viewport): DiagramL
   if (hasHub(view)) candidates.splice(2, 0, ['DOWN', LABEL_MAX, true]);
   // A view too big to be seen whole is read at 100 % with pan: one layout, and quick.
   const tried = view.elements.length <= 1 ? candidates.slice(0, 1) : big(view) ? candidates.slice(-1) : candidates;
-  let best: DiagramLayout | undefined;
-  for (const [direction, labelWidth, hubLabels] of tried) {
-    const l = layoutIn(view, prepare(view, labelWidth, detail, false, hubLabels), direction);
-    if (!best || fitScale(l, viewport) > fitScale(best, viewport) * 1.02) best = l;
-  }
+  let best: { layout: DiagramLayout; p: Prepared } | undefined;
+  const consider = (p: Prepared, direction: DiagramLayout['direction']): void => {
+    const layout = layoutIn(view, p, direction);
+    if (!best || fitScale(layout, viewport) > fitScale(best.layout, viewport) * 1.02) best = { layout, p };
+  };
+  for (const [direction, labelWidth, hubLabels] of tried)
+    consider(prepare(view, labelWidth, detail, false, hubLabels), direction);
   // A view that does not fit legibly at the leanest detail tries compact boxes, which fit more per row.
-  if (detail === 0 && !big(view) && fitScale(best!, viewport) < LEGIBLE_SCALE) {
-    for (const [direction, labelWidth, hubLabels] of tried) {
-      const l = layoutIn(view, prepare(view, labelWidth, detail, true, hubLabels), direction);
-      if (fitScale(l, viewport) > fitScale(best!, viewport) * 1.02) best = l;
-    }
+  if (detail === 0 && !big(view) && fitScale(best!.layout, viewport) < LEGIBLE_SCALE) {
+    for (const [direction, labelWidth, hubLabels] of tried)
+      consider(prepare(view, labelWidth, detail, true, hubLabels), direction);
   }
-  return best!;
+  // The chosen layout is laid out once more when some of its boundaries can take their label on one
+  // line (only the chosen one: a second pass for every candidate doubled the time of nested views).
+  const { layout, p } = best!;
+  const oneLine = oneLineLabels(p, layout);
+  if (!oneLine) return layout;
+  const again = layoutIn(view, oneLine, layout.direction);
+  return fitScale(again, viewport) >= fitScale(layout, viewport) ? again : layout;
 }
 
 /**
