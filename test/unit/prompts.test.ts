@@ -58,13 +58,18 @@ test('shared context comes first with cache breakpoints; every step shares the s
   const task = rest.pop()!;
   assert.match(prdBlock.text, /^<document name="PRD">/);
   assert.equal(prdBlock.cache, true);
-  // One block per upstream document in step order, the breakpoint on the last one only.
+  // The digest of each upstream document in step order, the breakpoint on the last one only, then
+  // the document step 4 builds on, whole (docs/adr/0019).
   assert.deepEqual(
-    rest.map((b) => [/^<document name="([^"]+)"/.exec(b.text)?.[1], b.cache === true]),
+    rest.map((b) => [
+      /^<document name="([^"]+)"[^>]*?(?: part="([^"]+)")?>/.exec(b.text)?.slice(1, 3),
+      b.cache === true,
+    ]),
     [
-      ['01.md', false],
-      ['02.md', false],
-      ['03.md', true],
+      [['01.md', 'digest'], false],
+      [['02.md', 'digest'], false],
+      [['03.md', 'digest'], true],
+      [['03.md', undefined], false],
     ],
   );
   assert.ok(!task.cache);
@@ -73,9 +78,15 @@ test('shared context comes first with cache breakpoints; every step shares the s
     assert.deepEqual(other.system, four.system, `step ${s.id}'s system text differs`);
     assert.deepEqual(other.turns[0].content[0], prdBlock, `step ${s.id}'s PRD block differs`);
   }
-  // Step 5's request starts with step 4's blocks (so they are read from the cache), then adds 04.
-  const blocksOf = (r: typeof four): string[] => r.turns[0].content.slice(0, -1).map((b) => b.text);
-  assert.deepEqual(blocksOf(five).slice(0, blocksOf(four).length), blocksOf(four));
+  // Step 5's request starts with step 4's chain of digests (so it is read from the cache), then adds 04's.
+  const chainOf = (r: typeof four): string[] =>
+    r.turns[0].content
+      .filter((b) => /^<document name="(PRD|0\d\.md" step="\d" part="digest)"/.test(b.text))
+      .map((b) => b.text);
+  assert.deepEqual(chainOf(five).slice(0, chainOf(four).length), chainOf(four));
+  const texts = (r: typeof four, n: number): string[] => r.turns[0].content.slice(0, n).map((b) => b.text);
+  assert.deepEqual(texts(five, chainOf(four).length), texts(four, chainOf(four).length));
+  assert.equal(chainOf(five).length, chainOf(four).length + 1);
   assert.notDeepEqual(four.turns[0].content.at(-1), five.turns[0].content.at(-1));
 });
 
