@@ -20,7 +20,7 @@
  */
 import { MODEL_TABLE_HEADERS } from './c4/modelTables';
 import type { ContextDocument } from './prompts';
-import { LAYOUT, type StepId, stepById, stepForC4Level, stepWithBlock } from './steps';
+import { LAYOUT, STEPS, type StepId, stepById, stepForC4Level, stepWithBlock } from './steps';
 
 /** The section that restates a document for its readers (the first of most step documents). */
 const SUMMARY = 'Summary';
@@ -230,18 +230,34 @@ export function restAfterDigest(text: string): string {
 export const DIGEST_PART = 'digest';
 
 /**
+ * How step `doc`'s document goes in the shared chain: whole when two or more steps build on it
+ * (each would otherwise get it whole after the chain, written to the cache once per step), else
+ * as its digest, the one step that builds on it getting the rest after the chain.
+ */
+export function wholeInChain(doc: StepId): boolean {
+  return STEPS.filter((s) => buildsOnOf(s.id).includes(doc)).length >= 2;
+}
+
+/** The documents a step builds on: its row's `buildsOn`, else everything it needs. */
+function buildsOnOf(step: StepId): readonly StepId[] {
+  const def = stepById(step);
+  return def.buildsOn ?? def.needs;
+}
+
+/**
  * The documents of step `step`'s request in prompt order (docs/adr/0019):
  *
- * 1. The shared chain: the digest of every upstream step document in step order, each model part
- *    right after the digest of the step that writes it. It depends on the documents only, so a
+ * 1. The shared chain: every upstream step document in step order, whole when two or more steps
+ *    build on it (`wholeInChain`), else as its digest; each model part right after the document
+ *    of the step that writes it. It depends on the step table and the documents only, so a
  *    step's chain is the start of the next step's, and is read from the cache.
- * 2. The documents the step builds on (`buildsOn` in the step table), whole, without their
- *    summary (the digest has it) and without the views code drew when the model is given.
+ * 2. The rest after the digest of each document in the chain as a digest that this step builds
+ *    on (`buildsOn` in the step table): digest and rest together are the document, each line once.
  * 3. What belongs nowhere earlier: the step's own previous document (a re-run), a part whose step
  *    is not among the documents, or the whole model file when it cannot be split.
  *
- * A step without `buildsOn` is given every upstream document whole, in step order, each model part
- * after the document of the step that writes it (the layout of ADR 0016).
+ * Whole documents go without their summary (it restates what follows) and, when the model is
+ * given, without the views and tables code drew from it.
  */
 export function layoutContext(step: StepId, upstream: readonly ContextDocument[]): ContextDocument[] {
   return layoutWithChain(step, upstream).documents;
@@ -256,25 +272,26 @@ export function layoutWithChain(
   const others = upstream.filter((d) => d.step !== undefined && d.step !== step);
   const own = upstream.filter((d) => d !== model && (d.step === undefined || d.step === step));
   const parts = model ? modelParts(model.text) : undefined;
-  const buildsOn = stepById(step).buildsOn;
-  const whole = (d: ContextDocument): ContextDocument => {
-    const text = buildsOn ? restAfterDigest(d.text) : withoutSummary(d.step!, d.text);
-    return { ...d, text: model ? withoutDrawnViews(text) : text };
-  };
+  const trimmed = (text: string): string => (model ? withoutDrawnViews(text) : text);
   const chain: ContextDocument[] = [];
+  const after: ContextDocument[] = [];
   const placed = new Set<ModelPart>();
   for (const d of others) {
-    chain.push(buildsOn ? { ...d, part: DIGEST_PART, text: digestOf(d.text) } : whole(d));
-    for (const p of parts?.filter((x) => x.after === d.step) ?? []) {
+    const n = d.step!;
+    if (wholeInChain(n)) chain.push({ ...d, text: trimmed(withoutSummary(n, d.text)) });
+    else {
+      chain.push({ ...d, part: DIGEST_PART, text: digestOf(d.text) });
+      if (buildsOnOf(step).includes(n)) after.push({ ...d, text: trimmed(restAfterDigest(d.text)) });
+    }
+    for (const p of parts?.filter((x) => x.after === n) ?? []) {
       chain.push(partDoc(p));
       placed.add(p);
     }
   }
-  const full = buildsOn ? others.filter((d) => buildsOn.includes(d.step!)).map(whole) : [];
   const rest: ContextDocument[] = [...own];
   if (model && !parts) rest.push(model);
   for (const p of parts ?? []) if (!placed.has(p)) rest.push(partDoc(p));
-  return { documents: [...chain, ...full, ...rest], chain: chain.length };
+  return { documents: [...chain, ...after, ...rest], chain: chain.length };
 }
 
 const partDoc = (p: ModelPart): ContextDocument => ({

@@ -66,9 +66,9 @@ export interface StepDef {
   needs: StepId[];
   reads: StepReads;
   /**
-   * The documents of `needs` it builds on, given whole; the others it is given as their digest
-   * (their summary, headings and the rows that define ids, docs/adr/0019). Absent: every
-   * document of `needs` whole.
+   * The documents of `needs` it builds on, given whole; the others it may be given as their
+   * digest (their summary, headings and the rows that define ids, docs/adr/0019). Absent: every
+   * document of `needs`.
    */
   buildsOn?: StepId[];
   /** Primary document, relative to the output folder. */
@@ -288,7 +288,7 @@ export const STEPS: readonly StepDef[] = [
     name: 'Security Review',
     agent: 'security-auditor',
     needs: [1, 2, 3, 4, 5],
-    buildsOn: [3, 5],
+    buildsOn: [3, 4, 5],
     document: '06-security-architecture.md',
     sections: ['Summary', 'Threat Model', 'Security Controls', 'Findings', 'Verdict', ADDITIONS_SECTION],
     reads: READS,
@@ -334,7 +334,7 @@ export const STEPS: readonly StepDef[] = [
     name: 'Architecture Decision Records',
     agent: 'architect-review',
     needs: [1, 2, 3, 4, 5, 6, 7],
-    buildsOn: [],
+    buildsOn: [5],
     document: '08-executive-summary.md',
     sections: ['Problem', 'Chosen Architecture', 'Top Risks', 'Decisions Needed'],
     reads: { ...READS, decisions: true },

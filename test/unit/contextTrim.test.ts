@@ -4,8 +4,10 @@ import {
   DIGEST_NOTE,
   digestOf,
   layoutContext,
+  layoutWithChain,
   modelParts,
   restAfterDigest,
+  wholeInChain,
   withoutDrawnViews,
   withoutSummary,
 } from '../../src/core/contextTrim';
@@ -159,37 +161,30 @@ test('the model is split into level 1, levels 2-3 and deployment, compact, nothi
   assert.equal(modelParts(JSON.stringify({ people: [], extra: 1 })), undefined);
 });
 
-test('the chain: digests in step order, each model part after the digest of its step; then the documents the step builds on', () => {
+test('the chain: each document whole when two steps build on it, else its digest; each model part after its step; then the rest of what the step alone builds on', () => {
   const names = (step: StepId, dep: boolean): string[] =>
     layoutContext(step, upstreamOf(step, dep)).map((d) =>
       d.name === LAYOUT.c4Model ? `model:${d.part!.split(':')[0]}` : d.part ? `${d.name}:${d.part}` : d.name,
     );
-  assert.deepEqual(names(4, false), [
-    '01.md:digest',
-    '02.md:digest',
-    'model:level 1',
-    '03.md:digest',
-    'model:levels 2 and 3',
-    '03.md',
-  ]);
-  assert.deepEqual(names(6, true), [
-    '01.md:digest',
-    '02.md:digest',
-    'model:level 1',
-    '03.md:digest',
-    'model:levels 2 and 3',
-    '04.md:digest',
-    '05.md:digest',
-    'model:deployment',
-    '03.md',
-    '05.md',
-  ]);
-  // The decision step builds on none: digests only.
+  // The step table: 3, 4 and 5 are built on by two steps or more; 1, 2, 6 and 7 by one.
   assert.deepEqual(
-    names(8, true).filter((n) => !n.includes(':')),
-    [],
+    STEPS.filter((s) => s.id < 8 && wholeInChain(s.id)).map((s) => s.id),
+    [3, 4, 5],
   );
-  // Step 3 on a re-run: its own part (from its last run) goes at the end.
+  assert.deepEqual(names(4, false), ['01.md:digest', '02.md:digest', 'model:level 1', '03.md', 'model:levels 2 and 3']);
+  assert.deepEqual(names(7, true), [
+    '01.md:digest',
+    '02.md:digest',
+    'model:level 1',
+    '03.md',
+    'model:levels 2 and 3',
+    '04.md',
+    '05.md',
+    'model:deployment',
+    '06.md:digest',
+    '06.md',
+  ]);
+  // Step 3 on a re-run: its own part (from its last run) goes at the end, after the rest of 02.
   assert.deepEqual(names(3, false), ['01.md:digest', '02.md:digest', 'model:level 1', '02.md', 'model:levels 2 and 3']);
   // A model file that cannot be split is sent whole, last.
   const broken = layoutContext(4, [doc(1), { name: LAYOUT.c4Model, text: '{ broken' }]);
@@ -217,8 +212,10 @@ test('requests of consecutive steps share their chain of digests, so each reads 
     const second = await blocks(b, dep);
     // Step a's blocks up to its breakpoint (the end of its chain) start step b's request.
     const mark = first.map((x) => x.cache === true).lastIndexOf(true);
-    assert.ok(
-      /part="digest"|name="diagrams/.test(first[mark].text),
+    // The PRD block comes first: the chain's last block is at its length.
+    assert.equal(
+      mark,
+      layoutWithChain(a, upstreamOf(a, dep)).chain,
       `step ${a}'s breakpoint is not the end of its chain`,
     );
     assert.deepEqual(

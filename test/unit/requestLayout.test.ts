@@ -2,7 +2,7 @@
  * The request layout as the prompt cache bills it (issue 13, items 3 and 4): the eight step
  * requests of a run and the parts of the decision step, accounted by the fake server's cache (the
  * real API's rules: at most 4 breakpoints, prefix match, minimum length, 5-minute lifetime). Each
- * step reads the previous step's chain of digests and writes only its newest digests (docs/adr/0019); the budget's forecast of each
+ * step reads the previous step's chain (docs/adr/0019) and writes only its newest blocks; the budget's forecast of each
  * call (callEstimate.ts) is within a stated margin of what the cache bills.
  */
 import assert from 'node:assert/strict';
@@ -106,7 +106,7 @@ const contextOf = (step: StepId): { texts: string[]; chain: number } => {
   return { texts: documents.map(documentBlock), chain };
 };
 
-test("each step's request reads the previous step's chain from the cache and writes only its newest digests", async () => {
+test("each step's request reads the previous step's chain from the cache and writes only its newest blocks", async () => {
   let clock = 1_000_000;
   const cache = new PromptCache({ now: () => clock });
   let before: string[] = [];
@@ -130,9 +130,9 @@ test("each step's request reads the previous step's chain from the cache and wri
         input_tokens: estimateTokens(task),
       });
     } else if (s.id < 8) {
-      // Its newest digests are written for the next step; the documents it builds on and its task
-      // are read by no later request: full price.
-      assert.ok(own.length > 0 && fresh.length > 0, `step ${s.id} builds on a document and adds a digest`);
+      // Its newest chain blocks are written for the next step; the rest of the documents it alone
+      // builds on and its task are read by no later request: full price.
+      assert.ok(fresh.length > 0, `step ${s.id} adds to the chain`);
       assert.deepEqual(
         usage,
         {
