@@ -55,20 +55,18 @@ test('the views code drew are left out with a note; the model’s own diagrams s
 });
 
 test('a document another step only refers to is sent as its digest: title, summary, headings and the rows that define ids', () => {
+  const summary = ['## Summary', '', 'We choose X because NFR-2 needs it.'];
+  const inventory = ['## Requirement Inventory', '', '| ID | Requirement |', '|---|---|', '| FR-1 | Sell socks |'];
   const text = [
     '# Doc 1',
     '',
-    '## Summary',
+    ...summary,
     '',
-    'We choose X because NFR-2 needs it.',
-    '',
-    '## Requirement Inventory',
+    inventory[0],
     '',
     'Derived from the PRD, narrated at length.',
     '',
-    '| ID | Requirement |',
-    '|---|---|',
-    '| FR-1 | Sell socks |',
+    ...inventory.slice(2),
     '| NFR-2 | p95 < 200 ms |',
     '',
     '| Option | Why rejected |',
@@ -87,6 +85,7 @@ test('a document another step only refers to is sent as its digest: title, summa
     '',
   ].join('\n');
   const digest = digestOf(text);
+  // The title and its note, the summary, the headings, the id rows under their header; no prose.
   assert.equal(
     digest,
     [
@@ -94,15 +93,9 @@ test('a document another step only refers to is sent as its digest: title, summa
       '',
       DIGEST_NOTE,
       '',
-      '## Summary',
+      ...summary,
       '',
-      'We choose X because NFR-2 needs it.',
-      '',
-      '## Requirement Inventory',
-      '',
-      '| ID | Requirement |',
-      '|---|---|',
-      '| FR-1 | Sell socks |',
+      ...inventory,
       '| NFR-2 | p95 < 200 ms |',
       '',
       '## Assumptions',
