@@ -114,52 +114,27 @@ function themesOn(target: VscodeTarget): void {
       /**
        * Sets the colour theme in the user settings and reloads the window (the panel comes back by
        * itself); the settings file alone is not always noticed within the test's patience. A reload
-       * that still shows the old theme (seen once on 1.139 in CI: the workbench read its settings
-       * before our write reached it) is followed by VS Code's own theme picker, then one more reload.
+       * that still shows the old theme (seen once on 1.139 in CI) is followed by another write and
+       * reload: the workbench reads its settings afresh each time.
        */
       const setTheme = async (name: string, workbenchClass: string): Promise<void> => {
         const themed = wb.page.locator(`.monaco-workbench.${workbenchClass}`);
-        const shows = (timeout: number): Promise<boolean> =>
-          themed.waitFor({ timeout }).then(
+        for (let attempt = 1; ; attempt++) {
+          await writeUserSettings(userDataDir, { 'workbench.colorTheme': name });
+          await wb.page.reload();
+          await wb.waitReady();
+          const shown = await themed.waitFor({ timeout: 20_000 }).then(
             () => true,
             () => false,
           );
-        await writeUserSettings(userDataDir, { 'workbench.colorTheme': name });
-        await wb.page.reload();
-        await wb.waitReady();
-        if (await shows(20_000)) return;
-        // The palette's "Preferences: Color Theme" writes the setting through VS Code itself.
-        await wb.page.keyboard.press('Control+Shift+P');
-        const input = wb.quickInput().locator('input');
-        await input.waitFor();
-        await input.fill('>Preferences: Color Theme');
-        await wb
-          .quickInput()
-          .locator('.monaco-list-row', { hasText: 'Color Theme' })
-          .first()
-          .waitFor({ timeout: 15_000 });
-        await input.press('Enter');
-        // The same quick input now lists the themes.
-        if (
-          await wb
-            .quickInput()
-            .locator('.monaco-list-row', { hasText: name })
-            .first()
-            .waitFor({ timeout: 10_000 })
-            .then(
-              () => true,
-              () => false,
-            )
-        ) {
-          await input.fill(name);
-          await wb.quickInput().locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 10_000 });
-          await input.press('Enter');
+          if (shown) return;
+          if (attempt === 3) {
+            const classes = await wb.page.evaluate("document.querySelector('.monaco-workbench')?.className");
+            throw new Error(
+              `${name} is not shown after ${attempt} reloads; the workbench's classes: ${String(classes)}`,
+            );
+          }
         }
-        if (await shows(15_000)) return;
-        await writeUserSettings(userDataDir, { 'workbench.colorTheme': name });
-        await wb.page.reload();
-        await wb.waitReady();
-        await themed.waitFor({ timeout: 30_000 });
       };
 
       /** The key of the view drawn once it is not `before` any more. */

@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cliPath } from './paths';
+import { cliPath, samplePrd } from './paths';
 
 export interface CliResult {
   code: number | null;
@@ -46,6 +46,25 @@ export function runCli(args: string[], env: Record<string, string | undefined>, 
 /** A fresh temporary folder. */
 export function tempDir(prefix = 'archflow-'): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** A fresh folder holding the English sample PRD as PRD.md; `out` is where Archflow writes (not created). */
+export async function prdWorkspace(prefix = 'archflow-'): Promise<{ dir: string; prd: string; out: string }> {
+  const dir = await tempDir(prefix);
+  const prd = path.join(dir, 'PRD.md');
+  await fs.copyFile(samplePrd('english'), prd);
+  return { dir, prd, out: path.join(dir, 'docs', 'architecture') };
+}
+
+/** A prdWorkspace designed whole by `archflow design` against the server `env` names. */
+export async function designedWorkspace(
+  prefix: string,
+  env: Record<string, string | undefined>,
+): Promise<{ dir: string; prd: string; out: string }> {
+  const ws = await prdWorkspace(prefix);
+  const r = await runCli(['design', ws.prd, '--out', ws.out], env);
+  if (r.code !== 0) throw new Error(`archflow design exited ${r.code}:\n${r.stderr}`);
+  return ws;
 }
 
 /** Every file under `dir`, relative, sorted. */

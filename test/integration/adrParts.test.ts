@@ -16,9 +16,9 @@ import { silentLogger } from '../../src/core/log';
 import { parseState } from '../../src/core/state';
 import { LAYOUT, stepWithBlock } from '../../src/core/steps';
 import { type FakeAnthropic, type RecordedRequest, startFakeAnthropic } from '../fake-anthropic/server';
-import { listFiles, tempDir } from '../helpers/cli';
+import { listFiles, prdWorkspace } from '../helpers/cli';
 import { FAST_RETRY } from '../helpers/engineHarness';
-import { promptsDir, samplePrd } from '../helpers/paths';
+import { promptsDir } from '../helpers/paths';
 
 const DECISIONS = stepWithBlock('adrs');
 
@@ -34,12 +34,7 @@ beforeEach(() => {
   onEvent = undefined;
 });
 
-async function workspace(): Promise<{ out: string; prd: string }> {
-  const dir = await tempDir('archflow-parts-');
-  const prd = path.join(dir, 'PRD.md');
-  await fs.copyFile(samplePrd('english'), prd);
-  return { out: path.join(dir, 'docs', 'architecture'), prd };
-}
+const workspace = (): ReturnType<typeof prdWorkspace> => prdWorkspace('archflow-parts-');
 
 async function design(
   w: { out: string; prd: string },

@@ -10,21 +10,12 @@ import { describe, it } from 'node:test';
 import { parseState } from '../../src/core/state';
 import { LAYOUT } from '../../src/core/steps';
 import { fakeServerPerFile } from '../helpers/fakePerFile';
-import { runCli, tempDir } from '../helpers/cli';
-import { samplePrd } from '../helpers/paths';
+import { designedWorkspace, runCli } from '../helpers/cli';
 
 const fakes = fakeServerPerFile();
 const env = fakes.env;
 
-async function designed(): Promise<{ prd: string; out: string }> {
-  const dir = await tempDir('archflow-approvals-');
-  const prd = path.join(dir, 'PRD.md');
-  await fs.copyFile(samplePrd('english'), prd);
-  const out = path.join(dir, 'docs', 'architecture');
-  const r = await runCli(['design', prd, '--out', out], env());
-  assert.equal(r.code, 0, r.stderr);
-  return { prd, out };
-}
+const designed = (): ReturnType<typeof designedWorkspace> => designedWorkspace('archflow-approvals-', env());
 
 describe('derived files and the criteria that read them (CLI)', () => {
   it('a deleted level-3 view fails check naming it, status says it is missing, design writes it again without a model call', async () => {

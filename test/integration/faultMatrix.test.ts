@@ -91,7 +91,7 @@ function engine(outputDir: string) {
     prompts: { builtinDir: promptsDir },
     // Every cell faults a step's one call (a step's parts have their own faults: sectionParts.test.ts, adrParts.test.ts).
     settings: { model: 'claude-sonnet-4-5', maxTokens: 16000, concurrency: 2, partConcurrency: 0 },
-    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, idleTimeoutMs: 250 },
+    retry: { maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 20, idleTimeoutMs: 600 },
     resolveConflict: () => Promise.resolve('overwrite'),
     log: silentLogger,
   });

@@ -12,22 +12,13 @@ import { readSnapshot } from '../../src/core/snapshot';
 import { parseState, serializeState } from '../../src/core/state';
 import { LAYOUT } from '../../src/core/steps';
 import { fakeServerPerFile } from '../helpers/fakePerFile';
-import { runCli, tempDir } from '../helpers/cli';
-import { samplePrd } from '../helpers/paths';
+import { designedWorkspace, runCli } from '../helpers/cli';
 
 const fakes = fakeServerPerFile();
 const env = fakes.env;
 const LEGACY = LAYOUT.c4DeploymentLegacy;
 
-async function designed(): Promise<{ prd: string; out: string }> {
-  const dir = await tempDir('archflow-legacy-');
-  const prd = path.join(dir, 'PRD.md');
-  await fs.copyFile(samplePrd('english'), prd);
-  const out = path.join(dir, 'docs', 'architecture');
-  const r = await runCli(['design', prd, '--out', out], env());
-  assert.equal(r.code, 0, r.stderr);
-  return { prd, out };
-}
+const designed = (): ReturnType<typeof designedWorkspace> => designedWorkspace('archflow-legacy-', env());
 
 /** Writes the old single deployment view; `ours` records its hash as Archflow's, as an older version did. */
 async function writeLegacy(out: string, ours: boolean): Promise<string> {

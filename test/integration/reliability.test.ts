@@ -14,7 +14,7 @@ import { redactSecrets } from '../../src/core/redact';
 import { parseState } from '../../src/core/state';
 import { LAYOUT, STEPS, STEP_IDS } from '../../src/core/steps';
 import { type FakeAnthropic, type FaultRule, startFakeAnthropic } from '../fake-anthropic/server';
-import { FAST_RETRY_ENV, listFiles, runCli, tempDir } from '../helpers/cli';
+import { FAST_RETRY_ENV, listFiles, runCli, prdWorkspace } from '../helpers/cli';
 import { samplePrd } from '../helpers/paths';
 
 const KEY = 'sk-ant-api03-ECHOED-secret-key-0123456789';
@@ -38,12 +38,7 @@ function env(server = fake, key = KEY): Record<string, string> {
   return { ANTHROPIC_API_KEY: key, ANTHROPIC_BASE_URL: server.url, ...FAST_RETRY_ENV };
 }
 
-async function workspace(): Promise<{ dir: string; prd: string; out: string }> {
-  const dir = await tempDir('archflow-rel-');
-  const prd = path.join(dir, 'PRD.md');
-  await fs.copyFile(samplePrd('english'), prd);
-  return { dir, prd, out: path.join(dir, 'docs', 'architecture') };
-}
+const workspace = (): ReturnType<typeof prdWorkspace> => prdWorkspace('archflow-rel-');
 
 /** Every text file under `dir`, concatenated (what Archflow stored). */
 async function everythingStored(dir: string): Promise<string> {

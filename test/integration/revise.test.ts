@@ -14,19 +14,13 @@ import { parseState } from '../../src/core/state';
 import { LAYOUT, stepWithBlock } from '../../src/core/steps';
 import { OPEN_FINDING_ID } from '../fake-anthropic/answers/revise';
 import { fakeServerPerFile } from '../helpers/fakePerFile';
-import { listFiles, runCli, tempDir } from '../helpers/cli';
+import { listFiles, runCli, prdWorkspace } from '../helpers/cli';
 import { STEP_DOCS } from '../helpers/layout';
-import { samplePrd } from '../helpers/paths';
 
 const fakes = fakeServerPerFile();
 const env = fakes.env;
 
-async function workspace(): Promise<{ dir: string; prd: string; out: string }> {
-  const dir = await tempDir('archflow-rev-');
-  const prd = path.join(dir, 'PRD.md');
-  await fs.copyFile(samplePrd('english'), prd);
-  return { dir, prd, out: path.join(dir, 'docs', 'architecture') };
-}
+const workspace = (): ReturnType<typeof prdWorkspace> => prdWorkspace('archflow-rev-');
 
 const reviewDoc = stepWithBlock('findings').document;
 const inventoryDoc = stepWithBlock('requirements').document;

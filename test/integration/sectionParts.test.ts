@@ -16,9 +16,9 @@ import { silentLogger } from '../../src/core/log';
 import { parseState } from '../../src/core/state';
 import { LAYOUT, STEPS, stepById } from '../../src/core/steps';
 import { type FakeAnthropic, type RecordedRequest, startFakeAnthropic } from '../fake-anthropic/server';
-import { listFiles, tempDir } from '../helpers/cli';
+import { listFiles, prdWorkspace } from '../helpers/cli';
 import { FAST_RETRY } from '../helpers/engineHarness';
-import { promptsDir, samplePrd } from '../helpers/paths';
+import { promptsDir } from '../helpers/paths';
 
 const DATA = stepById(4);
 
@@ -33,12 +33,7 @@ beforeEach(() => {
   fake.reset();
 });
 
-async function workspace(): Promise<{ out: string; prd: string }> {
-  const dir = await tempDir('archflow-sections-');
-  const prd = path.join(dir, 'PRD.md');
-  await fs.copyFile(samplePrd('english'), prd);
-  return { out: path.join(dir, 'docs', 'architecture'), prd };
-}
+const workspace = (): ReturnType<typeof prdWorkspace> => prdWorkspace('archflow-sections-');
 
 async function design(
   w: { out: string; prd: string },
