@@ -20,7 +20,7 @@
  */
 import { MODEL_TABLE_HEADERS } from './c4/modelTables';
 import type { ContextDocument } from './prompts';
-import { LAYOUT, type StepId, stepById, stepForC4Level, stepWithBlock } from './steps';
+import { LAYOUT, STEPS, type StepId, stepById, stepForC4Level, stepWithBlock } from './steps';
 
 /** The section that restates a document for its readers (the first of most step documents). */
 const SUMMARY = 'Summary';
@@ -110,38 +110,192 @@ export function modelParts(text: string): ModelPart[] | undefined {
   return parts;
 }
 
+/** An id a document defines in the first cell of a table row or at the start of a list item (`FR-3`, `A-12`, `SEC-2`). */
+const DEFINED_ID = /^(?:\|\s*|\s*[-*]\s+)(?:\*\*)?`?[A-Z]{1,4}-\d+\b/;
+
+/** The digest's own note, first in it: what it holds, and where the rest is. */
+export const DIGEST_NOTE =
+  '_(Digest of this document, built by code: its title, summary and headings, and every table row or list item that defines an id. The steps that build on the document are given it whole.)_';
+
+/** What a line of a step document is, for its digest. */
+type LineKind = 'heading' | 'title' | 'summary' | 'table-head' | 'id' | 'other';
+
+/** Each line of `text` classified: the digest keeps headings, the title, the summary and the lines that define ids. */
+function classify(text: string): { line: string; kind: LineKind; table: number }[] {
+  const out: { line: string; kind: LineKind; table: number }[] = [];
+  const lines = text.split('\n');
+  let fence = false;
+  let inSummary = false;
+  let table = -1;
+  let headRows = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const push = (kind: LineKind): void => void out.push({ line, kind, table: /^\|/.test(line) ? table : -1 });
+    if (/^(```|~~~)/.test(line)) fence = !fence;
+    else if (!fence && /^#{1,6} /.test(line)) {
+      inSummary = /^## /.test(line) && line.slice(3).trim() === SUMMARY;
+      push(/^# /.test(line) ? 'title' : 'heading');
+      continue;
+    }
+    if (inSummary) {
+      push('summary');
+      continue;
+    }
+    if (!fence && /^\|/.test(line)) {
+      if (!/^\|/.test(lines[i - 1] ?? '')) {
+        table++;
+        headRows = 0;
+      }
+      // A table's header row, then its separator.
+      if (headRows === 0 || (headRows === 1 && /^\|[\s|:-]+\|?\s*$/.test(line))) {
+        headRows++;
+        push('table-head');
+        continue;
+      }
+      headRows = 2;
+    }
+    push(!fence && DEFINED_ID.test(line) ? 'id' : 'other');
+  }
+  return out;
+}
+
 /**
- * The documents of step `step`'s request in prompt order: the step documents in step order
- * (without the views code drew, when the model is given), each model part right after the
- * document of the step that writes it, and at the end what belongs nowhere earlier (a part
- * whose step is not among the documents, or the whole model file when it cannot be split).
+ * A step document as the steps that only refer to it are given it (docs/adr/0019): its H1, its
+ * `## Summary` (where its author restates what it decides), every heading, and every table row or
+ * list item that defines an id, a table's rows under its header, so the table still reads. Prose,
+ * other rows, diagrams and code are left out. The same text for every reader: it depends on the
+ * document only, so the digests of a run are one prefix every later request shares.
+ */
+export function digestOf(text: string): string {
+  const lines = classify(text);
+  const tablesWithIds = new Set(lines.filter((l) => l.kind === 'id' && l.table >= 0).map((l) => l.table));
+  const out: string[] = [];
+  let previous: LineKind | undefined;
+  for (const l of lines) {
+    const keep =
+      l.kind === 'title' ||
+      l.kind === 'heading' ||
+      l.kind === 'summary' ||
+      l.kind === 'id' ||
+      (l.kind === 'table-head' && tablesWithIds.has(l.table));
+    if (!keep) continue;
+    const inTable = l.table >= 0;
+    const wasTable = out.length > 0 && out[out.length - 1].startsWith('|');
+    const apart =
+      l.kind === 'heading' ||
+      l.kind === 'title' ||
+      previous === 'heading' ||
+      previous === 'title' ||
+      (l.kind !== 'summary' && inTable !== wasTable);
+    if (out.length && apart) out.push('');
+    out.push(l.line);
+    if (l.kind === 'title') out.push('', DIGEST_NOTE);
+    previous = l.kind;
+  }
+  return (
+    out
+      .join('\n')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n'
+  );
+}
+
+/** The note where a table's rows that define ids were: they are in the digest, before. */
+export const ROWS_IN_DIGEST = '_(Rows that define ids: in the digest above.)_';
+
+/**
+ * The rest of a step document after its digest, for a step that builds on it: every section but
+ * the summary, without the table rows and list items that define ids (the digest, sent before it,
+ * has them; a note marks where they were). Digest and rest together are the document, each line
+ * once.
+ */
+export function restAfterDigest(text: string): string {
+  const lines = classify(text);
+  const out: string[] = [];
+  let noted = false;
+  for (const l of lines) {
+    if (l.kind === 'summary' || (l.kind === 'heading' && l.line.slice(3).trim() === SUMMARY)) continue;
+    if (l.kind === 'id') {
+      if (!noted) out.push(ROWS_IN_DIGEST);
+      noted = true;
+      continue;
+    }
+    noted = false;
+    out.push(l.line);
+  }
+  return out.join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+/** How a document is given: whole (its readers build on it), or as its digest. */
+export const DIGEST_PART = 'digest';
+
+/**
+ * How step `doc`'s document goes in the shared chain: whole when two or more steps build on it
+ * (each would otherwise get it whole after the chain, written to the cache once per step), else
+ * as its digest, the one step that builds on it getting the rest after the chain.
+ */
+export function wholeInChain(doc: StepId): boolean {
+  return STEPS.filter((s) => buildsOnOf(s.id).includes(doc)).length >= 2;
+}
+
+/** The documents a step builds on: its row's `buildsOn`, else everything it needs. */
+function buildsOnOf(step: StepId): readonly StepId[] {
+  const def = stepById(step);
+  return def.buildsOn ?? def.needs;
+}
+
+/**
+ * The documents of step `step`'s request in prompt order (docs/adr/0019):
+ *
+ * 1. The shared chain: every upstream step document in step order, whole when two or more steps
+ *    build on it (`wholeInChain`), else as its digest; each model part right after the document
+ *    of the step that writes it. It depends on the step table and the documents only, so a
+ *    step's chain is the start of the next step's, and is read from the cache.
+ * 2. The rest after the digest of each document in the chain as a digest that this step builds
+ *    on (`buildsOn` in the step table): digest and rest together are the document, each line once.
+ * 3. What belongs nowhere earlier: the step's own previous document (a re-run), a part whose step
+ *    is not among the documents, or the whole model file when it cannot be split.
+ *
+ * Whole documents go without their summary (it restates what follows) and, when the model is
+ * given, without the views and tables code drew from it.
  */
 export function layoutContext(step: StepId, upstream: readonly ContextDocument[]): ContextDocument[] {
+  return layoutWithChain(step, upstream).documents;
+}
+
+/** The laid-out documents, and how many of them, from the first, are the shared chain. */
+export function layoutWithChain(
+  step: StepId,
+  upstream: readonly ContextDocument[],
+): { documents: ContextDocument[]; chain: number } {
   const model = upstream.find((d) => d.name === LAYOUT.c4Model && d.step === undefined);
-  const docs = upstream
-    .filter((d) => d !== model)
-    .map((d) => (d.step !== undefined && d.step !== step ? { ...d, text: withoutSummary(d.step, d.text) } : d));
-  if (!model) return docs;
-  const parts = modelParts(model.text);
-  const trimmed = docs.map((d) =>
-    d.step !== undefined && d.step !== step ? { ...d, text: withoutDrawnViews(d.text) } : d,
-  );
-  if (!parts) return [...trimmed, model];
-  const out: ContextDocument[] = [];
+  const others = upstream.filter((d) => d.step !== undefined && d.step !== step);
+  const own = upstream.filter((d) => d !== model && (d.step === undefined || d.step === step));
+  const parts = model ? modelParts(model.text) : undefined;
+  const trimmed = (text: string): string => (model ? withoutDrawnViews(text) : text);
+  const chain: ContextDocument[] = [];
+  const after: ContextDocument[] = [];
   const placed = new Set<ModelPart>();
-  const partDoc = (p: ModelPart): ContextDocument => ({
-    name: LAYOUT.c4Model,
-    part: p.label,
-    text: JSON.stringify(p.value),
-  });
-  for (const d of trimmed) {
-    out.push(d);
-    if (d.step === undefined || d.step === step) continue;
-    for (const p of parts.filter((x) => x.after === d.step)) {
-      out.push(partDoc(p));
+  for (const d of others) {
+    const n = d.step!;
+    if (wholeInChain(n)) chain.push({ ...d, text: trimmed(withoutSummary(n, d.text)) });
+    else {
+      chain.push({ ...d, part: DIGEST_PART, text: digestOf(d.text) });
+      if (buildsOnOf(step).includes(n)) after.push({ ...d, text: trimmed(restAfterDigest(d.text)) });
+    }
+    for (const p of parts?.filter((x) => x.after === n) ?? []) {
+      chain.push(partDoc(p));
       placed.add(p);
     }
   }
-  for (const p of parts) if (!placed.has(p)) out.push(partDoc(p));
-  return out;
+  const rest: ContextDocument[] = [...own];
+  if (model && !parts) rest.push(model);
+  for (const p of parts ?? []) if (!placed.has(p)) rest.push(partDoc(p));
+  return { documents: [...chain, ...after, ...rest], chain: chain.length };
 }
+
+const partDoc = (p: ModelPart): ContextDocument => ({
+  name: LAYOUT.c4Model,
+  part: p.label,
+  text: JSON.stringify(p.value),
+});

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LlmRequest, PromptBlock } from './llm/types';
 import { promptValues } from './promptValues';
-import { layoutContext } from './contextTrim';
+import { layoutWithChain } from './contextTrim';
 import { type BlockKind, type StepDef, type StepId, downstreamOf, stepById, stepTitle } from './steps';
 
 /** Where prompt text comes from: the shipped prompts, overridden per workspace. */
@@ -90,15 +90,15 @@ export function documentBlock(doc: ContextDocument): string {
 
 /**
  * Lays out a step's request. Order: the shared system text, then the PRD, then the context
- * documents as contextTrim.ts lays them out (step documents in step order, each part of the C4
- * model after the document of the step that writes it), then this step's persona, task and the
- * schemas of the blocks it writes. Every step shares the system text and the PRD as a cached
- * prefix, and each step's documents are the start of the next one's, so a request reads from the
- * cache all but what is new; the schemas come last because they differ per step
- * (docs/adr/0011-request-carries-its-own-block-schemas.md). Breakpoints: the system text, the PRD
- * and the last document, which the next step reads. A step no other step waits for marks the
- * document before its last instead: it reads what the step before it cached, and writes nothing
- * no later request would read.
+ * documents as contextTrim.ts lays them out (the digests of the step documents in step order,
+ * each part of the C4 model after the digest of the step that writes it, then the documents the
+ * step builds on, whole), then this step's persona, task and the schemas of the blocks it writes.
+ * Every step shares the system text and the PRD as a cached prefix, and each step's chain of
+ * digests is the start of the next one's, so a request reads it from the cache; the schemas come
+ * last because they differ per step (docs/adr/0011-request-carries-its-own-block-schemas.md).
+ * Breakpoints: the system text, the PRD and the end of the chain, which the next step reads. A
+ * step no other step waits for marks the block before the chain's last instead: it reads what the
+ * step before it cached, and writes nothing no later request would read.
  */
 export async function buildStepRequest(source: PromptSource, input: StepPromptInput): Promise<LlmRequest> {
   const step = stepById(input.step);
@@ -109,9 +109,11 @@ export async function buildStepRequest(source: PromptSource, input: StepPromptIn
   const blocks: PromptBlock[] = step.reads.prd
     ? [{ text: documentBlock({ name: 'PRD', text: `Source: ${input.prdName}\n\n${input.prdText}` }), cache: true }]
     : [];
-  const context = layoutContext(step.id, input.upstream);
-  // The breakpoint reads the longest cached prefix before it and writes the prefix it ends.
-  const mark = downstreamOf(step.id).length > 0 ? context.length - 1 : context.length - 2;
+  const { documents: context, chain } = layoutWithChain(step.id, input.upstream);
+  // The breakpoint reads the longest cached prefix before it and writes the prefix it ends: the
+  // shared chain, which the next step's request starts with (what follows it is this step's own).
+  const end = chain > 0 ? chain : context.length;
+  const mark = downstreamOf(step.id).length > 0 ? end - 1 : end - 2;
   context.forEach((doc, i) =>
     blocks.push(i === mark ? { text: documentBlock(doc), cache: true } : { text: documentBlock(doc) }),
   );

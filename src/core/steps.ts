@@ -65,6 +65,12 @@ export interface StepDef {
   /** Steps whose documents this step reads (its inputs, and its edges in the DAG). */
   needs: StepId[];
   reads: StepReads;
+  /**
+   * The documents of `needs` it builds on, given whole; the others it may be given as their
+   * digest (their summary, headings and the rows that define ids, docs/adr/0019). Absent: every
+   * document of `needs`.
+   */
+  buildsOn?: StepId[];
   /** Primary document, relative to the output folder. */
   document: string;
   /** H2 headings the document must contain, in this order. */
@@ -150,6 +156,7 @@ export const STEPS: readonly StepDef[] = [
     name: 'High-Level Design',
     agent: 'architect-review',
     needs: [1],
+    buildsOn: [1],
     document: '02-high-level-architecture.md',
     sections: [
       'Summary',
@@ -182,6 +189,7 @@ export const STEPS: readonly StepDef[] = [
     name: 'Service Design',
     agent: 'backend-architect',
     needs: [1, 2],
+    buildsOn: [2],
     document: '03-service-architecture.md',
     sections: [
       'Summary',
@@ -214,6 +222,7 @@ export const STEPS: readonly StepDef[] = [
     name: 'Data Architecture',
     agent: 'database-architect',
     needs: [1, 2, 3],
+    buildsOn: [3],
     document: '04-data-architecture.md',
     sections: [
       'Summary',
@@ -246,6 +255,7 @@ export const STEPS: readonly StepDef[] = [
     agent: 'cloud-architect',
     // It hosts the data architecture's stores as sized there (docs/adr/0008-handovers-by-dependency.md).
     needs: [1, 2, 3, 4],
+    buildsOn: [4],
     document: '05-infrastructure-architecture.md',
     sections: [
       'Summary',
@@ -278,6 +288,7 @@ export const STEPS: readonly StepDef[] = [
     name: 'Security Review',
     agent: 'security-auditor',
     needs: [1, 2, 3, 4, 5],
+    buildsOn: [3, 4, 5],
     document: '06-security-architecture.md',
     sections: ['Summary', 'Threat Model', 'Security Controls', 'Findings', 'Verdict', ADDITIONS_SECTION],
     reads: READS,
@@ -299,6 +310,7 @@ export const STEPS: readonly StepDef[] = [
     agent: 'observability-engineer',
     // It carries the security review's events and audit duties (docs/adr/0008-handovers-by-dependency.md).
     needs: [1, 2, 3, 4, 5, 6],
+    buildsOn: [6],
     document: '07-observability-design.md',
     sections: ['Summary', 'Logging', 'Metrics', 'Tracing', 'SLOs and Alerts', 'Dashboards', ADDITIONS_SECTION],
     reads: READS,
@@ -322,6 +334,7 @@ export const STEPS: readonly StepDef[] = [
     name: 'Architecture Decision Records',
     agent: 'architect-review',
     needs: [1, 2, 3, 4, 5, 6, 7],
+    buildsOn: [5],
     document: '08-executive-summary.md',
     sections: ['Problem', 'Chosen Architecture', 'Top Risks', 'Decisions Needed'],
     reads: { ...READS, decisions: true },

@@ -58,13 +58,17 @@ test('shared context comes first with cache breakpoints; every step shares the s
   const task = rest.pop()!;
   assert.match(prdBlock.text, /^<document name="PRD">/);
   assert.equal(prdBlock.cache, true);
-  // One block per upstream document in step order, the breakpoint on the last one only.
+  // Each upstream document in step order as the chain gives it (docs/adr/0019: the digests of 01
+  // and 02, 03 whole, as two steps build on it), the breakpoint on the last one only.
   assert.deepEqual(
-    rest.map((b) => [/^<document name="([^"]+)"/.exec(b.text)?.[1], b.cache === true]),
+    rest.map((b) => [
+      /^<document name="([^"]+)"[^>]*?(?: part="([^"]+)")?>/.exec(b.text)?.slice(1, 3),
+      b.cache === true,
+    ]),
     [
-      ['01.md', false],
-      ['02.md', false],
-      ['03.md', true],
+      [['01.md', 'digest'], false],
+      [['02.md', 'digest'], false],
+      [['03.md', undefined], true],
     ],
   );
   assert.ok(!task.cache);
@@ -73,9 +77,10 @@ test('shared context comes first with cache breakpoints; every step shares the s
     assert.deepEqual(other.system, four.system, `step ${s.id}'s system text differs`);
     assert.deepEqual(other.turns[0].content[0], prdBlock, `step ${s.id}'s PRD block differs`);
   }
-  // Step 5's request starts with step 4's blocks (so they are read from the cache), then adds 04.
-  const blocksOf = (r: typeof four): string[] => r.turns[0].content.slice(0, -1).map((b) => b.text);
-  assert.deepEqual(blocksOf(five).slice(0, blocksOf(four).length), blocksOf(four));
+  // Step 5's request starts with step 4's chain (so it is read from the cache), then adds 04.
+  const texts = (r: typeof four): string[] => r.turns[0].content.slice(0, -1).map((b) => b.text);
+  assert.deepEqual(texts(five).slice(0, texts(four).length), texts(four));
+  assert.match(texts(five)[texts(four).length], /^<document name="04\.md" step="4">/);
   assert.notDeepEqual(four.turns[0].content.at(-1), five.turns[0].content.at(-1));
 });
 

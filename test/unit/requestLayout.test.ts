@@ -2,7 +2,7 @@
  * The request layout as the prompt cache bills it (issue 13, items 3 and 4): the eight step
  * requests of a run and the parts of the decision step, accounted by the fake server's cache (the
  * real API's rules: at most 4 breakpoints, prefix match, minimum length, 5-minute lifetime). Each
- * step reads the previous step's prefix and writes only what is new; the budget's forecast of each
+ * step reads the previous step's chain (docs/adr/0019) and writes only its newest blocks; the budget's forecast of each
  * call (callEstimate.ts) is within a stated margin of what the cache bills.
  */
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ import { CacheMirror } from '../../src/core/callEstimate';
 import type { LlmRequest } from '../../src/core/llm/types';
 import { costOf } from '../../src/core/pricing';
 import { FilePromptSource, buildStepRequest, type ContextDocument, documentBlock } from '../../src/core/prompts';
-import { layoutContext } from '../../src/core/contextTrim';
+import { layoutWithChain } from '../../src/core/contextTrim';
 import { LAYOUT, STEPS, type StepId, stepById } from '../../src/core/steps';
 import { PromptCache, estimateTokens } from '../fake-anthropic/promptCache';
 import type { FlatBlock } from '../fake-anthropic/request';
@@ -22,11 +22,31 @@ const MODEL = 'claude-opus-5-5';
 /** The forecast's stated margin: within 5 % of what the cache bills, either way. */
 const MARGIN = 0.05;
 
-/** A step document of a real one's size (about 3,000 tokens), with a summary readers do not get. */
+/**
+ * A step document of a real one's size (about 3,500 tokens): a summary, prose, and a table of the
+ * assumptions it defines (what its digest keeps, with the summary and the headings).
+ */
 const doc = (n: number): ContextDocument => ({
   name: stepById(n).document,
   step: n as StepId,
-  text: `# Doc ${n}\n\n## Summary\n\nIn short ${n}.\n\n## Body\n\n${`Decision ${n} serves NFR-${n}. `.repeat(400)}\n`,
+  text: [
+    `# Doc ${n}`,
+    '',
+    '## Summary',
+    '',
+    `In short ${n}: ${'the decision and its reason. '.repeat(12)}`,
+    '',
+    '## Body',
+    '',
+    `Decision ${n} serves NFR-${n}. `.repeat(400),
+    '',
+    '## Assumptions',
+    '',
+    '| Assumption | Statement |',
+    '|---|---|',
+    ...Array.from({ length: 20 }, (_, i) => `| A-${n * 100 + i} | Users of part ${i} behave as step ${n} expects. |`),
+    '',
+  ].join('\n'),
 });
 
 /** The C4 model as it stands before step `step` runs: level 1 after step 2, levels 2-3 after step 3, deployment after step 5. */
@@ -80,10 +100,13 @@ function flat(request: LlmRequest): FlatBlock[] {
 
 const tokensOf = (texts: readonly string[]): number => texts.reduce((n, t) => n + estimateTokens(t), 0);
 
-/** The step's context blocks as the request sends them. */
-const contextTexts = (step: StepId): string[] => layoutContext(step, upstream(step)).map(documentBlock);
+/** The step's context blocks as the request sends them, and how many of them are the shared chain. */
+const contextOf = (step: StepId): { texts: string[]; chain: number } => {
+  const { documents, chain } = layoutWithChain(step, upstream(step));
+  return { texts: documents.map(documentBlock), chain };
+};
 
-test("each step's request reads the previous step's prefix from the cache and writes only its newest documents", async () => {
+test("each step's request reads the previous step's chain from the cache and writes only its newest blocks", async () => {
   let clock = 1_000_000;
   const cache = new PromptCache({ now: () => clock });
   let before: string[] = [];
@@ -94,11 +117,12 @@ test("each step's request reads the previous step's prefix from the cache and wr
     const usage = cache.account(MODEL, blocks);
     const system = request.system.map((b) => b.text);
     const prd = request.turns[0].content[0].text;
-    const context = contextTexts(s.id);
+    const { texts, chain } = contextOf(s.id);
     const task = request.turns[0].content.at(-1)!.text;
-    // What is new in this request: the documents after the previous request's.
-    assert.deepEqual(context.slice(0, before.length), before, `step ${s.id} starts with step ${s.id - 1}'s documents`);
-    const fresh = context.slice(before.length);
+    // The chain of digests starts with the previous request's; what follows it is this step's own.
+    assert.deepEqual(texts.slice(0, before.length), before, `step ${s.id} starts with step ${s.id - 1}'s chain`);
+    const fresh = texts.slice(before.length, chain);
+    const own = texts.slice(chain);
     if (s.id === 1) {
       assert.deepEqual(usage, {
         cache_read_input_tokens: 0,
@@ -106,24 +130,27 @@ test("each step's request reads the previous step's prefix from the cache and wr
         input_tokens: estimateTokens(task),
       });
     } else if (s.id < 8) {
+      // Its newest chain blocks are written for the next step; the rest of the documents it alone
+      // builds on and its task are read by no later request: full price.
+      assert.ok(fresh.length > 0, `step ${s.id} adds to the chain`);
       assert.deepEqual(
         usage,
         {
           cache_read_input_tokens: tokensOf([...system, prd, ...before]),
           cache_creation_input_tokens: tokensOf(fresh),
-          input_tokens: estimateTokens(task),
+          input_tokens: tokensOf([...own, task]),
         },
         `step ${s.id}`,
       );
     } else {
-      // The last step writes nothing no request reads: its newest document is sent at full price.
+      // The last step writes nothing no request reads: its newest digest is sent at full price.
       assert.deepEqual(usage, {
         cache_read_input_tokens: tokensOf([...system, prd, ...before]),
         cache_creation_input_tokens: 0,
-        input_tokens: tokensOf([...fresh, task]),
+        input_tokens: tokensOf([...fresh, ...own, task]),
       });
     }
-    before = context;
+    before = texts.slice(0, chain);
     clock += 60_000;
   }
 });
@@ -144,9 +171,19 @@ test("the parts of a step read the step's whole request from the cache; each pay
     return cache.account(MODEL, flat(partRequest(step, text)));
   });
   const all = tokensOf(shared.map((b) => b.text));
-  // The first part writes the step's own prefix (its newest document and its task) once.
-  assert.equal(usages[0].cache_read_input_tokens + usages[0].cache_creation_input_tokens, all);
-  assert.ok(usages[0].cache_read_input_tokens > 0.7 * all, 'the first part reads what step 7 cached');
+  // The first part reads what step 7 cached (the system text, the PRD and step 7's chain) and
+  // writes the rest of the step's request (its newest digest and its task) once.
+  const seven = contextOf(7);
+  const cached = tokensOf([
+    ...step.system.map((b) => b.text),
+    step.turns[0].content[0].text,
+    ...seven.texts.slice(0, seven.chain),
+  ]);
+  assert.deepEqual(usages[0], {
+    cache_read_input_tokens: cached,
+    cache_creation_input_tokens: all - cached,
+    input_tokens: estimateTokens(instructions[0]),
+  });
   for (const [i, u] of usages.slice(1).entries()) {
     assert.deepEqual(u, {
       cache_read_input_tokens: all,

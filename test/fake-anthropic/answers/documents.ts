@@ -15,8 +15,15 @@ export function parseBlock(text: string, name: string): unknown {
   return body === undefined ? undefined : parseBlockJson(body, name).value;
 }
 
-/** Step `step`'s document among the request's documents: by file name, else by step number. */
+/**
+ * Step `step`'s document among the request's documents: by file name, else by step number. A
+ * document sent as its digest and, for a step that builds on it, its rest after the digest
+ * (docs/adr/0019) is read as the two joined: every line of it, once.
+ */
 export function upstream(docs: RequestDocument[], step: number): RequestDocument | undefined {
   const file = stepById(step).document;
-  return docs.find((d) => d.name === file || d.name.endsWith(`/${file}`)) ?? docs.find((d) => d.step === step);
+  const byName = docs.filter((d) => d.name === file || d.name.endsWith(`/${file}`));
+  const mine = byName.length ? byName : docs.filter((d) => d.step === step);
+  if (mine.length <= 1) return mine[0];
+  return { ...mine[0], part: undefined, text: mine.map((d) => d.text).join('\n\n') };
 }
