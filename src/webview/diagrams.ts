@@ -200,6 +200,17 @@ export class DiagramsView {
       if (this.box.fit) this.fit(false);
       else this.apply();
     }).observe(this.viewport);
+    // The viewport ends at the window's bottom however tall the toolbar and legend above it are (a
+    // legend of two rows would otherwise push its bottom out of the window).
+    const above = new ResizeObserver(() => this.fitToWindow());
+    for (const el of [toolbar, this.issues, this.legend]) above.observe(el);
+    window.addEventListener('resize', () => this.fitToWindow());
+  }
+
+  /** Sets the viewport's top (in the page) for the stylesheet's height, which fills the window below it. */
+  private fitToWindow(): void {
+    const top = Math.round(this.viewport.getBoundingClientRect().top + window.scrollY);
+    if (top > 0) this.viewport.style.setProperty('--af-viewport-top', `${top}px`);
   }
 
   /** Shows a new state; re-renders the current diagram only when its text changed. */

@@ -142,7 +142,8 @@ const MEASURE = `() => {
     elements: svg.querySelectorAll('g.af-element').length,
     scale: svg.getScreenCTM().a,
     minTextPx: Math.round(minText * 100) / 100,
-    whollyVisible: s.left >= viewport.left - 1 && s.right <= viewport.right + 1 && s.top >= viewport.top - 1 && s.bottom <= viewport.bottom + 1,
+    // The viewport itself must be inside the window: a view inside a viewport cut off by the window is not seen whole.
+    whollyVisible: s.left >= viewport.left - 1 && s.right <= viewport.right + 1 && s.top >= viewport.top - 1 && s.bottom <= viewport.bottom + 1 && viewport.bottom <= window.innerHeight + 1 && viewport.right <= window.innerWidth + 1,
     renderMs: Number(svg.dataset.renderMs || 0),
     viewport: Math.round(viewport.width) + 'x' + Math.round(viewport.height) + ' at y=' + Math.round(viewport.top) + ', page ' + document.documentElement.scrollHeight,
   };
