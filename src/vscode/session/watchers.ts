@@ -1,5 +1,5 @@
 /**
- * The session's file watchers: every file of the shown output folder, and the PRD of its run
+ * The session's file watchers: every file of the shown output folder and the folder itself, and the PRD of its run
  * (editing the PRD makes steps stale). Any change calls `onChange`; the session reads again.
  */
 import * as path from 'node:path';
@@ -20,7 +20,25 @@ export class FolderWatchers implements vscode.Disposable {
     if (key === this.watchedOutput) return;
     this.dispose();
     this.watchedOutput = key;
-    if (folder) this.output = this.watch(new vscode.RelativePattern(folder.uri, '**/*'));
+    if (!folder) return;
+    // The folder's own entry, watched from its parent: a folder deleted whole (`rm -rf`) may be
+    // reported only as the deletion of the watched root, which '**/*' under it does not match; and a
+    // watcher whose root went away is made again when the folder comes back.
+    let inner = this.watch(new vscode.RelativePattern(folder.uri, '**/*'));
+    const parent = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.joinPath(folder.uri, '..'), path.posix.basename(folder.uri.path)),
+    );
+    const again = (): void => {
+      inner.forEach((d) => d.dispose());
+      inner = this.watch(new vscode.RelativePattern(folder.uri, '**/*'));
+      this.onChange();
+    };
+    this.output = [
+      parent,
+      parent.onDidCreate(again),
+      parent.onDidDelete(() => this.onChange()),
+      { dispose: () => inner.forEach((d) => d.dispose()) },
+    ];
   }
 
   /** Watches the PRD of the shown run (nothing when undefined). */
